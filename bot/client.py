@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import pkgutil
 
 import discord
 from discord.ext import commands
@@ -11,8 +12,14 @@ from bot.config import Config
 
 log = logging.getLogger(__name__)
 
-# One file per feature under cogs/; each defines `async def setup(bot)`.
-EXTENSIONS: tuple[str, ...] = ()
+
+def discover_extensions() -> list[str]:
+    """Every public module under cogs/ is a feature with `async def setup(bot)`."""
+    import cogs
+
+    return sorted(
+        f"cogs.{m.name}" for m in pkgutil.iter_modules(cogs.__path__) if not m.name.startswith("_")
+    )
 
 
 class StoryBot(commands.Bot):
@@ -28,7 +35,7 @@ class StoryBot(commands.Bot):
         self.config = config
 
     async def setup_hook(self) -> None:
-        for ext in EXTENSIONS:
+        for ext in discover_extensions():
             await self.load_extension(ext)
         if self.config.dev_guild_id:
             guild = discord.Object(id=self.config.dev_guild_id)

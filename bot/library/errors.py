@@ -2,7 +2,7 @@
 
 
 class StoryRejected(ValueError):
-    """A file cannot be turned into a story. `str(err)` says why, in words a moderator understands."""
+    """A file cannot become a story; `str(err)` says why, in words a moderator understands."""
 
     def __init__(self, reason: str, *, source_name: str | None = None) -> None:
         self.reason = reason
