@@ -1,0 +1,1 @@
+"""Story parsing: bytes + file name -> ParsedStory."""
