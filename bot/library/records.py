@@ -1,0 +1,122 @@
+"""What the store hands back: plain frozen records, never holding chapter text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from bot.library.model import RatingLevel, Status
+
+ImportAction = Literal["added", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What `Store.import_story` did with one parsed story."""
+
+    action: ImportAction
+    story_id: int
+    title: str
+    detail: str | None = None  # e.g. why a shorter re-import left the story unchanged
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """One story's metadata as stored (chapter text is read separately)."""
+
+    id: int
+    guild_id: int
+    title: str  # display title: declared, else the parser's fallback
+    title_declared: bool
+    authors: list[str]
+    rating_level: RatingLevel
+    rating_declared: str | None
+    rating_inferred: bool
+    pairings: list[str]
+    characters: list[str]
+    fandoms: list[str]
+    tags: list[str]
+    warnings: list[str]
+    summary: str | None
+    notes: list[str]
+    disclaimer: str | None
+    status: Status
+    words: int
+    chapter_count: int
+    total_chapters: int | None
+    source_name: str | None
+    created_at: datetime
+    updated_at: datetime
+    inferred_pairings: list[str] = field(default_factory=list)  # subset of `pairings`
+    epigraph: str | None = None
+    spoilers: str | None = None
+    language: str | None = None
+    layout: str | None = None
+    encoding: str | None = None
+    added_by: int | None = None
+
+    @property
+    def is_adult(self) -> bool:
+        """AO3's rule: Mature, Explicit and Not Rated are adult."""
+        return self.rating_level.is_adult
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterInfo:
+    index: int  # 1-based position in the story
+    number: int | None
+    label: str | None
+    title: str | None
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEntry:
+    """What the in-memory search index needs about one story."""
+
+    story_id: int
+    title: str
+    authors: tuple[str, ...]
+    rating_level: RatingLevel
+
+    @property
+    def is_adult(self) -> bool:
+        return self.rating_level.is_adult
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderRating:
+    story_id: int
+    user_id: int
+    stars: int
+    review: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSummary:
+    """`bayesian` = (C·m + Σstars) / (C + n): m is the guild's mean, C the prior weight."""
+
+    count: int
+    mean: float | None  # None when nobody has rated the story
+    bayesian: float
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    list_adult_titles: bool | None = None  # None: use the bot-wide default
+    moderator_role_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    guild_id: int
+    actor_id: int | None
+    action: str  # added | updated | edited | removed | setting
+    story_id: int | None
+    title: str | None
+    detail: dict
+    at: datetime

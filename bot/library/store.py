@@ -1,0 +1,1221 @@
+"""The library's SQLite store (aiosqlite): every SQL statement storybot runs lives here.
+
+One `Store` holds one connection in autocommit mode; each write is an explicit
+`BEGIN IMMEDIATE … COMMIT` (ROLLBACK on any error), so a story is stored whole or not at
+all. An asyncio lock keeps coroutines from interleaving inside a transaction. Chapter text
+stays in the database and is read one chapter at a time.
+
+Ratings are ranked by a Bayesian average: ``(C·m + Σstars) / (C + n)`` where ``n`` is the
+story's number of ratings, ``m`` the mean of every rating in the guild (3.0 when the guild
+has none) and ``C = PRIOR_WEIGHT`` (3) — a story needs several good ratings to outrank the
+guild's typical story, and one 5-star rating does not beat ten 4.8s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.library.errors import LibraryError
+from bot.library.model import ParsedStory, RatingLevel, Status
+from bot.library.records import (
+    AuditEntry,
+    ChapterInfo,
+    GuildSettings,
+    ImportOutcome,
+    RatingSummary,
+    ReaderRating,
+    SearchEntry,
+    StoryRecord,
+)
+from bot.library.store_migrations import apply_migrations
+from bot.library.store_prepare import (
+    PreparedStory,
+    nocase,
+    pairing_name,
+    prepare_story,
+    split_pairing,
+    squash,
+    unique,
+)
+
+log = logging.getLogger(__name__)
+
+PRIOR_WEIGHT = 3.0  # C in the Bayesian average
+DEFAULT_MEAN = 3.0  # m when a guild has no ratings yet
+MAX_REVIEW_CHARS = 300
+MAX_TITLE_CHARS = 300
+BUSY_TIMEOUT_MS = 10_000
+SORTS = ("top", "newest", "longest", "shortest", "title")
+FACET_KINDS = ("pairing", "character", "author", "tag", "fandom", "warning")
+SETTINGS: dict[str, type] = {"list_adult_titles": bool, "moderator_role_id": int}
+EDITABLE = (
+    "title",
+    "authors",
+    "rating_level",
+    "summary",
+    "pairings",
+    "status",
+    "characters",
+    "fandoms",
+    "tags",
+    "warnings",
+    "total_chapters",
+)
+_ADULT_LEVELS = tuple(str(level) for level in RatingLevel if level.is_adult)
+_ID_CHUNK = 500
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _no_story(story_id: int) -> LibraryError:
+    return LibraryError(f"There is no story #{story_id} in this server's library.")
+
+
+def _bayesian(n: int, total: int, mean: float) -> float:
+    return (PRIOR_WEIGHT * mean + total) / (PRIOR_WEIGHT + n)
+
+
+class Store:
+    """The library database. Open with `await Store.open(path)`; close when done."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Store:
+        """Open (creating the file and its folder if needed) and migrate to the newest schema."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await apply_migrations(conn)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def schema_version(self) -> int:
+        return await self._scalar("PRAGMA user_version")
+
+    # ------------------------------------------------------------------ low level
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (including cancellation)."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def _row(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = await self._row(sql, params)
+        return None if row is None else row[0]
+
+    # ------------------------------------------------------------------ import
+
+    async def import_story(
+        self,
+        guild_id: int,
+        story: ParsedStory,
+        *,
+        actor_id: int | None,
+        source_name: str | None = None,
+    ) -> ImportOutcome:
+        """Add a story, update it in place (same story, more or revised chapters) or leave it.
+
+        * same content hash in this guild → "unchanged";
+        * same declared title + authors in this guild → "updated" in place (id, ratings and
+          reading positions kept) unless the stored version has more chapters, which is
+          kept ("unchanged", with a detail saying why);
+        * otherwise → "added".
+        """
+        prepared = prepare_story(story, source_name)
+        try:
+            async with self._transaction() as conn:
+                return await self._import_prepared(conn, guild_id, prepared, actor_id)
+        except sqlite3.IntegrityError as err:
+            raise LibraryError(f"Could not store “{prepared.title}”: {err}.") from err
+
+    async def _import_prepared(
+        self, conn: aiosqlite.Connection, guild_id: int, p: PreparedStory, actor_id: int | None
+    ) -> ImportOutcome:
+        async with conn.execute(
+            "SELECT id, title FROM stories WHERE guild_id = ? AND content_hash = ? LIMIT 1",
+            (guild_id, p.content_hash),
+        ) as cur:
+            same = await cur.fetchone()
+        if same is not None:
+            return ImportOutcome("unchanged", same["id"], same["title"])
+        existing = None
+        if p.identity_key is not None:
+            async with conn.execute(
+                "SELECT id, title, chapter_count FROM stories"
+                " WHERE guild_id = ? AND identity_key = ? ORDER BY id LIMIT 1",
+                (guild_id, p.identity_key),
+            ) as cur:
+                existing = await cur.fetchone()
+        now = _now()
+        if existing is not None:
+            if existing["chapter_count"] > p.chapter_count:
+                return ImportOutcome(
+                    "unchanged",
+                    existing["id"],
+                    existing["title"],
+                    detail=f"the library already has a longer version "
+                    f"({existing['chapter_count']} chapters, this file has {p.chapter_count})",
+                )
+            story_id = existing["id"]
+            await conn.execute(
+                "UPDATE stories SET title = ?, title_declared = ?, rating_level = ?,"
+                " rating_declared = ?, rating_inferred = ?, status = ?, words = ?,"
+                " chapter_count = ?, total_chapters = ?, summary = ?, notes = ?, disclaimer = ?,"
+                " epigraph = ?, spoilers = ?, language = ?, source_name = ?, layout = ?,"
+                " encoding = ?, content_hash = ?, updated_at = ? WHERE id = ?",
+                (
+                    p.title,
+                    p.title_declared,
+                    p.rating_level,
+                    p.rating_declared,
+                    p.rating_inferred,
+                    p.status,
+                    p.words,
+                    p.chapter_count,
+                    p.total_chapters,
+                    p.summary,
+                    p.notes_json,
+                    p.disclaimer,
+                    p.epigraph,
+                    p.spoilers,
+                    p.language,
+                    p.source_name,
+                    p.layout,
+                    p.encoding,
+                    p.content_hash,
+                    now,
+                    story_id,
+                ),
+            )
+            await conn.execute("DELETE FROM chapters WHERE story_id = ?", (story_id,))
+            await self._clear_links(conn, story_id)
+            action = "updated"
+            detail = {"chapters": [existing["chapter_count"], p.chapter_count], "words": p.words}
+        else:
+            cur = await conn.execute(
+                "INSERT INTO stories (guild_id, title, title_declared, rating_level,"
+                " rating_declared, rating_inferred, status, words, chapter_count, total_chapters,"
+                " summary, notes, disclaimer, epigraph, spoilers, language, source_name, layout,"
+                " encoding, content_hash, identity_key, created_at, updated_at, added_by)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    guild_id,
+                    p.title,
+                    p.title_declared,
+                    p.rating_level,
+                    p.rating_declared,
+                    p.rating_inferred,
+                    p.status,
+                    p.words,
+                    p.chapter_count,
+                    p.total_chapters,
+                    p.summary,
+                    p.notes_json,
+                    p.disclaimer,
+                    p.epigraph,
+                    p.spoilers,
+                    p.language,
+                    p.source_name,
+                    p.layout,
+                    p.encoding,
+                    p.content_hash,
+                    p.identity_key,
+                    now,
+                    now,
+                    actor_id,
+                ),
+            )
+            story_id = cur.lastrowid
+            await cur.close()
+            action = "added"
+            detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
+        await conn.executemany(
+            "INSERT INTO chapters (story_id, position, number, label, title, words, text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(story_id, *chapter) for chapter in p.chapters],
+        )
+        await self._write_links(
+            conn,
+            story_id,
+            authors=p.authors,
+            characters=p.characters,
+            pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
+            tags=p.tags,
+        )
+        await self._write_fts(
+            conn,
+            story_id,
+            title=p.title,
+            authors=p.authors,
+            summary=p.summary,
+            tags=p.fts_tags(),
+            replace=action != "added",
+        )
+        await self._audit(
+            conn,
+            guild_id,
+            actor_id=actor_id,
+            action=action,
+            story_id=story_id,
+            title=p.title,
+            detail=detail,
+            at=now,
+        )
+        return ImportOutcome(action, story_id, p.title)
+
+    async def _clear_links(self, conn: aiosqlite.Connection, story_id: int) -> None:
+        for table in ("story_authors", "story_characters", "story_pairings", "story_tags"):
+            await conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (story_id,))
+
+    async def _write_links(
+        self,
+        conn: aiosqlite.Connection,
+        story_id: int,
+        *,
+        authors: list[str],
+        characters: list[str],
+        pairings: list[tuple[str, list[str], bool]],
+        tags: list[tuple[str, str]],
+    ) -> None:
+        if authors:
+            await conn.executemany(
+                "INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(a,) for a in authors],
+            )
+            await conn.executemany(
+                "INSERT INTO story_authors (story_id, author_id, position)"
+                " VALUES (?, (SELECT id FROM authors WHERE name = ?), ?)",
+                [(story_id, a, i) for i, a in enumerate(authors)],
+            )
+        every_character = unique(characters + [c for _, members, _ in pairings for c in members])
+        if every_character:
+            await conn.executemany(
+                "INSERT INTO characters (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(c,) for c in every_character],
+            )
+        if characters:
+            await conn.executemany(
+                "INSERT INTO story_characters (story_id, character_id, position)"
+                " VALUES (?, (SELECT id FROM characters WHERE name = ?), ?)",
+                [(story_id, c, i) for i, c in enumerate(characters)],
+            )
+        if pairings:
+            await conn.executemany(
+                "INSERT INTO pairings (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(name,) for name, _, _ in pairings],
+            )
+            await conn.executemany(
+                "INSERT OR IGNORE INTO pairing_characters (pairing_id, character_id)"
+                " SELECT p.id, c.id FROM pairings p, characters c WHERE p.name = ? AND c.name = ?",
+                [(name, c) for name, members, _ in pairings for c in members],
+            )
+            await conn.executemany(
+                "INSERT INTO story_pairings (story_id, pairing_id, inferred, position)"
+                " VALUES (?, (SELECT id FROM pairings WHERE name = ?), ?, ?)",
+                [(story_id, name, inferred, i) for i, (name, _, inferred) in enumerate(pairings)],
+            )
+        if tags:
+            await conn.executemany(
+                "INSERT INTO tags (kind, name) VALUES (?, ?) ON CONFLICT (kind, name) DO NOTHING",
+                tags,
+            )
+            await conn.executemany(
+                "INSERT INTO story_tags (story_id, tag_id, position)"
+                " VALUES (?, (SELECT id FROM tags WHERE kind = ? AND name = ?), ?)",
+                [(story_id, kind, name, i) for i, (kind, name) in enumerate(tags)],
+            )
+
+    async def _write_fts(
+        self,
+        conn: aiosqlite.Connection,
+        story_id: int,
+        *,
+        title: str,
+        authors: list[str],
+        summary: str | None,
+        tags: str,
+        replace: bool,
+    ) -> None:
+        if replace:
+            await conn.execute("DELETE FROM stories_fts WHERE rowid = ?", (story_id,))
+        await conn.execute(
+            "INSERT INTO stories_fts (rowid, title, authors, summary, tags) VALUES (?, ?, ?, ?, ?)",
+            (story_id, title, ", ".join(authors), summary or "", tags),
+        )
+
+    async def _refresh_fts(self, conn: aiosqlite.Connection, story_id: int) -> None:
+        (record,) = await self._records([story_id])
+        tags = " ; ".join(
+            record.fandoms + record.warnings + record.tags + record.pairings + record.characters
+        )
+        await self._write_fts(
+            conn,
+            story_id,
+            title=record.title,
+            authors=record.authors,
+            summary=record.summary,
+            tags=tags,
+            replace=True,
+        )
+
+    async def _audit(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        *,
+        actor_id: int | None,
+        action: str,
+        story_id: int | None,
+        title: str | None,
+        detail: dict,
+        at: str | None = None,
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO audit_log (guild_id, actor_id, action, story_id, title, detail, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                guild_id,
+                actor_id,
+                action,
+                story_id,
+                title,
+                json.dumps(detail, ensure_ascii=False, default=str),
+                at or _now(),
+            ),
+        )
+
+    # ------------------------------------------------------------------ reading stories
+
+    async def _records(self, ids: Sequence[int]) -> list[StoryRecord]:
+        """Full records for `ids`, in the order given (unknown ids are skipped)."""
+        if not ids:
+            return []
+        rows: dict[int, sqlite3.Row] = {}
+        links: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for start in range(0, len(ids), _ID_CHUNK):
+            chunk = list(ids[start : start + _ID_CHUNK])
+            marks = _marks(len(chunk))
+            for row in await self._rows(f"SELECT * FROM stories WHERE id IN ({marks})", chunk):
+                rows[row["id"]] = row
+            sql = (
+                "SELECT sa.story_id, 'author' AS kind, a.name, sa.position, 0 AS inferred"
+                " FROM story_authors sa JOIN authors a ON a.id = sa.author_id"
+                f" WHERE sa.story_id IN ({marks})"
+                " UNION ALL SELECT sc.story_id, 'character', c.name, sc.position, 0"
+                " FROM story_characters sc JOIN characters c ON c.id = sc.character_id"
+                f" WHERE sc.story_id IN ({marks})"
+                " UNION ALL SELECT sp.story_id, 'pairing', p.name, sp.position, sp.inferred"
+                " FROM story_pairings sp JOIN pairings p ON p.id = sp.pairing_id"
+                f" WHERE sp.story_id IN ({marks})"
+                " UNION ALL SELECT st.story_id, t.kind, t.name, st.position, 0"
+                " FROM story_tags st JOIN tags t ON t.id = st.tag_id"
+                f" WHERE st.story_id IN ({marks})"
+                " ORDER BY 1, 2, 4"
+            )
+            for story_id, kind, name, _, inferred in await self._rows(sql, chunk * 4):
+                links[story_id][kind].append(name)
+                if kind == "pairing" and inferred:
+                    links[story_id]["inferred_pairing"].append(name)
+        out = []
+        for story_id in ids:
+            row = rows.get(story_id)
+            if row is None:
+                continue
+            got = links[story_id]
+            out.append(
+                StoryRecord(
+                    id=row["id"],
+                    guild_id=row["guild_id"],
+                    title=row["title"],
+                    title_declared=bool(row["title_declared"]),
+                    authors=list(got["author"]),
+                    rating_level=RatingLevel(row["rating_level"]),
+                    rating_declared=row["rating_declared"],
+                    rating_inferred=bool(row["rating_inferred"]),
+                    pairings=list(got["pairing"]),
+                    characters=list(got["character"]),
+                    fandoms=list(got["fandom"]),
+                    tags=list(got["tag"]),
+                    warnings=list(got["warning"]),
+                    summary=row["summary"],
+                    notes=json.loads(row["notes"]),
+                    disclaimer=row["disclaimer"],
+                    status=Status(row["status"]),
+                    words=row["words"],
+                    chapter_count=row["chapter_count"],
+                    total_chapters=row["total_chapters"],
+                    source_name=row["source_name"],
+                    created_at=_when(row["created_at"]),
+                    updated_at=_when(row["updated_at"]),
+                    inferred_pairings=list(got["inferred_pairing"]),
+                    epigraph=row["epigraph"],
+                    spoilers=row["spoilers"],
+                    language=row["language"],
+                    layout=row["layout"],
+                    encoding=row["encoding"],
+                    added_by=row["added_by"],
+                )
+            )
+        return out
+
+    async def get_story(self, guild_id: int, story_id: int) -> StoryRecord | None:
+        """One story's metadata (no chapter text), or None if it is not in this guild."""
+        async with self._lock:
+            found = await self._scalar(
+                "SELECT id FROM stories WHERE id = ? AND guild_id = ?", (story_id, guild_id)
+            )
+            if found is None:
+                return None
+            (record,) = await self._records([found])
+            return record
+
+    async def chapters(self, story_id: int) -> list[ChapterInfo]:
+        async with self._lock:
+            rows = await self._rows(
+                "SELECT position, number, label, title, words FROM chapters"
+                " WHERE story_id = ? ORDER BY position",
+                (story_id,),
+            )
+        return [ChapterInfo(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    async def chapter_text(self, story_id: int, index: int) -> str | None:
+        """The text of chapter `index` (1-based), or None when there is no such chapter."""
+        async with self._lock:
+            return await self._scalar(
+                "SELECT text FROM chapters WHERE story_id = ? AND position = ?", (story_id, index)
+            )
+
+    async def search_entries(self, guild_id: int) -> list[SearchEntry]:
+        """Title, authors and rating of every story in the guild (what search indexes)."""
+        async with self._lock:
+            stories = await self._rows(
+                "SELECT id, title, rating_level FROM stories WHERE guild_id = ? ORDER BY id",
+                (guild_id,),
+            )
+            authors: dict[int, list[str]] = defaultdict(list)
+            for story_id, name in await self._rows(
+                "SELECT sa.story_id, a.name FROM story_authors sa"
+                " JOIN stories s ON s.id = sa.story_id JOIN authors a ON a.id = sa.author_id"
+                " WHERE s.guild_id = ? ORDER BY sa.story_id, sa.position",
+                (guild_id,),
+            ):
+                authors[story_id].append(name)
+        return [SearchEntry(r[0], r[1], tuple(authors[r[0]]), RatingLevel(r[2])) for r in stories]
+
+    async def guild_ids(self) -> list[int]:
+        async with self._lock:
+            rows = await self._rows("SELECT DISTINCT guild_id FROM stories ORDER BY guild_id")
+        return [r[0] for r in rows]
+
+    async def text_search(
+        self, guild_id: int, query: str, *, limit: int = 10, include_adult: bool = True
+    ) -> list[StoryRecord]:
+        """Full-text search (FTS5) over title, authors, summary and tags; best match first.
+
+        Every word of `query` must match (as a word prefix); FTS syntax in `query` is not
+        interpreted, so any text is safe to pass.
+        """
+        words = [w.replace('"', '""') for w in query.split()]
+        words = [w for w in words if any(ch.isalnum() for ch in w)]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"*' for w in words)
+        sql = (
+            "SELECT s.id FROM stories_fts f JOIN stories s ON s.id = f.rowid"
+            " WHERE stories_fts MATCH ? AND s.guild_id = ?"
+        )
+        params: list[Any] = [match, guild_id]
+        if not include_adult:
+            sql += f" AND s.rating_level NOT IN ({_marks(len(_ADULT_LEVELS))})"
+            params += _ADULT_LEVELS
+        sql += " ORDER BY bm25(stories_fts, 10.0, 5.0, 1.0, 3.0), s.id LIMIT ?"
+        params.append(limit)
+        async with self._lock:
+            ids = [r[0] for r in await self._rows(sql, params)]
+            return await self._records(ids)
+
+    # ------------------------------------------------------------------ listing
+
+    async def _guild_mean(self, guild_id: int) -> float:
+        mean = await self._scalar(
+            "SELECT AVG(stars) FROM reader_ratings WHERE guild_id = ?", (guild_id,)
+        )
+        return DEFAULT_MEAN if mean is None else float(mean)
+
+    def _filters(
+        self,
+        guild_id: int,
+        *,
+        pairing: str | None = None,
+        character: str | None = None,
+        rating: RatingLevel | str | None = None,
+        status: Status | str | None = None,
+        min_words: int | None = None,
+        max_words: int | None = None,
+        author: str | None = None,
+        include_adult: bool = True,
+    ) -> tuple[str, list[Any]]:
+        where = ["s.guild_id = ?"]
+        params: list[Any] = [guild_id]
+        if pairing:
+            names = {squash(pairing)}
+            parts = [p for p in (squash(x) for x in pairing.split("/")) if p]
+            if len(parts) >= 2:
+                names.add(pairing_name(parts))
+            where.append(
+                "EXISTS (SELECT 1 FROM story_pairings sp JOIN pairings p ON p.id = sp.pairing_id"
+                f" WHERE sp.story_id = s.id AND p.name IN ({_marks(len(names))}))"
+            )
+            params += sorted(names)
+        if character:
+            where.append(
+                "(EXISTS (SELECT 1 FROM story_characters sc JOIN characters c"
+                " ON c.id = sc.character_id WHERE sc.story_id = s.id AND c.name = ?)"
+                " OR EXISTS (SELECT 1 FROM story_pairings sp JOIN pairing_characters pc"
+                " ON pc.pairing_id = sp.pairing_id JOIN characters c ON c.id = pc.character_id"
+                " WHERE sp.story_id = s.id AND c.name = ?))"
+            )
+            params += [squash(character)] * 2
+        if rating is not None:
+            where.append("s.rating_level = ?")
+            params.append(str(_rating_level(rating)))
+        if status is not None:
+            where.append("s.status = ?")
+            params.append(str(_status(status)))
+        if min_words is not None:
+            where.append("s.words >= ?")
+            params.append(int(min_words))
+        if max_words is not None:
+            where.append("s.words <= ?")
+            params.append(int(max_words))
+        if author:
+            where.append(
+                "EXISTS (SELECT 1 FROM story_authors sa JOIN authors a ON a.id = sa.author_id"
+                " WHERE sa.story_id = s.id AND a.name = ?)"
+            )
+            params.append(squash(author))
+        if not include_adult:
+            where.append(f"s.rating_level NOT IN ({_marks(len(_ADULT_LEVELS))})")
+            params += _ADULT_LEVELS
+        return " AND ".join(where), params
+
+    async def list_stories(
+        self,
+        guild_id: int,
+        *,
+        pairing: str | None = None,
+        character: str | None = None,
+        rating: RatingLevel | str | None = None,
+        status: Status | str | None = None,
+        min_words: int | None = None,
+        max_words: int | None = None,
+        author: str | None = None,
+        include_adult: bool = True,
+        sort: str = "title",
+        limit: int | None = 10,
+        offset: int = 0,
+    ) -> tuple[list[StoryRecord], int]:
+        """One page of the guild's stories matching every filter given, and the total count.
+
+        sort: top (Bayesian rating, best first) | newest | longest | shortest | title.
+        `include_adult=False` leaves out Mature, Explicit and Not Rated stories.
+        """
+        if sort not in SORTS:
+            raise LibraryError(f"Unknown sort “{sort}”: use one of {', '.join(SORTS)}.")
+        if offset < 0 or (limit is not None and limit < 0):
+            raise LibraryError("Page limits must not be negative.")
+        where, params = self._filters(
+            guild_id,
+            pairing=pairing,
+            character=character,
+            rating=rating,
+            status=status,
+            min_words=min_words,
+            max_words=max_words,
+            author=author,
+            include_adult=include_adult,
+        )
+        async with self._lock:
+            total = await self._scalar(f"SELECT COUNT(*) FROM stories s WHERE {where}", params)
+            ids = await self._page(
+                guild_id, where=where, params=params, sort=sort, limit=limit, offset=offset
+            )
+            return await self._records(ids), total
+
+    async def _page(
+        self,
+        guild_id: int,
+        *,
+        where: str,
+        params: list[Any],
+        sort: str,
+        limit: int | None,
+        offset: int,
+        rated_only: bool = False,
+    ) -> list[int]:
+        join = ""
+        order = {
+            "title": "s.title COLLATE NOCASE, s.id",
+            "newest": "s.created_at DESC, s.id DESC",
+            "longest": "s.words DESC, s.id",
+            "shortest": "s.words ASC, s.id",
+        }.get(sort, "")
+        head: list[Any] = []
+        if sort == "top" or rated_only:
+            mean = await self._guild_mean(guild_id)
+            join = (
+                " LEFT JOIN (SELECT story_id, COUNT(*) AS n, SUM(stars) AS total"
+                " FROM reader_ratings WHERE guild_id = ? GROUP BY story_id) r"
+                " ON r.story_id = s.id"
+            )
+            head = [guild_id]
+            if sort == "top":
+                order = (
+                    "(? * ? + COALESCE(r.total, 0)) / (? + COALESCE(r.n, 0)) DESC,"
+                    " COALESCE(r.n, 0) DESC, s.title COLLATE NOCASE, s.id"
+                )
+            if rated_only:
+                where += " AND r.n > 0"
+        tail: list[Any] = [PRIOR_WEIGHT, mean, PRIOR_WEIGHT] if sort == "top" else []
+        sql = f"SELECT s.id FROM stories s{join} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        rows = await self._rows(
+            sql, [*head, *params, *tail, -1 if limit is None else limit, offset]
+        )
+        return [r[0] for r in rows]
+
+    async def facet_values(
+        self, guild_id: int, kind: str, prefix: str = "", limit: int = 25
+    ) -> list[str]:
+        """Names of `kind` used by the guild's stories that contain `prefix` (prefix matches
+        first, then the most used). kind: pairing | character | author | tag | fandom | warning.
+        """
+        if kind not in FACET_KINDS:
+            raise LibraryError(f"Unknown kind “{kind}”: use one of {', '.join(FACET_KINDS)}.")
+        if kind == "author":
+            source = (
+                "SELECT a.name AS name, COUNT(*) AS uses FROM story_authors x"
+                " JOIN authors a ON a.id = x.author_id"
+            )
+        elif kind == "character":
+            source = (
+                "SELECT c.name AS name, COUNT(*) AS uses FROM story_characters x"
+                " JOIN characters c ON c.id = x.character_id"
+            )
+        elif kind == "pairing":
+            source = (
+                "SELECT p.name AS name, COUNT(*) AS uses FROM story_pairings x"
+                " JOIN pairings p ON p.id = x.pairing_id"
+            )
+        else:
+            source = (
+                "SELECT t.name AS name, COUNT(*) AS uses FROM story_tags x"
+                " JOIN tags t ON t.id = x.tag_id AND t.kind = ?"
+            )
+        params: list[Any] = [] if kind in ("author", "character", "pairing") else [kind]
+        needle = nocase(squash(prefix))
+        sql = (
+            f"SELECT name FROM ({source} JOIN stories s ON s.id = x.story_id"
+            " WHERE s.guild_id = ? GROUP BY name)"
+            " WHERE instr(lower(name), ?) > 0"
+            " ORDER BY instr(lower(name), ?) = 1 DESC, uses DESC, name COLLATE NOCASE LIMIT ?"
+        )
+        params += [guild_id, needle, needle, limit]
+        async with self._lock:
+            return [r[0] for r in await self._rows(sql, params)]
+
+    # ------------------------------------------------------------------ editing
+
+    async def update_story(
+        self, guild_id: int, story_id: int, *, actor_id: int | None, **fields: Any
+    ) -> StoryRecord:
+        """Edit a story's metadata; fields: title, authors, rating_level, summary, pairings
+        (canonical "A/B" names), status, characters, fandoms, tags, warnings, total_chapters.
+        """
+        unknown = sorted(set(fields) - set(EDITABLE))
+        if unknown:
+            raise LibraryError(
+                f"Cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}."
+            )
+        if not fields:
+            raise LibraryError("Nothing to change.")
+        columns: dict[str, Any] = {}
+        lists: dict[str, list[str]] = {}
+        shown: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name == "title":
+                title = squash(str(value or ""))
+                if not title:
+                    raise LibraryError("A title cannot be empty.")
+                if len(title) > MAX_TITLE_CHARS:
+                    raise LibraryError(f"A title can be at most {MAX_TITLE_CHARS} characters.")
+                columns.update(title=title, title_declared=1)
+                shown[name] = title
+            elif name == "rating_level":
+                level = _rating_level(value)
+                columns.update(rating_level=str(level), rating_inferred=0)
+                shown[name] = str(level)
+            elif name == "status":
+                columns["status"] = shown[name] = str(_status(value))
+            elif name == "summary":
+                columns["summary"] = shown[name] = (str(value).strip() or None) if value else None
+            elif name == "total_chapters":
+                if value is not None and (not isinstance(value, int) or value < 0):
+                    raise LibraryError("Total chapters must be a whole number, or empty.")
+                columns["total_chapters"] = shown[name] = value
+            else:
+                names = unique([value] if isinstance(value, str) else list(value or []))
+                if name == "pairings":
+                    names = [pairing_name(split_pairing(n)) for n in names]
+                lists[name] = shown[name] = names
+        async with self._transaction() as conn:
+            row = await self._row(
+                "SELECT title FROM stories WHERE id = ? AND guild_id = ?", (story_id, guild_id)
+            )
+            if row is None:
+                raise _no_story(story_id)
+            now = _now()
+            columns["updated_at"] = now
+            assignments = ", ".join(f"{c} = ?" for c in columns)
+            await conn.execute(
+                f"UPDATE stories SET {assignments} WHERE id = ?", [*columns.values(), story_id]
+            )
+            if lists:
+                await self._replace_lists(conn, story_id, lists)
+            await self._refresh_fts(conn, story_id)
+            await self._audit(
+                conn,
+                guild_id,
+                actor_id=actor_id,
+                action="edited",
+                story_id=story_id,
+                title=columns.get("title", row["title"]),
+                detail={"fields": shown},
+                at=now,
+            )
+            (record,) = await self._records([story_id])
+            return record
+
+    async def _replace_lists(
+        self, conn: aiosqlite.Connection, story_id: int, lists: dict[str, list[str]]
+    ) -> None:
+        """Rewrite the given link lists of one story, keeping the lists not given."""
+        (current,) = await self._records([story_id])
+        authors = lists.get("authors", current.authors)
+        characters = lists.get("characters", current.characters)
+        inferred = set(current.inferred_pairings)
+        pairings = [
+            (name, split_pairing(name), name in inferred and "pairings" not in lists)
+            for name in lists.get("pairings", current.pairings)
+        ]
+        tags = [("fandom", n) for n in lists.get("fandoms", current.fandoms)]
+        tags += [("warning", n) for n in lists.get("warnings", current.warnings)]
+        tags += [("tag", n) for n in lists.get("tags", current.tags)]
+        await self._clear_links(conn, story_id)
+        await self._write_links(
+            conn, story_id, authors=authors, characters=characters, pairings=pairings, tags=tags
+        )
+
+    async def remove_story(self, guild_id: int, story_id: int, *, actor_id: int | None) -> bool:
+        """Delete a story with its chapters, links, ratings and positions; False if absent."""
+        async with self._transaction() as conn:
+            row = await self._row(
+                "SELECT title FROM stories WHERE id = ? AND guild_id = ?", (story_id, guild_id)
+            )
+            if row is None:
+                return False
+            await conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            for table, column in (
+                ("authors", "author_id"),
+                ("characters", "character_id"),
+                ("tags", "tag_id"),
+            ):
+                link = "story_" + table
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE NOT EXISTS"
+                    f" (SELECT 1 FROM {link} WHERE {link}.{column} = {table}.id)"
+                    + (
+                        " AND NOT EXISTS (SELECT 1 FROM pairing_characters pc"
+                        " WHERE pc.character_id = characters.id)"
+                        if table == "characters"
+                        else ""
+                    )
+                )
+            await self._audit(
+                conn,
+                guild_id,
+                actor_id=actor_id,
+                action="removed",
+                story_id=story_id,
+                title=row["title"],
+                detail={},
+            )
+        return True
+
+    # ------------------------------------------------------------------ reader ratings
+
+    async def _require_story(self, guild_id: int, story_id: int) -> sqlite3.Row:
+        row = await self._row(
+            "SELECT id, title, chapter_count FROM stories WHERE id = ? AND guild_id = ?",
+            (story_id, guild_id),
+        )
+        if row is None:
+            raise _no_story(story_id)
+        return row
+
+    async def rate(
+        self, guild_id: int, story_id: int, user_id: int, stars: int, review: str | None = None
+    ) -> bool:
+        """Record a reader's 1–5 star rating (and optional short review); True if new.
+
+        Rating again replaces the reader's earlier rating: one rating per reader per story.
+        """
+        if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
+            raise LibraryError("A rating is a whole number of stars from 1 to 5.")
+        text = review.strip() if review else None
+        if text and len(text) > MAX_REVIEW_CHARS:
+            raise LibraryError(
+                f"A review can be at most {MAX_REVIEW_CHARS} characters; this one has {len(text)}."
+            )
+        text = text or None
+        async with self._transaction() as conn:
+            await self._require_story(guild_id, story_id)
+            existed = await self._scalar(
+                "SELECT 1 FROM reader_ratings WHERE story_id = ? AND user_id = ?",
+                (story_id, user_id),
+            )
+            now = _now()
+            await conn.execute(
+                "INSERT INTO reader_ratings"
+                " (guild_id, story_id, user_id, stars, review, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (story_id, user_id) DO UPDATE SET"
+                " stars = excluded.stars, review = excluded.review,"
+                " updated_at = excluded.updated_at",
+                (guild_id, story_id, user_id, stars, text, now, now),
+            )
+        return existed is None
+
+    @staticmethod
+    def _rating(row: sqlite3.Row) -> ReaderRating:
+        return ReaderRating(
+            story_id=row["story_id"],
+            user_id=row["user_id"],
+            stars=row["stars"],
+            review=row["review"],
+            created_at=_when(row["created_at"]),
+            updated_at=_when(row["updated_at"]),
+        )
+
+    async def user_rating(self, story_id: int, user_id: int) -> ReaderRating | None:
+        async with self._lock:
+            row = await self._row(
+                "SELECT * FROM reader_ratings WHERE story_id = ? AND user_id = ?",
+                (story_id, user_id),
+            )
+        return None if row is None else self._rating(row)
+
+    async def ratings_by_user(
+        self, guild_id: int, user_id: int
+    ) -> list[tuple[StoryRecord, ReaderRating]]:
+        """Every rating a reader gave in this guild, most recently changed first."""
+        async with self._lock:
+            rows = await self._rows(
+                "SELECT * FROM reader_ratings WHERE guild_id = ? AND user_id = ?"
+                " ORDER BY updated_at DESC, story_id",
+                (guild_id, user_id),
+            )
+            records = {r.id: r for r in await self._records([row["story_id"] for row in rows])}
+        return [(records[r["story_id"]], self._rating(r)) for r in rows if r["story_id"] in records]
+
+    async def rating_summary(self, story_id: int) -> RatingSummary:
+        async with self._lock:
+            row = await self._row(
+                "SELECT s.guild_id, COUNT(r.stars), COALESCE(SUM(r.stars), 0) FROM stories s"
+                " LEFT JOIN reader_ratings r ON r.story_id = s.id WHERE s.id = ?"
+                " GROUP BY s.id",
+                (story_id,),
+            )
+            if row is None:
+                return RatingSummary(0, None, DEFAULT_MEAN)
+            guild_id, n, total = row[0], row[1], row[2]
+            mean = await self._guild_mean(guild_id)
+        return RatingSummary(n, total / n if n else None, _bayesian(n, total, mean))
+
+    async def top_stories(
+        self,
+        guild_id: int,
+        *,
+        pairing: str | None = None,
+        include_adult: bool = True,
+        limit: int = 10,
+    ) -> list[tuple[StoryRecord, RatingSummary]]:
+        """Rated stories by Bayesian average, best first."""
+        where, params = self._filters(guild_id, pairing=pairing, include_adult=include_adult)
+        async with self._lock:
+            ids = await self._page(
+                guild_id,
+                where=where,
+                params=params,
+                sort="top",
+                limit=limit,
+                offset=0,
+                rated_only=True,
+            )
+            records = await self._records(ids)
+            mean = await self._guild_mean(guild_id)
+            stats = {
+                r[0]: (r[1], r[2])
+                for r in await self._rows(
+                    f"SELECT story_id, COUNT(*), SUM(stars) FROM reader_ratings"
+                    f" WHERE story_id IN ({_marks(len(ids))}) GROUP BY story_id",
+                    ids,
+                )
+            }
+        out = []
+        for record in records:
+            n, total = stats.get(record.id, (0, 0))
+            out.append(
+                (record, RatingSummary(n, total / n if n else None, _bayesian(n, total, mean)))
+            )
+        return out
+
+    # ------------------------------------------------------------------ reading positions
+
+    async def save_position(
+        self, guild_id: int, user_id: int, story_id: int, chapter: int, passage: int
+    ) -> None:
+        """Remember where a reader is in a story (chapter is 1-based; passage ≥ 0)."""
+        async with self._transaction() as conn:
+            row = await self._require_story(guild_id, story_id)
+            if not 1 <= chapter <= row["chapter_count"]:
+                raise LibraryError(
+                    f"“{row['title']}” has chapters 1 to {row['chapter_count']}, not {chapter}."
+                )
+            if passage < 0:
+                raise LibraryError("A passage number cannot be negative.")
+            await conn.execute(
+                "INSERT INTO reading_positions"
+                " (guild_id, user_id, story_id, chapter, passage, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, story_id) DO UPDATE"
+                " SET chapter = excluded.chapter, passage = excluded.passage,"
+                " updated_at = excluded.updated_at",
+                (guild_id, user_id, story_id, chapter, passage, _now()),
+            )
+
+    async def get_position(
+        self, guild_id: int, user_id: int, story_id: int
+    ) -> tuple[int, int] | None:
+        async with self._lock:
+            row = await self._row(
+                "SELECT chapter, passage FROM reading_positions"
+                " WHERE guild_id = ? AND user_id = ? AND story_id = ?",
+                (guild_id, user_id, story_id),
+            )
+        return None if row is None else (row[0], row[1])
+
+    async def last_read(self, guild_id: int, user_id: int) -> tuple[int, int, int] | None:
+        """(story_id, chapter, passage) of the reader's most recently saved position."""
+        async with self._lock:
+            row = await self._row(
+                "SELECT story_id, chapter, passage FROM reading_positions"
+                " WHERE guild_id = ? AND user_id = ? ORDER BY updated_at DESC LIMIT 1",
+                (guild_id, user_id),
+            )
+        return None if row is None else (row[0], row[1], row[2])
+
+    # ------------------------------------------------------------------ settings and audit
+
+    async def get_settings(self, guild_id: int) -> GuildSettings:
+        async with self._lock:
+            rows = await self._rows(
+                "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
+            )
+        values = {k: json.loads(v) for k, v in rows if k in SETTINGS}
+        return GuildSettings(**values)
+
+    async def set_setting(
+        self, guild_id: int, key: str, value: Any, *, actor_id: int | None
+    ) -> None:
+        """Set a guild setting (None clears it back to the default)."""
+        kind = SETTINGS.get(key)
+        if kind is None:
+            raise LibraryError(f"Unknown setting “{key}”: settings are {', '.join(SETTINGS)}.")
+        if value is not None:
+            ok = (
+                isinstance(value, bool)
+                if kind is bool
+                else (isinstance(value, int) and not isinstance(value, bool))
+            )
+            if not ok:
+                raise LibraryError(f"Setting “{key}” needs a {kind.__name__} value.")
+        async with self._transaction() as conn:
+            if value is None:
+                await conn.execute(
+                    "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+                )
+            else:
+                await conn.execute(
+                    "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                    (guild_id, key, json.dumps(value)),
+                )
+            await self._audit(
+                conn,
+                guild_id,
+                actor_id=actor_id,
+                action="setting",
+                story_id=None,
+                title=None,
+                detail={"key": key, "value": value},
+            )
+
+    async def audit_log(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
+        """The guild's most recent audit entries, newest first."""
+        async with self._lock:
+            rows = await self._rows(
+                "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+                (guild_id, limit),
+            )
+        return [
+            AuditEntry(
+                id=r["id"],
+                guild_id=r["guild_id"],
+                actor_id=r["actor_id"],
+                action=r["action"],
+                story_id=r["story_id"],
+                title=r["title"],
+                detail=json.loads(r["detail"]),
+                at=_when(r["at"]),
+            )
+            for r in rows
+        ]
+
+    # ------------------------------------------------------------------ statistics
+
+    async def stats(self, guild_id: int | None = None) -> dict:
+        """Counts for one guild, or the whole database when `guild_id` is None."""
+        scope = "" if guild_id is None else " WHERE s.guild_id = ?"
+        params: tuple = () if guild_id is None else (guild_id,)
+
+        def linked(link: str, column: str) -> str:
+            return (
+                f"SELECT COUNT(DISTINCT x.{column}) FROM {link} x"
+                f" JOIN stories s ON s.id = x.story_id{scope}"
+            )
+
+        async with self._lock:
+            row = await self._row(
+                "SELECT COUNT(*), COALESCE(SUM(words), 0), COALESCE(SUM(chapter_count), 0),"
+                f" COUNT(DISTINCT guild_id) FROM stories s{scope}",
+                params,
+            )
+            out: dict[str, Any] = {
+                "guilds": row[3],
+                "stories": row[0],
+                "chapters": row[2],
+                "words": row[1],
+                "authors": await self._scalar(linked("story_authors", "author_id"), params),
+                "pairings": await self._scalar(linked("story_pairings", "pairing_id"), params),
+                "characters": await self._scalar(
+                    linked("story_characters", "character_id"), params
+                ),
+                "tags": await self._scalar(linked("story_tags", "tag_id"), params),
+                "ratings": await self._scalar(
+                    "SELECT COUNT(*) FROM reader_ratings r JOIN stories s ON s.id = r.story_id"
+                    + scope,
+                    params,
+                ),
+            }
+            for key, column in (("by_rating", "rating_level"), ("by_status", "status")):
+                rows = await self._rows(
+                    f"SELECT {column}, COUNT(*) FROM stories s{scope}"
+                    f" GROUP BY {column} ORDER BY COUNT(*) DESC, {column}",
+                    params,
+                )
+                out[key] = {r[0]: r[1] for r in rows}
+        return out
+
+
+def _rating_level(value: RatingLevel | str | Any) -> RatingLevel:
+    if isinstance(value, RatingLevel):
+        return value
+    wanted = str(value).strip().casefold()
+    for level in RatingLevel:
+        if wanted in (level.value.casefold(), level.name.casefold()):
+            return level
+    raise LibraryError(
+        f"Unknown rating “{value}”: use one of {', '.join(level.value for level in RatingLevel)}."
+    )
+
+
+def _status(value: Status | str | Any) -> Status:
+    if isinstance(value, Status):
+        return value
+    wanted = str(value).strip().casefold()
+    for status in Status:
+        if wanted == status.value:
+            return status
+    raise LibraryError(
+        f"Unknown status “{value}”: use one of {', '.join(s.value for s in Status)}."
+    )

@@ -1,0 +1,211 @@
+"""Turn a `ParsedStory` into the rows the store writes, before any database work.
+
+Everything here is pure Python: the content hash that dedupes re-imports, the identity key
+that recognises a longer version of a story already in the library, and de-duplicated,
+ordered metadata lists. Preparing first keeps the write transaction short.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from bot.library.errors import LibraryError
+from bot.library.model import ParsedStory, RatingLevel, Status
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def nocase(text: str) -> str:
+    """The key SQLite's NOCASE collation compares by (it folds ASCII letters only)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def squash(text: str) -> str:
+    """Collapse every run of whitespace to one space and trim."""
+    return " ".join(text.split())
+
+
+def unique(names: list[str] | tuple[str, ...]) -> list[str]:
+    """Trimmed, non-empty names in their first order, without NOCASE duplicates."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for raw in names:
+        name = squash(str(raw))
+        key = nocase(name)
+        if name and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def pairing_name(characters: list[str]) -> str:
+    """Canonical pairing name: the canonical character names, sorted, joined by '/'."""
+    return "/".join(sorted(characters, key=lambda c: (c.casefold(), c)))
+
+
+def split_pairing(name: str) -> list[str]:
+    """'Buffy Summers/Spike' → ['Buffy Summers', 'Spike'] (raises LibraryError if not a ship)."""
+    parts = unique([p for p in name.split("/")])
+    if len(parts) < 2:
+        raise LibraryError(
+            f"“{name}” is not a pairing: name two or more characters separated by '/', "
+            "e.g. “Buffy Summers/Spike”."
+        )
+    return parts
+
+
+def identity_key(title: str | None, authors: list[str]) -> str | None:
+    """A story's identity across versions: its declared title and authors (both needed)."""
+    if not title or not title.strip() or not authors:
+        return None
+    names = sorted(squash(a).casefold() for a in authors)
+    return "\x1f".join([squash(title).casefold(), *names])
+
+
+def content_hash(title: str, authors: list[str], chapter_texts: list[str]) -> str:
+    """sha256 over the normalised title, authors and body (whitespace-insensitive)."""
+    h = hashlib.sha256()
+    h.update(squash(title).casefold().encode("utf-8"))
+    h.update(b"\x1f")
+    h.update("\x1e".join(sorted(squash(a).casefold() for a in authors)).encode("utf-8"))
+    h.update(b"\x1f")
+    first = True
+    for text in chapter_texts:
+        body = " ".join(text.split())
+        if not body:
+            continue
+        if not first:
+            h.update(b" ")
+        h.update(body.encode("utf-8"))
+        first = False
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class PreparedPairing:
+    name: str
+    characters: list[str]
+    inferred: bool
+
+
+@dataclass(slots=True)
+class PreparedStory:
+    """Column values and link lists for one story, ready to write."""
+
+    title: str
+    title_declared: bool
+    authors: list[str]
+    rating_level: str
+    rating_declared: str | None
+    rating_inferred: bool
+    status: str
+    words: int
+    total_chapters: int | None
+    summary: str | None
+    notes_json: str
+    disclaimer: str | None
+    epigraph: str | None
+    spoilers: str | None
+    language: str | None
+    source_name: str | None
+    layout: str | None
+    encoding: str | None
+    content_hash: str
+    identity_key: str | None
+    chapters: list[tuple[int, int | None, str | None, str | None, int, str]]
+    characters: list[str]
+    pairings: list[PreparedPairing]
+    tags: list[tuple[str, str]]  # (kind, name): kind is tag | fandom | warning
+
+    @property
+    def chapter_count(self) -> int:
+        return len(self.chapters)
+
+    def fts_tags(self) -> str:
+        names = [name for _, name in self.tags]
+        names += [p.name for p in self.pairings]
+        names += self.characters
+        return " ; ".join(names)
+
+
+def _optional_text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def prepare_story(story: ParsedStory, source_name: str | None = None) -> PreparedStory:
+    """Validate and flatten a parsed story; raises LibraryError for what cannot be stored."""
+    if not story.chapters:
+        raise LibraryError(f"“{story.display_title}” has no chapters to store.")
+    try:
+        rating_level = RatingLevel(story.rating.level)
+        status = Status(story.status)
+    except ValueError as err:
+        raise LibraryError(f"“{story.display_title}”: {err}") from None
+    chapters = []
+    texts = []
+    words = 0
+    for position, chapter in enumerate(story.chapters, start=1):
+        text = chapter.text if isinstance(chapter.text, str) else ""
+        count = chapter.words if isinstance(chapter.text, str) else 0
+        words += count
+        texts.append(text)
+        chapters.append(
+            (
+                position,
+                chapter.number,
+                _optional_text(chapter.label),
+                _optional_text(chapter.title),
+                count,
+                chapter.text,
+            )
+        )
+    authors = unique(story.authors)
+    title = squash(story.display_title) or "Untitled"
+    characters = unique(story.characters)
+    pairings: list[PreparedPairing] = []
+    seen_pairings: set[str] = set()
+    for pairing in story.pairings:
+        members = unique(pairing.characters) or split_pairing(pairing.name)
+        name = pairing_name(members)
+        if nocase(name) in seen_pairings:
+            continue
+        seen_pairings.add(nocase(name))
+        pairings.append(PreparedPairing(name, members, bool(pairing.inferred)))
+    tags: list[tuple[str, str]] = []
+    for kind, names in (
+        ("fandom", story.fandoms),
+        ("warning", story.warnings),
+        ("tag", story.tags),
+    ):
+        tags.extend((kind, name) for name in unique(names))
+    return PreparedStory(
+        title=title,
+        title_declared=bool(story.title and story.title.strip()),
+        authors=authors,
+        rating_level=str(rating_level),
+        rating_declared=_optional_text(story.rating.declared),
+        rating_inferred=bool(story.rating.inferred),
+        status=str(status),
+        words=words,
+        total_chapters=story.total_chapters,
+        summary=_optional_text(story.summary),
+        notes_json=json.dumps([n for n in story.notes if n and n.strip()], ensure_ascii=False),
+        disclaimer=_optional_text(story.disclaimer),
+        epigraph=_optional_text(story.epigraph),
+        spoilers=_optional_text(story.spoilers),
+        language=_optional_text(story.language),
+        source_name=source_name if source_name is not None else story.source_name,
+        layout=story.layout,
+        encoding=story.encoding,
+        content_hash=content_hash(title, authors, texts),
+        identity_key=identity_key(story.title, authors),
+        chapters=chapters,
+        characters=characters,
+        pairings=pairings,
+        tags=tags,
+    )
