@@ -1,0 +1,453 @@
+"""Fuzzy search over a guild's story titles and authors, from memory, fast at a million titles.
+
+One `SearchIndex` per guild holds, for every story, its title, authors and adult flag (never
+its text) in flat per-slot lists. A query is answered in three steps:
+
+1. Narrow: titles whose normalised form starts with the query (a sorted list and bisect),
+   plus the entries that share the most query words, where a query word matches a title or
+   author word exactly, as a prefix (mid-typing) or within one or two typos. Rare words are
+   counted first and common ones only while a postings budget lasts, so a query costs the
+   same however large the library is.
+2. Score the few hundred candidates with rapidfuzz `WRatio` on normalised strings
+   (`processor=None`, `score_cutoff`).
+3. Rank by tier, then score: exact normalised title > the title starts with the query >
+   every query word starts a title word (any order) > an author matches > fuzzy score;
+   ties go to the title closest in length to the query, then alphabetical order. Tiers
+   keep very short titles ("Home") from crowding out the intended one, which plain WRatio
+   ties allow.
+
+Adding, replacing and removing an entry costs a few dictionary and list appends: removed
+slots are marked dead and skipped, and the whole index is rebuilt from its live entries
+once a quarter of it is dead.
+"""
+
+from __future__ import annotations
+
+import logging
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.library.search_text import normalize
+from bot.library.search_words import WordIndex, typo_budget
+
+log = logging.getLogger(__name__)
+
+try:  # the C helper behind Counter.update(iterable); fall back to the public method
+    from collections import _count_elements  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - CPython always has it
+
+    def _count_elements(counter: Counter, items: Iterable[int]) -> None:
+        counter.update(items)
+
+
+FUZZY_CUTOFF = 60.0  # WRatio below this is not a match at all
+PREFIX_TAKE = 64  # titles starting with the query that are considered, alphabetically
+PREFIX_EXPANSIONS = 40  # vocabulary words tried for a query word typed half-way
+CANDIDATES = 256  # entries scored with WRatio after narrowing by shared words
+RESTRICTED_SCORE_ALL = 512  # an author filter this small is scored in full
+POSTINGS_BUDGET_MIN = 20_000  # slots counted per query, at least...
+POSTINGS_BUDGET_SHARE = 10  # ...or one tenth of the index, whichever is larger
+_SORT_IN_PLACE_MAX = 64
+
+TIER_EXACT = 5
+TIER_TITLE_PREFIX = 4
+TIER_ALL_WORDS = 3
+TIER_AUTHOR = 2
+TIER_FUZZY = 1
+_TIER_FLOOR = {TIER_EXACT: 100.0, TIER_TITLE_PREFIX: 90.0, TIER_ALL_WORDS: 85.0, TIER_AUTHOR: 80.0}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One match. `score` is 0–100: 100 exact, ≥ 80 a confident match, ≥ 60 a guess."""
+
+    story_id: int
+    title: str
+    authors: tuple[str, ...]
+    score: float
+
+
+class _SearchEntry(Protocol):
+    story_id: int
+    title: str
+    authors: Sequence[str]
+
+    @property
+    def is_adult(self) -> bool: ...
+
+
+def _words_prefixed(query_words: Sequence[str], words: Sequence[str]) -> bool:
+    """Every query word starts some word of `words`."""
+    return all(any(w.startswith(q) for w in words) for q in query_words)
+
+
+def _words_near(query_words: Sequence[str], words: Sequence[str]) -> bool:
+    """Every query word starts, or is within its typo budget of, some word of `words`."""
+    return all(
+        any(
+            w.startswith(q) or OSA.distance(q, w, score_cutoff=typo_budget(q)) <= typo_budget(q)
+            for w in words
+        )
+        for q in query_words
+    )
+
+
+class SearchIndex:
+    """One guild's stories: title, authors and adult flag, searchable by fuzzy title/author."""
+
+    def __init__(self) -> None:
+        self._slot_of: dict[int, int] = {}
+        self._ids: list[int | None] = []  # slot → story id; None once removed
+        self._titles: list[str | None] = []
+        self._norms: list[str | None] = []
+        self._authors: list[tuple[str, ...]] = []
+        self._author_norms: list[tuple[str, ...]] = []
+        self._adult = bytearray()
+        self._dead = 0
+        self._title_words = WordIndex()
+        self._author_words = WordIndex()
+        self._sorted_norms: list[str] = []  # normalised titles, alphabetical
+        self._sorted_slots: list[int] = []
+        self._unsorted: list[int] = []  # slots added since the sorted lists were built
+        self._author_forms: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    # ---- changes ---------------------------------------------------------------------
+
+    def add(
+        self, story_id: int, title: str, authors: Sequence[str] = (), *, adult: bool = False
+    ) -> None:
+        """Add a story, or replace what the index holds for it."""
+        old = self._slot_of.get(story_id)
+        if old is not None:
+            self._kill(old)
+        self._append(story_id, title, authors, adult)
+        self._maybe_compact()
+
+    def add_many(self, entries: Iterable[tuple[int, str, Sequence[str], bool]]) -> None:
+        """Add or replace many `(story_id, title, authors, adult)` at once (loading)."""
+        for story_id, title, authors, adult in entries:
+            old = self._slot_of.get(story_id)
+            if old is not None:
+                self._kill(old)
+            self._append(story_id, title, authors, adult)
+        self._maybe_compact()
+
+    def remove(self, story_id: int) -> None:
+        """Forget a story; unknown ids are ignored."""
+        slot = self._slot_of.get(story_id)
+        if slot is None:
+            return
+        self._kill(slot)
+        self._maybe_compact()
+
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def __contains__(self, story_id: object) -> bool:
+        return story_id in self._slot_of
+
+    def _append(self, story_id: int, title: str, authors: Sequence[str], adult: bool) -> None:
+        slot = len(self._ids)
+        norm = normalize(title)
+        key = tuple(authors)
+        forms = self._author_forms.get(key)
+        if forms is None:
+            forms = (key, tuple(n for n in (normalize(a) for a in key) if n))
+            self._author_forms[key] = forms
+        self._slot_of[story_id] = slot
+        self._ids.append(story_id)
+        self._titles.append(title)
+        self._norms.append(norm)
+        self._authors.append(forms[0])
+        self._author_norms.append(forms[1])
+        self._adult.append(1 if adult else 0)
+        self._title_words.add(slot, dict.fromkeys(norm.split()))
+        if forms[1]:
+            self._author_words.add(slot, dict.fromkeys(w for a in forms[1] for w in a.split()))
+        self._unsorted.append(slot)
+
+    def _kill(self, slot: int) -> None:
+        story_id = self._ids[slot]
+        if story_id is None:
+            return
+        del self._slot_of[story_id]
+        self._ids[slot] = None
+        self._titles[slot] = None
+        self._norms[slot] = None
+        self._dead += 1
+
+    def _maybe_compact(self) -> None:
+        if self._dead < 1024 or self._dead * 4 < len(self._ids):
+            return
+        live = [
+            (self._ids[s], self._titles[s], self._authors[s], bool(self._adult[s]))
+            for s in range(len(self._ids))
+            if self._ids[s] is not None
+        ]
+        log.debug("search index compaction: %d live, %d dead", len(live), self._dead)
+        self.__init__()  # type: ignore[misc]
+        for story_id, title, authors, adult in live:
+            self._append(story_id, title, authors, adult)  # type: ignore[arg-type]
+
+    def _ensure_sorted(self) -> None:
+        if not self._unsorted:
+            return
+        norms = self._norms
+        if len(self._unsorted) <= _SORT_IN_PLACE_MAX:
+            for slot in self._unsorted:
+                norm = norms[slot]
+                if norm is None:
+                    continue
+                i = bisect_right(self._sorted_norms, norm)
+                self._sorted_norms.insert(i, norm)
+                self._sorted_slots.insert(i, slot)
+        else:
+            slots = [s for s in self._sorted_slots if norms[s] is not None]
+            slots.extend(s for s in self._unsorted if norms[s] is not None)
+            slots.sort(key=lambda s: (norms[s], s))
+            self._sorted_slots = slots
+            self._sorted_norms = [norms[s] for s in slots]  # type: ignore[misc]
+        self._unsorted.clear()
+
+    # ---- queries ---------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        author: str | None = None,
+        include_adult: bool = True,
+    ) -> list[SearchHit]:
+        """The best matches for `query` among titles and authors, best first.
+
+        `author` keeps only stories by an author matching it (typos allowed); with an
+        empty query it lists that author's stories alphabetically.
+        """
+        if limit <= 0:
+            return []
+        allowed: set[int] | None = None
+        if author is not None and normalize(author):
+            allowed = self._slots_by_author(normalize(author))
+            if not allowed:
+                return []
+        q = normalize(query)
+        if not q:
+            if allowed is None:
+                return []
+            return self._alphabetical(limit, include_adult, allowed)
+        return self._ranked(q, limit, include_adult, allowed)
+
+    def autocomplete(
+        self, query: str, *, limit: int = 25, include_adult: bool = True
+    ) -> list[SearchHit]:
+        """What to offer while someone types: an empty query lists titles alphabetically."""
+        if limit <= 0:
+            return []
+        q = normalize(query)
+        if not q:
+            return self._alphabetical(limit, include_adult, None)
+        return self._ranked(q, limit, include_adult, None)
+
+    def _hit(self, slot: int, score: float) -> SearchHit:
+        return SearchHit(
+            story_id=self._ids[slot],  # type: ignore[arg-type]
+            title=self._titles[slot],  # type: ignore[arg-type]
+            authors=self._authors[slot],
+            score=round(score, 1),
+        )
+
+    def _alphabetical(
+        self, limit: int, include_adult: bool, allowed: set[int] | None
+    ) -> list[SearchHit]:
+        self._ensure_sorted()
+        hits: list[SearchHit] = []
+        source = (
+            self._sorted_slots
+            if allowed is None
+            else sorted(allowed, key=lambda s: (self._norms[s], s))
+        )
+        for slot in source:
+            if self._ids[slot] is None or (not include_adult and self._adult[slot]):
+                continue
+            hits.append(self._hit(slot, 100.0))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _slots_by_author(self, a: str) -> set[int]:
+        """Slots whose authors match `a`: equal, starting with it, all its words, or ~typo."""
+        words = a.split()
+        pool: set[int] | None = None
+        for i, word in enumerate(words):
+            matched = self._matching_words(self._author_words, word, last=i == len(words) - 1)
+            slots: set[int] = set()
+            for w in matched:
+                slots.update(self._author_words.postings(w) or ())
+            pool = slots if pool is None else pool & slots
+            if not pool:
+                return set()
+        assert pool is not None
+        result: set[int] = set()
+        for slot in pool:
+            if self._ids[slot] is None:
+                continue
+            for name in self._author_norms[slot]:
+                if name.startswith(a) or _words_near(words, name.split()):
+                    result.add(slot)
+                    break
+        return result
+
+    def _matching_words(self, index: WordIndex, word: str, *, last: bool) -> list[str]:
+        """Vocabulary words a query word may stand for: itself, completions, typo neighbours."""
+        matched = [word] if word in index else []
+        if last or len(word) >= 3:
+            matched.extend(index.with_prefix(word, PREFIX_EXPANSIONS if last else 8))
+        if word not in index:
+            matched.extend(index.near(word, typo_budget(word)))
+        return matched
+
+    def _candidates(self, q: str, words: list[str]) -> set[int]:
+        """Slots worth scoring: titles starting with `q`, then those sharing most words."""
+        self._ensure_sorted()
+        found: set[int] = set()
+        i = bisect_left(self._sorted_norms, q)
+        sorted_norms, sorted_slots, ids = self._sorted_norms, self._sorted_slots, self._ids
+        while i < len(sorted_norms) and len(found) < PREFIX_TAKE:
+            if not sorted_norms[i].startswith(q):
+                break
+            if ids[sorted_slots[i]] is not None:
+                found.add(sorted_slots[i])
+            i += 1
+
+        lists: list[array] = []
+        for i, word in enumerate(words):
+            last = i == len(words) - 1
+            for index in (self._title_words, self._author_words):
+                for w in self._matching_words(index, word, last=last):
+                    postings = index.postings(w)
+                    if postings:
+                        lists.append(postings)
+        if not lists:
+            return found
+        lists.sort(key=len)
+        budget = max(POSTINGS_BUDGET_MIN, len(self._ids) // POSTINGS_BUDGET_SHARE)
+        counts: Counter[int] = Counter()
+        for postings in lists:
+            if len(postings) > budget:
+                if not counts:
+                    _count_elements(counts, postings[:budget])
+                break
+            _count_elements(counts, postings)
+            budget -= len(postings)
+        if len(counts) <= CANDIDATES:
+            found.update(counts)
+            return found
+        levels = sorted(Counter(counts.values()).items(), reverse=True)
+        room = CANDIDATES
+        threshold = levels[-1][0]
+        for level, how_many in levels:
+            threshold = level
+            if how_many >= room:
+                break
+            room -= how_many
+        above = [s for s, c in counts.items() if c > threshold]
+        at = [s for s, c in counts.items() if c == threshold]
+        found.update(above)
+        found.update(at[: max(0, CANDIDATES - len(above))])
+        return found
+
+    def _ranked(
+        self, q: str, limit: int, include_adult: bool, allowed: set[int] | None
+    ) -> list[SearchHit]:
+        words = q.split()
+        if allowed is not None and len(allowed) <= RESTRICTED_SCORE_ALL:
+            pool: Iterable[int] = allowed
+        else:
+            pool = self._candidates(q, words)
+        ids, adult, norms = self._ids, self._adult, self._norms
+        slots = [
+            s
+            for s in pool
+            if ids[s] is not None
+            and (include_adult or not adult[s])
+            and (allowed is None or s in allowed)
+        ]
+        if not slots:
+            return []
+        choices = [norms[s] for s in slots]
+        title_scores = {
+            i: score
+            for _c, score, i in process.extract(
+                q, choices, scorer=fuzz.WRatio, processor=None, limit=None, score_cutoff=0
+            )
+        }
+        ranked: list[tuple[tuple[Any, ...], int, float]] = []
+        for i, slot in enumerate(slots):
+            norm: str = choices[i]  # type: ignore[assignment]
+            score = title_scores.get(i, 0.0)
+            if norm == q:
+                tier = TIER_EXACT
+            elif norm.startswith(q):
+                tier = TIER_TITLE_PREFIX
+            elif _words_prefixed(words, norm.split()):
+                tier = TIER_ALL_WORDS
+            else:
+                tier = TIER_FUZZY
+                for name in self._author_norms[slot]:
+                    if name.startswith(q) or _words_prefixed(words, name.split()):
+                        tier = TIER_AUTHOR
+                        break
+                    score = max(
+                        score, fuzz.WRatio(q, name, processor=None, score_cutoff=score) or 0.0
+                    )
+                if tier == TIER_FUZZY and score < FUZZY_CUTOFF:
+                    continue
+            shown = max(score, _TIER_FLOOR.get(tier, 0.0))
+            closeness = 0.0 if tier >= TIER_TITLE_PREFIX else score
+            key = (-tier, -round(closeness), abs(len(norm) - len(q)), norm, ids[slot])
+            ranked.append((key, slot, shown))
+        ranked.sort(key=lambda r: r[0])
+        return [self._hit(slot, shown) for _key, slot, shown in ranked[:limit]]
+
+
+class _Store(Protocol):
+    async def guild_ids(self) -> list[int]: ...
+
+    async def search_entries(self, guild_id: int) -> Sequence[_SearchEntry]: ...
+
+
+class SearchIndexes:
+    """Every guild's `SearchIndex`, created on first use."""
+
+    def __init__(self) -> None:
+        self._by_guild: dict[int, SearchIndex] = {}
+
+    def get(self, guild_id: int) -> SearchIndex:
+        index = self._by_guild.get(guild_id)
+        if index is None:
+            index = self._by_guild[guild_id] = SearchIndex()
+        return index
+
+    def __len__(self) -> int:
+        return len(self._by_guild)
+
+    async def load(self, store: _Store) -> None:
+        """(Re)build every guild's index from the store's search entries."""
+        fresh: dict[int, SearchIndex] = {}
+        total = 0
+        for guild_id in await store.guild_ids():
+            index = SearchIndex()
+            entries = await store.search_entries(guild_id)
+            index.add_many((e.story_id, e.title, tuple(e.authors), e.is_adult) for e in entries)
+            fresh[guild_id] = index
+            total += len(index)
+        self._by_guild = fresh
+        log.info("search indexes loaded: %d guilds, %d stories", len(fresh), total)
