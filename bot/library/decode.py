@@ -1,0 +1,255 @@
+"""Bytes -> text: detect the encoding (never assume one), refuse binary files.
+
+Order: byte-order marks (UTF-8, UTF-16, UTF-32) -> strict UTF-8 -> UTF-16 without a BOM
+(NUL-byte pattern) -> charset-normalizer on a bounded sample, preferring Windows-1252
+over Latin-1 (byte 0x85 is "…" in cp1252 but a NEL control character in Latin-1).
+The result is normalised: CRLF/CR -> LF, stray C1 controls mapped as cp1252, BOM dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+
+from bot.library.errors import StoryRejected
+
+log = logging.getLogger(__name__)
+
+# Magic numbers of common binary formats someone might upload under a text name.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (EPUB/DOCX/ODT)"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "a program (ELF)"),
+    (b"MZ", "a Windows program"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office (Word 97) document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"OggS", "an Ogg audio file"),
+    (b"ID3", "an MP3 audio file"),
+    (b"fLaC", "a FLAC audio file"),
+    (b"\x00\x00\x00\x18ftyp", "an MP4 video"),
+    (b"\x00\x00\x00\x1cftyp", "an MP4 video"),
+    (b"\x00\x00\x00\x20ftyp", "an MP4 video"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"BM", "a BMP image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x00\x00\x01\x00", "an icon file"),
+    (b"wOFF", "a web font"),
+    (b"wOF2", "a web font"),
+)
+# Magic numbers that also begin ordinary text must be confirmed by more bytes.
+_WEAK_MAGIC = {b"MZ", b"BM", b"ID3", b"BZh"}
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_SAMPLE = 256 * 1024  # bytes given to charset detection
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_C1 = re.compile(r"[\x80-\x9f]")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
+_WESTERN = {"latin_1", "iso8859_1", "iso8859_15", "cp1252", "windows_1252", "ascii", "cp850"}
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What binary format `data` looks like, or None if it may be text."""
+    head = data[:32]
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            if magic in _WEAK_MAGIC and _mostly_text(data[:512]):
+                continue
+            return kind
+    return None
+
+
+def _mostly_text(sample: bytes) -> bool:
+    if not sample:
+        return True
+    bad = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return bad / len(sample) < 0.01
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2]
+    odd = sample[1::2]
+    nul_even = even.count(0) / len(even)
+    nul_odd = odd.count(0) / len(odd)
+    if nul_odd > 0.4 and nul_even < 0.05:
+        return "utf-16-le"
+    if nul_even > 0.4 and nul_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _fix_c1(text: str) -> str:
+    """Map stray C1 control characters (a cp1252 byte mis-decoded) to their cp1252 glyph."""
+
+    def repl(m: re.Match[str]) -> str:
+        try:
+            return bytes([ord(m.group())]).decode("cp1252")
+        except UnicodeDecodeError:
+            return ""
+
+    return _C1.sub(repl, text)
+
+
+def normalise_text(text: str) -> str:
+    """LF line ends, no BOM, C1 controls repaired, no other control characters but tab."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = _NEWLINES.sub("\n", text)
+    if _C1.search(text):
+        text = _fix_c1(text)
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", "")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return text
+
+
+def _check_text(text: str, encoding: str) -> None:
+    if not text.strip():
+        raise StoryRejected("The file holds no text (only blank space).")
+    sample = text[:20000]
+    controls = len(_CONTROL.findall(sample))
+    replacement = sample.count("\ufffd")
+    if (controls + replacement) / max(len(sample), 1) > 0.02:
+        raise StoryRejected(
+            f"The file does not look like text (too many control characters when read as "
+            f"{encoding}); is it a binary file with a text name?"
+        )
+
+
+def _cp1252_or_latin1(data: bytes) -> tuple[str, str]:
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+_WESTERN_CHARS = frozenset(
+    "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿßÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝœŒ‘’“”…–—«»¡¿°£€©®·•™§¶\u00a0´¨"
+)
+
+
+def _looks_cp1252(data: bytes) -> bool:
+    """Western text: high bytes are isolated (accents inside ASCII words) or cp1252
+    punctuation, and read as cp1252 they are common Western letters and punctuation."""
+    sample = data[:_SAMPLE]
+    positions = [i for i, b in enumerate(sample) if b >= 0x80]
+    if not positions:
+        return True
+    adjacent = sum(
+        1
+        for i in positions
+        if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80)
+    )
+    if adjacent / len(positions) > 0.3:
+        return False
+    decoded = sample.decode("cp1252", errors="replace")
+    high = [ch for ch in decoded if ord(ch) > 0x7F]
+    western = sum(1 for ch in high if ch in _WESTERN_CHARS)
+    return western / len(high) >= 0.9
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    sample = data[:_SAMPLE]
+    best = from_bytes(sample).best()
+    encoding = best.encoding if best is not None else None
+    log.debug("charset-normalizer guessed %s", encoding)
+    if encoding is None or encoding in _WESTERN or _looks_cp1252(data):
+        if encoding is None and not _mostly_text(sample.replace(b"\x00", b"\x01")):
+            raise StoryRejected(
+                "The file's characters could not be decoded in any known text encoding."
+            )
+        return _cp1252_or_latin1(data)
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError):
+        best = from_bytes(data).best()
+        if best is None:
+            raise StoryRejected(
+                "The file's characters could not be decoded in any known text encoding."
+            ) from None
+        return str(best), best.encoding
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode story bytes; returns (normalised text, encoding name).
+
+    Raises StoryRejected for empty, binary or undecodable data.
+    """
+    if not data or not data.strip():
+        raise StoryRejected("The file is empty.")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding.replace("-sig", ""))
+            except UnicodeDecodeError:
+                raise StoryRejected(
+                    f"The file starts with a {encoding.upper()} byte-order mark but is not "
+                    f"valid {encoding.upper()} text."
+                ) from None
+            _check_text(text, encoding)
+            return normalise_text(text), encoding
+    kind = binary_kind(data)
+    if kind:
+        raise StoryRejected(f"This is {kind}, not a story text file.")
+    if b"\x00" in data[:8192]:
+        utf16 = _utf16_without_bom(data)
+        if not utf16:
+            raise StoryRejected("The file contains binary data (NUL bytes), not story text.")
+        try:
+            text, encoding = data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            raise StoryRejected("The file looks like UTF-16 text but is damaged.") from None
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            mixed = _utf8_with_stray_cp1252(data)
+            text, encoding = mixed if mixed else _detect(data)
+    _check_text(text, encoding)
+    text = normalise_text(text)
+    if not text.strip():
+        raise StoryRejected("The file holds no text (only blank space).")
+    return text, encoding
+
+
+def _utf8_with_stray_cp1252(data: bytes) -> tuple[str, str] | None:
+    """Mostly valid UTF-8 with a few Windows-1252 bytes pasted in (a common scrape artefact)."""
+    bad = 0
+
+    def handler(err: UnicodeDecodeError) -> tuple[str, int]:
+        nonlocal bad
+        chunk = err.object[err.start : err.end]
+        bad += len(chunk)
+        return bytes(chunk).decode("cp1252", errors="replace"), err.end
+
+    codecs.register_error("storybot-cp1252", handler)
+    text = data.decode("utf-8", errors="storybot-cp1252")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    if bad and multibyte >= 2 * bad:
+        return text, "utf-8"
+    return None

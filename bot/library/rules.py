@@ -1,0 +1,180 @@
+"""Parsing rules that are data: loaded once from `data/*.toml` and compiled.
+
+- `boilerplate()`  site chrome, reader widgets, contact lines, review pleas, sign-offs,
+  continuation and end markers, disclaimer cues, scene breaks (data/boilerplate.toml)
+- `header_labels()` header label -> field table (data/headers.toml)
+- `rating_map()`   declared rating text -> AO3 level (data/ratings.toml)
+- `content_rules()` vocabulary for judging a rating from content (data/content.toml)
+
+Patterns match text passed through `fold()` (curly quotes straight, NBSP as space).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bot.config import DATA_DIR
+from bot.library.model import RatingLevel
+
+log = logging.getLogger(__name__)
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Text for matching rules: straight quotes, plain spaces (same length as `text`)."""
+    return text.translate(_FOLD)
+
+
+def load_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
+    path = (data_dir or DATA_DIR) / name
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _alternation(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    drop_line: re.Pattern[str]  # whole line is chrome
+    placeholder: re.Pattern[str]  # inline scraper placeholder
+    contact_line: re.Pattern[str]
+    contact_handle: re.Pattern[str]
+    feedback_request: re.Pattern[str]
+    review_plea: re.Pattern[str]
+    signoff: re.Pattern[str]
+    continuation: re.Pattern[str]
+    end_marker: re.Pattern[str]
+    disclaimer_cue: re.Pattern[str]
+    scene_break: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def boilerplate() -> Boilerplate:
+    data = load_toml("boilerplate.toml")
+    flags = re.IGNORECASE
+    return Boilerplate(
+        drop_line=re.compile(rf"^(?:{_alternation(data['drop_lines']['patterns'])})$", flags),
+        placeholder=re.compile(_alternation(data["placeholders"]["patterns"]), flags),
+        contact_line=re.compile(data["contact"]["line"], flags),
+        contact_handle=re.compile(data["contact"]["handle"], flags),
+        feedback_request=re.compile(data["contact"]["feedback_request"], flags),
+        review_plea=re.compile(_alternation(data["review_pleas"]["patterns"]), flags),
+        signoff=re.compile(_alternation(data["signoffs"]["patterns"]), flags),
+        continuation=re.compile(_alternation(data["continuation"]["patterns"]), flags),
+        end_marker=re.compile(_alternation(data["end_markers"]["patterns"]), flags),
+        disclaimer_cue=re.compile(_alternation(data["disclaimer_cues"]["patterns"]), flags),
+        scene_break=re.compile(data["scene_breaks"]["pattern"]),
+    )
+
+
+def label_key(label: str) -> str:
+    """How labels are compared: folded, lower case, single spaces, no trailing colon."""
+    return " ".join(fold(label).lower().replace("*", "").replace("_", " ").split()).rstrip(":")
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderLabels:
+    field_of: dict[str, str]  # label_key -> field
+    pattern: re.Pattern[str]  # "Label: value" / "Label:" / "**Label:** value"
+
+
+@lru_cache(maxsize=1)
+def header_labels() -> HeaderLabels:
+    data = load_toml("headers.toml")["labels"]
+    field_of: dict[str, str] = {}
+    for fieldname, labels in data.items():
+        for label in labels:
+            field_of[label_key(label)] = fieldname
+    names = sorted(field_of, key=len, reverse=True)
+    alts = "|".join(re.escape(n).replace("'", "['\u2019]").replace(r"\ ", r"\s+") for n in names)
+    pattern = re.compile(
+        rf"^[>\s]*(?:[*_]{{1,2}})?(?P<label>{alts})\s*(?:[*_]{{1,2}})?\s*[:\uff1a]\s*(?:[*_]{{1,2}})?"
+        rf"(?:\s|\u00a0)*(?P<value>.*?)\s*$",
+        re.IGNORECASE,
+    )
+    return HeaderLabels(field_of=field_of, pattern=pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingMap:
+    exact: dict[str, RatingLevel]
+    prefixes: list[tuple[str, RatingLevel]]  # longest first
+
+    def level(self, declared: str) -> RatingLevel | None:
+        key = _rating_key(declared)
+        if not key:
+            return None
+        if key in self.exact:
+            return self.exact[key]
+        for prefix, level in self.prefixes:
+            if key.startswith(prefix) and (
+                len(key) == len(prefix) or not key[len(prefix)].isalnum()
+            ):
+                return level
+        return None
+
+
+_RATING_NOISE = re.compile(r"[\s\u00a0_]+")
+
+
+def _rating_key(text: str) -> str:
+    text = fold(text).lower().strip().strip("[]().*:;")
+    text = re.sub(r"^(?:rated|rating)\s*[:\-]?\s*", "", text)
+    return _RATING_NOISE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def rating_map() -> RatingMap:
+    data = load_toml("ratings.toml")
+    exact = {_rating_key(k): RatingLevel(v) for k, v in data["exact"].items()}
+    prefixes = sorted(
+        ((_rating_key(k), RatingLevel(v)) for k, v in data["prefix"].items()),
+        key=lambda kv: len(kv[0]),
+        reverse=True,
+    )
+    return RatingMap(exact=exact, prefixes=prefixes)
+
+
+@dataclass(frozen=True, slots=True)
+class ContentRules:
+    explicit: re.Pattern[str]
+    mature: re.Pattern[str]
+    teen: re.Pattern[str]
+    romance: re.Pattern[str]
+    thresholds: dict[str, float]
+
+
+def _words_pattern(terms: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{_alternation(terms)})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def content_rules() -> ContentRules:
+    data = load_toml("content.toml")
+    return ContentRules(
+        explicit=_words_pattern(data["explicit"]["terms"]),
+        mature=_words_pattern(data["mature"]["terms"]),
+        teen=_words_pattern(data["teen"]["terms"]),
+        romance=_words_pattern(data["romance"]["terms"]),
+        thresholds={k: float(v) for k, v in data["thresholds"].items()},
+    )
