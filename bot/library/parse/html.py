@@ -1,0 +1,260 @@
+"""HTML story pages → `RawStory`.
+
+Each layout is a small unit — a `score(tree)` saying how sure it is that a page is its kind
+and an `extract(tree, source_name)` that reads what it knows: AO3 downloads and work
+pages, FanFiction.net chapter pages, eFiction pages. Any other page is a plain article:
+its main content is turned into text and handed to the text parser, so header blocks and
+bylines written in the text are still recognised.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from bot.library.parse import html_ao3, html_efiction, html_ffnet
+from bot.library.parse.html_text import (
+    CHROME_TAGS,
+    SKIP_TAGS,
+    inline_text,
+    node_paragraphs,
+    tidy_paragraphs,
+)
+from bot.library.parse.raw import RawStory
+
+log = logging.getLogger(__name__)
+
+ARTICLE_LAYOUT = "html-article"
+MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlLayout:
+    name: str
+    score: Callable[[LexborHTMLParser], float]
+    extract: Callable[[LexborHTMLParser, str], RawStory]
+
+
+LAYOUTS: tuple[HtmlLayout, ...] = (
+    HtmlLayout(html_ao3.DOWNLOAD_LAYOUT, html_ao3.score_download, html_ao3.extract_download),
+    HtmlLayout(html_ao3.PAGE_LAYOUT, html_ao3.score_page, html_ao3.extract_page),
+    HtmlLayout(html_ffnet.LAYOUT, html_ffnet.score, html_ffnet.extract),
+    HtmlLayout(html_efiction.LAYOUT, html_efiction.score, html_efiction.extract),
+)
+
+
+def parse_html(text: str, source_name: str) -> RawStory:
+    """Parse one HTML page; the best-scoring layout wins, else the plain-article reader."""
+    tree = LexborHTMLParser(text)
+    scored = sorted(((layout.score(tree), layout) for layout in LAYOUTS), key=lambda s: -s[0])
+    best_score, best = scored[0]
+    if best_score >= MIN_SCORE:
+        raw = best.extract(tree, source_name)
+        if any(c.text.strip() for c in raw.chapters):
+            return raw
+        log.info("%s: looked like %s but had no story text", source_name, best.name)
+        tree = LexborHTMLParser(text)
+    return extract_article(tree, source_name)
+
+
+# ------------------------------------------------------------------- articles
+
+_CONTENT_SELECTORS = (
+    "[itemprop='articleBody']",
+    ".entry-content",
+    ".post-content",
+    ".post-body",
+    ".article-body",
+    ".story-content",
+    "#story",
+    ".story",
+    "article",
+    "main",
+    "[role='main']",
+    "#content",
+    ".content",
+)
+_CHROME_SELECTOR = ", ".join(
+    f"[{attr}*='{word}' i]"
+    for attr in ("class", "id")
+    for word in (
+        "comment",
+        "sidebar",
+        "share",
+        "social",
+        "related",
+        "widget",
+        "breadcrumb",
+        "cookie",
+        "advert",
+        "banner",
+        "subscribe",
+        "newsletter",
+        "pagination",
+        "navigation",
+        "navbar",
+        "menu",
+        "skip-link",
+        "skiplink",
+        "sharedaddy",
+        "jp-relatedposts",
+        "post-navigation",
+        "rating",
+        "postratings",
+    )
+)
+_SITE_TITLE = re.compile(r"site|logo|brand|blog-title|masthead", re.I)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|»«–—:]|::|-)\s+")
+
+
+def _text_len(node: LexborNode) -> int:
+    return len(node.text(deep=True, separator=" ").split())
+
+
+def _main_content(tree: LexborHTMLParser) -> LexborNode:
+    body = tree.body or tree.root
+    total = _text_len(body)
+    if total == 0:
+        return body
+    for selector in _CONTENT_SELECTORS:
+        nodes = tree.css(selector)
+        if not nodes:
+            continue
+        best = max(nodes, key=_text_len)
+        if _text_len(best) >= 0.5 * total:
+            return best
+    # the element whose own paragraphs hold most of the page's paragraph text
+    scores: dict[int, int] = {}
+    parents: dict[int, LexborNode] = {}
+    p_total = 0
+    for p in body.css("p"):
+        parent = p.parent
+        if parent is None:
+            continue
+        n = len(p.text(deep=True, separator=" ").split())
+        p_total += n
+        scores[parent.mem_id] = scores.get(parent.mem_id, 0) + n
+        parents[parent.mem_id] = parent
+    if scores and p_total >= 0.3 * total:
+        best_id = max(scores, key=scores.__getitem__)
+        if scores[best_id] >= 0.5 * p_total:
+            return parents[best_id]
+    return body
+
+
+def _page_title(tree: LexborHTMLParser) -> str | None:
+    title = inline_text(tree.css_first("title"))
+    if not title:
+        return None
+    parts = _TITLE_SEPARATORS.split(title)
+    return parts[0].strip() or None
+
+
+def extract_article(tree: LexborHTMLParser, source_name: str) -> RawStory:
+    """Any other page: the main content as text, read by the text parser."""
+    from bot.library.parse.text import parse_text  # PARSER-TEXT's module, imported late
+
+    page_title = _page_title(tree)
+    tree.strip_tags(sorted(SKIP_TAGS - {"head", "title"}))
+    container = _main_content(tree)
+    drop = [n for n in container.css(_CHROME_SELECTOR) if n.mem_id != container.mem_id]
+    paragraphs = tidy_paragraphs(node_paragraphs(container, drop=drop, skip_chrome=True))
+    heading = _outside_heading(tree, container)
+    if heading and (not paragraphs or paragraphs[0] != heading):
+        paragraphs.insert(0, heading)
+    raw = parse_text("\n\n".join(paragraphs), source_name)
+    raw.layout = f"{ARTICLE_LAYOUT}/{raw.layout}" if raw.layout else ARTICLE_LAYOUT
+    if raw.title is None and raw.title_fallback is None:
+        raw.title_fallback = page_title
+    return raw
+
+
+def _outside_heading(tree: LexborHTMLParser, container: LexborNode) -> str | None:
+    """The page's only `<h1>` when it sits outside the chosen content (the story title)."""
+    if container.css_first("h1, h2") is not None:
+        return None
+    h1s = tree.css("h1")
+    if len(h1s) != 1:
+        return None
+    h1 = h1s[0]
+    cur: LexborNode | None = h1
+    while cur is not None:
+        attrs = cur.attributes or {}
+        if cur.tag in CHROME_TAGS or _SITE_TITLE.search(
+            f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        ):
+            return None
+        cur = cur.parent
+    return inline_text(h1) or None
+
+
+# ------------------------------------------------------------------- charset
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# the WHATWG encoding standard: pages labelled Latin-1/ASCII are decoded as Windows-1252
+_LABEL_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "windows-1252": "cp1252",
+    "x-user-defined": "cp1252",
+}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The codec named by `<meta charset>` / http-equiv / the XML declaration, if known."""
+    head = data[:4096]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if not m:
+        return None
+    label = m.group(1).decode("ascii", "replace").strip().lower()
+    label = _LABEL_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Bytes of an HTML page → (text, encoding).
+
+    A byte-order mark wins; then strict UTF-8 (pages often mislabel UTF-8 as Latin-1);
+    then the page's own `<meta charset>`; then `decode_bytes`' detection.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec.replace("-sig", "")
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = declared_charset(data)
+    if declared and declared not in ("utf-8", "utf-16", "utf-32"):
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            log.info("page declares %s but does not decode as it", declared)
+    from bot.library.decode import decode_bytes  # PARSER-TEXT's detector
+
+    return decode_bytes(data)

@@ -1,0 +1,151 @@
+"""FanFiction.net chapter pages (saved from a browser).
+
+`#profile_top` holds title, author, summary and the grey meta line ("Rated: Fiction T -
+English - Romance/Angst - [Buffy S., Spike] Dawn S. - Chapters: 3 - Words: 9,876 - … -
+Status: Complete - id: 123"); `#storytext` the chapter; `select#chap_select` the chapter
+list ("2. Patrol"); `#pre_story_links` the fandom breadcrumb.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+from bot.library.model import Chapter, Status
+from bot.library.parse.html_meta import dedupe, split_genres, split_heading, to_int
+from bot.library.parse.html_notes import lift_front_matter
+from bot.library.parse.html_text import clean_inline, inline_text, node_paragraphs
+from bot.library.parse.raw import RawStory
+
+LAYOUT = "ffnet-html"
+
+_RATED = re.compile(r"^Rated:\s*(?:Fiction\s+)?(.+)$", re.I)
+_LABELLED = re.compile(r"^([A-Za-z ]+):\s*(.*)$")
+_LANGUAGES = frozenset(
+    """english spanish french german italian portuguese dutch swedish finnish norwegian
+    danish polish russian czech hungarian turkish greek hebrew chinese japanese korean
+    indonesian filipino vietnamese thai catalan romanian croatian serbian bulgarian
+    esperanto afrikaans devanagari estonian icelandic latvian lithuanian malay
+    farsi arabic hindi bengali ukrainian slovak slovenian""".split()
+)
+_GENRES = frozenset(
+    """general romance humor drama poetry adventure mystery horror parody angst supernatural
+    suspense sci-fi fantasy spiritual tragedy western crime family hurt/comfort
+    friendship""".split()
+)
+_PAIRING = re.compile(r"\[([^\]]+)\]")
+
+
+def score(tree: LexborHTMLParser) -> float:
+    value = 0.0
+    if tree.css_first("#profile_top") is not None:
+        value += 0.4
+    if tree.css_first("#storytext") is not None:
+        value += 0.4
+    if tree.css_first("#chap_select, select[name='chapter']") is not None:
+        value += 0.1
+    canonical = tree.css_first("link[rel='canonical']")
+    href = canonical.attributes.get("href") if canonical is not None else None
+    if href and ("fanfiction.net" in href or "fictionpress.com" in href):
+        value += 0.2
+    return min(value, 1.0)
+
+
+def _is_genre_segment(segment: str) -> bool:
+    parts = split_genres(segment)
+    return bool(parts) and all(p.lower() in _GENRES for p in parts)
+
+
+def apply_meta_line(raw: RawStory, line: str) -> None:
+    """The grey "Rated: … - id: N" line."""
+    segments = [clean_inline(s) for s in re.split(r"\s+-\s+", line)]
+    status_seen = False
+    for seg in segments:
+        if not seg:
+            continue
+        m = _RATED.match(seg)
+        if m:
+            raw.rating = clean_inline(m.group(1))
+            continue
+        m = _LABELLED.match(seg)
+        if m and m.group(1).strip().lower() in (
+            "chapters",
+            "words",
+            "reviews",
+            "favs",
+            "follows",
+            "updated",
+            "published",
+            "status",
+            "id",
+        ):
+            name, value = m.group(1).strip().lower(), m.group(2).strip()
+            if name == "chapters":
+                raw.total_chapters = to_int(value)
+            elif name == "status":
+                status_seen = True
+                raw.status_declared = (
+                    Status.COMPLETE if value.lower().startswith("complete") else Status.WIP
+                )
+            continue
+        if seg.lower() in _LANGUAGES and raw.language is None:
+            raw.language = seg
+        elif _is_genre_segment(seg):
+            raw.tags = dedupe([*raw.tags, *split_genres(seg)])
+        else:
+            _apply_characters(raw, seg)
+    if not status_seen:
+        raw.status_declared = Status.WIP  # FFN marks finished stories "Status: Complete"
+    if raw.total_chapters is None:
+        raw.total_chapters = 1  # one-shots have no "Chapters:" segment
+
+
+def _apply_characters(raw: RawStory, segment: str) -> None:
+    """ "[Buffy S., Spike] Dawn S." → pairing Buffy S./Spike, characters all three."""
+    for group in _PAIRING.findall(segment):
+        names = [n.strip() for n in group.split(",") if n.strip()]
+        if len(names) >= 2:
+            raw.relationships.append("/".join(names))
+        raw.characters.extend(names)
+    rest = _PAIRING.sub(",", segment)
+    raw.characters.extend(n.strip() for n in rest.split(",") if n.strip())
+    raw.characters = dedupe(raw.characters)
+    raw.relationships = dedupe(raw.relationships)
+
+
+def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
+    raw = RawStory(layout=LAYOUT)
+    top = tree.css_first("#profile_top")
+    if top is not None:
+        raw.title = inline_text(top.css_first("b.xcontrast_txt, b")) or None
+        authors = [inline_text(a) for a in top.css("a[href^='/u/']")]
+        raw.authors = dedupe([a for a in authors if a])
+        summary = top.css_first("div.xcontrast_txt")
+        raw.summary = inline_text(summary) or None
+        for span in top.css("span.xgray"):
+            text = inline_text(span)
+            if "Rated:" in text:
+                apply_meta_line(raw, text[text.index("Rated:") :])
+                break
+    crumbs = [inline_text(a) for a in tree.css("#pre_story_links a")]
+    if len(crumbs) >= 2:
+        raw.fandoms = dedupe(crumbs[1:])  # the first is the section ("TV Shows")
+    elif crumbs and "crossover" not in crumbs[0].lower():
+        raw.fandoms = crumbs
+
+    number, label, title = 1, None, None
+    select = tree.css_first("#chap_select") or tree.css_first("select[name='chapter']")
+    if select is not None:
+        options = select.css("option")
+        chosen = next((o for o in options if "selected" in o.attributes), None)
+        if chosen is not None:
+            head = split_heading(inline_text(chosen))
+            number = head.number or to_int(chosen.attributes.get("value")) or 1
+            label, title = head.label, head.title
+    body = tree.css_first("#storytext") or tree.css_first(".storytext")
+    paragraphs = node_paragraphs(body) if body is not None else []
+    text = lift_front_matter(raw, paragraphs)
+    if text:
+        raw.chapters = [Chapter(number=number, label=label, title=title, text=text)]
+    return raw

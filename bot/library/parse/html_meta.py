@@ -1,0 +1,303 @@
+"""Metadata helpers shared by the HTML and EPUB layouts.
+
+Label vocabulary (AO3, FanFicFare title pages, eFiction info blocks) mapped onto `RawStory`
+fields, chapter-heading splitting ("Chapter 1: Title" → number, label, title), chapter
+progress ("3/20", "3/?") and "Label: value" runs found next to `<b>`/`<span class=label>`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from bot.library.model import Status
+from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text
+from bot.library.parse.raw import RawStory
+
+# label (lower case, no colon) → RawStory field
+LABEL_FIELDS: dict[str, str] = {
+    "rating": "rating",
+    "ratings": "rating",
+    "rated": "rating",
+    "archive warning": "warnings",
+    "archive warnings": "warnings",
+    "warning": "warnings",
+    "warnings": "warnings",
+    "fandom": "fandoms",
+    "fandoms": "fandoms",
+    "relationship": "relationships",
+    "relationships": "relationships",
+    "pairing": "relationships",
+    "pairings": "relationships",
+    "ships": "relationships",
+    "character": "characters",
+    "characters": "characters",
+    "additional tags": "tags",
+    "freeform tags": "tags",
+    "extra tags": "tags",
+    "genre": "tags",
+    "genres": "tags",
+    "language": "language",
+    "summary": "summary",
+    "description": "summary",
+    "spoilers": "spoilers",
+    "disclaimer": "disclaimer",
+    "title": "title",
+    "author": "authors",
+    "authors": "authors",
+    "status": "status",
+    "completed": "completed",
+    "chapters": "chapters",
+    "stats": "stats",
+    "series": "series",
+}
+LIST_FIELDS = frozenset({"warnings", "fandoms", "relationships", "characters", "tags", "authors"})
+
+_LABEL_CHAPTER = re.compile(
+    r"^(?P<label>(?:chapter|ch\.?|part|book|section|episode)\s*"
+    r"(?P<num>\d+|[ivxlcdm]+\b|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"|prologue|epilogue|interlude|foreword|afterword|preface|introduction)"
+    r"\s*(?:[:.\-–—]\s*|\s+(?=\S))?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(r"^(?P<num>\d+)\s*[.):\-–—]\s*(?P<rest>.+)$")
+_WORD_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+_PROGRESS = re.compile(r"(\d[\d,]*)\s*/\s*(\d[\d,]*|\?)")
+_NONE_VALUES = frozenset({"none", "n/a", "na", "-", "nothing", "no"})
+_REVIEWS_SUFFIX = re.compile(r"\s*\[\s*reviews?\b.*$", re.IGNORECASE)
+_INT = re.compile(r"\d[\d,.\u00a0 ]*")
+
+
+def roman_to_int(text: str) -> int | None:
+    total = 0
+    prev = 0
+    for ch in reversed(text.lower()):
+        value = _ROMAN.get(ch)
+        if value is None:
+            return None
+        total = total - value if value < prev else total + value
+        prev = max(prev, value)
+    return total or None
+
+
+@dataclass(slots=True, frozen=True)
+class Heading:
+    number: int | None
+    label: str | None
+    title: str | None
+
+
+def split_heading(text: str) -> Heading:
+    """ "Chapter 3: Title" → (3, "Chapter 3", "Title"); "Prologue" → (None, "Prologue", None);
+    "2. Title" → (2, None, "Title"); "Title" → (None, None, "Title")."""
+    text = clean_inline(text)
+    if not text:
+        return Heading(None, None, None)
+    m = _LABEL_CHAPTER.match(text)
+    if m:
+        label = m.group("label").strip()
+        num_text = m.group("num")
+        number: int | None = None
+        if num_text:
+            low = num_text.lower()
+            number = (
+                int(low) if low.isdigit() else _WORD_NUMBERS.get(low) or roman_to_int(low)
+            )
+        rest = m.group("rest").strip(" :.-–—") or None
+        return Heading(number, label, rest)
+    m = _NUMBERED.match(text)
+    if m:
+        inner = split_heading(m.group("rest"))
+        if inner.label:  # "1. Chapter 1" / "3. Prologue"
+            return Heading(int(m.group("num")), inner.label, inner.title)
+        return Heading(int(m.group("num")), None, m.group("rest").strip() or None)
+    return Heading(None, None, text)
+
+
+def to_int(text: str | None) -> int | None:
+    if not text:
+        return None
+    m = _INT.search(text)
+    if not m:
+        return None
+    digits = re.sub(r"\D", "", m.group())
+    return int(digits) if digits else None
+
+
+def progress(text: str) -> tuple[int | None, int | None, Status | None]:
+    """AO3 chapter progress: "3/20" → (3, 20, wip), "3/?" → (3, None, wip), "3/3" → complete."""
+    m = _PROGRESS.search(text)
+    if not m:
+        return None, None, None
+    posted = int(m.group(1).replace(",", ""))
+    if m.group(2) == "?":
+        return posted, None, Status.WIP
+    total = int(m.group(2).replace(",", ""))
+    return posted, total, Status.COMPLETE if posted >= total else Status.WIP
+
+
+def status_word(text: str) -> Status | None:
+    low = text.strip().lower()
+    if low in ("complete", "completed", "yes", "finished", "done"):
+        return Status.COMPLETE
+    if low in ("in-progress", "in progress", "no", "wip", "incomplete", "ongoing", "unfinished"):
+        return Status.WIP
+    return None
+
+
+def split_values(text: str) -> list[str]:
+    """A comma-separated label value → its items."""
+    return [v for v in (clean_inline(part) for part in text.split(",")) if v]
+
+
+def dedupe(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for v in values:
+        key = v.casefold()
+        if v and key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def apply_label(raw: RawStory, label: str, text: str, items: list[str] | None = None) -> bool:
+    """Store one labelled value on `raw`; False when the label is not metadata we know."""
+    key = clean_inline(label).rstrip(":").strip().lower()
+    field_name = LABEL_FIELDS.get(key)
+    text = clean_inline(text)
+    if field_name is None or not text:
+        return False
+    if field_name in LIST_FIELDS:
+        values = items if items else split_values(text)
+        values = [v for v in values if v.lower() not in _NONE_VALUES]
+        if field_name == "tags" and key in ("genre", "genres"):
+            values = [v for item in values for v in split_genres(item)]
+        current: list[str] = getattr(raw, field_name)
+        current.extend(v for v in values if v)
+        setattr(raw, field_name, dedupe(current))
+    elif field_name == "status":
+        raw.status_declared = status_word(text) or raw.status_declared
+    elif field_name == "completed":
+        word = status_word(text)
+        # AO3 stats "Completed: 2019-02-02" means complete; eFiction "Completed: No" a WIP
+        raw.status_declared = word or (Status.COMPLETE if re.search(r"\d", text) else None)
+    elif field_name == "chapters":
+        posted, total, status = progress(text)
+        if posted is None:
+            raw.total_chapters = raw.total_chapters or to_int(text)
+        else:
+            raw.total_chapters = total or raw.total_chapters
+            raw.status_declared = raw.status_declared or status
+    elif field_name == "stats":
+        apply_stats(raw, text)
+    elif field_name == "rating":
+        text = _REVIEWS_SUFFIX.sub("", text).strip()
+        if text and raw.rating is None:
+            raw.rating = text
+    elif field_name == "series":
+        return True  # known, not a story field
+    elif getattr(raw, field_name) in (None, ""):
+        setattr(raw, field_name, text)
+    return True
+
+
+_STATS = re.compile(
+    r"(Published|Updated|Completed|Words|Chapters|Comments|Kudos|Bookmarks|Hits|Status)"
+    r"\s*:\s*(.*?)(?=\s+(?:Published|Updated|Completed|Words|Chapters|Comments|Kudos"
+    r"|Bookmarks|Hits|Status)\s*:|$)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def apply_stats(raw: RawStory, text: str) -> None:
+    """AO3's "Published: … Completed: … Words: … Chapters: 3/20" line."""
+    completed = False
+    for m in _STATS.finditer(clean_inline(text)):
+        name, value = m.group(1).lower(), m.group(2).strip()
+        if name == "completed":
+            completed = True
+        elif name == "chapters":
+            _posted, total, status = progress(value)
+            raw.total_chapters = total or raw.total_chapters
+            raw.status_declared = status or raw.status_declared
+    if completed:
+        raw.status_declared = Status.COMPLETE
+
+
+_SLASH_GENRE = re.compile(r"hurt\s*/\s*comfort|[^/]+", re.IGNORECASE)
+
+
+def split_genres(text: str) -> list[str]:
+    """FFN "Romance/Hurt/Comfort" → ["Romance", "Hurt/Comfort"]."""
+    out = []
+    for m in _SLASH_GENRE.finditer(text):
+        part = m.group().strip()
+        if part:
+            out.append("Hurt/Comfort" if "/" in part else part)
+    return out
+
+
+def labelled_values(
+    root: LexborNode, selector: str = "b, strong, span.label, .label"
+) -> list[tuple[str, str, list[str]]]:
+    """ "<b>Label:</b> value<br>" runs: (label, value text, link texts in the value).
+
+    The value is the label's following siblings up to the next label, `<br>` or block.
+    """
+    out: list[tuple[str, str, list[str]]] = []
+    labels = root.css(selector)
+    label_ids = {n.mem_id for n in labels}
+    for node in labels:
+        label = inline_text(node)
+        if not label.endswith(":") or len(label) > 40:
+            # "<b>Rating: T</b>" — label and value in one element
+            if ":" in label and len(label) <= 200:
+                name, _, value = label.partition(":")
+                if clean_inline(name).lower() in LABEL_FIELDS and value.strip():
+                    out.append((name, value, []))
+            continue
+        parts: list[str] = []
+        links: list[str] = []
+        sib = node.next
+        while sib is not None:
+            tag = sib.tag
+            if sib.mem_id in label_ids or tag in ("br", "hr") or tag in BLOCK_TAGS:
+                break
+            if tag == "-text":
+                parts.append(sib.text_content or "")
+            elif tag and not tag.startswith("-"):
+                if sib.css_first("b, strong, .label") is not None and any(
+                    n.mem_id in label_ids for n in sib.css("b, strong, .label")
+                ):
+                    break
+                text = sib.text(deep=True, separator="")
+                parts.append(text)
+                if tag == "a":
+                    links.append(clean_inline(text))
+                else:
+                    links.extend(clean_inline(a.text()) for a in sib.css("a"))
+            sib = sib.next
+        value = clean_inline("".join(parts))
+        links = [x for x in links if x]
+        rest = value
+        for link in links:
+            rest = rest.replace(link, "", 1)
+        if any(ch.isalnum() for ch in rest):
+            links = []  # plain text between the links: split the text instead
+        out.append((label[:-1], value, links))
+    return out
