@@ -6,9 +6,13 @@ import logging
 import pkgutil
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Config
+from bot.library.service import Library
+from bot.ui.cards import DYNAMIC_ITEMS
+from bot.ui.errors import handle_error
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +27,8 @@ def discover_extensions() -> list[str]:
 
 
 class StoryBot(commands.Bot):
+    library: Library
+
     def __init__(self, config: Config, **kwargs) -> None:
         kwargs.setdefault("guild_ready_timeout", 2.0)
         super().__init__(
@@ -33,8 +39,11 @@ class StoryBot(commands.Bot):
             **kwargs,
         )
         self.config = config
+        self.tree.on_error = self.on_app_command_error
 
     async def setup_hook(self) -> None:
+        self.library = await Library.open(self.config.database)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         for ext in discover_extensions():
             await self.load_extension(ext)
         if self.config.dev_guild_id:
@@ -42,3 +51,18 @@ class StoryBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
             log.info("synced commands to guild %s", self.config.dev_guild_id)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            library = getattr(self, "library", None)
+            if library is not None:
+                await library.close()
+                del self.library
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """The one handler: known errors → a short ephemeral message; the rest logged."""
+        await handle_error(interaction, error)

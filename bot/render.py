@@ -1,0 +1,245 @@
+"""Embeds: story cards, passages, lists. Every string from a story is neutralised and
+every embed is trimmed to Discord's limits (per field and the 6,000-character total)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.library.excerpts import Passage
+from bot.library.model import RatingLevel, Status
+from bot.library.records import RatingSummary, ReaderRating, StoryRecord
+from bot.library.safety import neutralise_mentions
+
+# Discord's embed limits
+TITLE_MAX = 256
+DESCRIPTION_MAX = 4096
+FIELD_NAME_MAX = 256
+FIELD_VALUE_MAX = 1024
+FIELDS_MAX = 25
+FOOTER_MAX = 2048
+AUTHOR_MAX = 256
+EMBED_TOTAL_MAX = 6000
+SELECT_LABEL_MAX = 100
+SELECT_DESCRIPTION_MAX = 100
+
+BADGES: dict[RatingLevel, str] = {
+    RatingLevel.GENERAL: "🟢 General",
+    RatingLevel.TEEN: "🟡 Teen",
+    RatingLevel.MATURE: "🟠 Mature",
+    RatingLevel.EXPLICIT: "🔴 Explicit",
+    RatingLevel.NOT_RATED: "⚪ Not Rated",
+}
+COLOURS: dict[RatingLevel, int] = {
+    RatingLevel.GENERAL: 0x4CAF50,
+    RatingLevel.TEEN: 0xF2C94C,
+    RatingLevel.MATURE: 0xF2994A,
+    RatingLevel.EXPLICIT: 0xEB5757,
+    RatingLevel.NOT_RATED: 0x9E9E9E,
+}
+STATUS_TEXT = {Status.COMPLETE: "Complete", Status.WIP: "Work in progress", Status.UNKNOWN: "—"}
+ADULT_NOTE = "Rated {rating}: its text and summary are shown only in age-restricted channels."
+
+
+def safe(text: str | None) -> str:
+    """User content made safe to show: mention syntax neutralised."""
+    return neutralise_mentions(text or "")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, at a word end when possible, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def badge(level: RatingLevel) -> str:
+    return BADGES[level]
+
+
+def stars(value: float | None) -> str:
+    """★★★★☆ for a 1-5 average rounded to the nearest star; ☆☆☆☆☆ when unrated."""
+    if value is None:
+        return "☆☆☆☆☆"
+    full = max(0, min(5, round(value)))
+    return "★" * full + "☆" * (5 - full)
+
+
+def authors_text(story: StoryRecord) -> str:
+    return safe(", ".join(story.authors)) if story.authors else "Unknown author"
+
+
+def community_rating(summary: RatingSummary) -> str:
+    if summary.count == 0:
+        return "No ratings yet"
+    noun = "rating" if summary.count == 1 else "ratings"
+    return f"{stars(summary.bayesian)} {summary.bayesian:.1f} ({summary.count} {noun})"
+
+
+def chapters_text(story: StoryRecord) -> str:
+    total = story.total_chapters
+    return f"{story.chapter_count}/{total if total else '?'}"
+
+
+def story_line(story: StoryRecord, *, extra: str | None = None) -> str:
+    """One list entry: **Title** by Author · badge · pairing."""
+    parts = [f"**{clip(safe(story.title), 120)}** by {clip(authors_text(story), 80)}"]
+    detail = [badge(story.rating_level)]
+    if story.pairings:
+        detail.append(clip(safe(", ".join(story.pairings[:2])), 90))
+    detail.append(f"{story.words:,} words")
+    if extra:
+        detail.append(extra)
+    return parts[0] + "\n" + " · ".join(detail)
+
+
+def story_card(
+    story: StoryRecord,
+    summary: RatingSummary,
+    *,
+    own: ReaderRating | None,
+    own_label: str = "Your rating",
+    show_text: bool,
+) -> discord.Embed:
+    """The card: title, author, badge, pairings, characters, status, size, summary, stars."""
+    embed = discord.Embed(
+        title=clip(safe(story.title), TITLE_MAX), colour=COLOURS[story.rating_level]
+    )
+    embed.set_author(name=clip(f"by {authors_text(story)}", AUTHOR_MAX))
+    if show_text:
+        if story.summary:
+            embed.description = clip(safe(story.summary), 1500)
+    else:
+        embed.description = ADULT_NOTE.format(rating=story.rating_level.value)
+    rating_value = badge(story.rating_level)
+    if story.rating_inferred:
+        rating_value += " (judged)"
+    embed.add_field(name="Rating", value=rating_value, inline=True)
+    embed.add_field(name="Status", value=STATUS_TEXT[story.status], inline=True)
+    embed.add_field(
+        name="Length",
+        value=f"{story.words:,} words · {chapters_text(story)} chapters",
+        inline=True,
+    )
+    if show_text:
+        if story.pairings:
+            embed.add_field(
+                name="Pairings", value=clip(safe(", ".join(story.pairings)), 500), inline=False
+            )
+        if story.characters:
+            embed.add_field(
+                name="Characters",
+                value=clip(safe(", ".join(story.characters)), 500),
+                inline=False,
+            )
+        if story.warnings:
+            embed.add_field(
+                name="Warnings", value=clip(safe(", ".join(story.warnings)), 300), inline=False
+            )
+    embed.add_field(name="Community rating", value=community_rating(summary), inline=True)
+    mine = f"{stars(own.stars)} ({own.stars}/5)" if own else "Not rated — use the stars below"
+    embed.add_field(name=clip(safe(own_label), FIELD_NAME_MAX), value=mine, inline=True)
+    embed.set_footer(text=f"Story #{story.id}")
+    return fit_embed(embed)
+
+
+def adult_refusal(story: StoryRecord) -> str:
+    return (
+        f"“{clip(safe(story.title), 100)}” is rated {story.rating_level.value}: its text can "
+        "only be shown in an age-restricted channel."
+    )
+
+
+def passage_embed(
+    story: StoryRecord, passage: Passage, *, heading: str | None = None
+) -> discord.Embed:
+    """A passage of story text with title, author and rating badge."""
+    embed = discord.Embed(
+        title=clip(safe(story.title), TITLE_MAX),
+        description=clip(safe(passage.text), DESCRIPTION_MAX),
+        colour=COLOURS[story.rating_level],
+    )
+    embed.set_author(
+        name=clip(f"by {authors_text(story)} · {badge(story.rating_level)}", AUTHOR_MAX)
+    )
+    where = []
+    if passage.chapter_count > 1 or passage.chapter_heading:
+        chapter = passage.chapter_heading or f"Chapter {passage.chapter}"
+        where.append(f"{safe(chapter)} ({passage.chapter}/{passage.chapter_count})")
+    where.append(f"passage {passage.number} of {passage.count}")
+    if heading:
+        where.insert(0, heading)
+    embed.set_footer(text=clip(" · ".join(where), FOOTER_MAX))
+    return fit_embed(embed)
+
+
+def list_embed(
+    title: str,
+    lines: Sequence[str],
+    *,
+    page: int,
+    pages: int,
+    total: int,
+    note: str | None = None,
+    empty: str = "Nothing here.",
+) -> discord.Embed:
+    """A numbered page of list entries ("page n of N" in the footer)."""
+    embed = discord.Embed(title=clip(title, TITLE_MAX), colour=0x5865F2)
+    body = "\n\n".join(lines) if lines else empty
+    if note:
+        body = f"{body}\n\n*{note}*"
+    embed.description = clip(body, DESCRIPTION_MAX)
+    noun = "story" if total == 1 else "stories"
+    embed.set_footer(text=f"Page {page} of {max(pages, 1)} · {total} {noun}")
+    return fit_embed(embed)
+
+
+def embed_length(embed: discord.Embed) -> int:
+    return len(embed)
+
+
+def fit_embed(embed: discord.Embed) -> discord.Embed:
+    """Trim every part to Discord's limits, then the description/fields to the 6000 total."""
+    if embed.title:
+        embed.title = clip(embed.title, TITLE_MAX)
+    if embed.description:
+        embed.description = clip(embed.description, DESCRIPTION_MAX)
+    if embed.author and embed.author.name:
+        embed.set_author(
+            name=clip(embed.author.name, AUTHOR_MAX),
+            url=embed.author.url,
+            icon_url=embed.author.icon_url,
+        )
+    if embed.footer and embed.footer.text:
+        embed.set_footer(text=clip(embed.footer.text, FOOTER_MAX), icon_url=embed.footer.icon_url)
+    fields = embed.fields[:FIELDS_MAX]
+    embed.clear_fields()
+    for f in fields:
+        embed.add_field(
+            name=clip(f.name or "\u200b", FIELD_NAME_MAX),
+            value=clip(f.value or "\u200b", FIELD_VALUE_MAX),
+            inline=bool(f.inline),
+        )
+    excess = len(embed) - EMBED_TOTAL_MAX
+    if excess > 0 and embed.description:
+        keep = max(len(embed.description) - excess, 1)
+        embed.description = clip(embed.description, keep)
+        excess = len(embed) - EMBED_TOTAL_MAX
+    while excess > 0 and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+        excess = len(embed) - EMBED_TOTAL_MAX
+    return embed
+
+
+def select_label(story: StoryRecord) -> str:
+    return clip(safe(story.title), SELECT_LABEL_MAX) or f"Story #{story.id}"
+
+
+def select_description(story: StoryRecord) -> str:
+    text = f"{story.rating_level.value} · {', '.join(story.authors) or 'Unknown author'}"
+    return clip(safe(text), SELECT_DESCRIPTION_MAX)

@@ -1,0 +1,75 @@
+"""`StoryArg`: a slash-command option that autocompletes story titles and becomes a story.
+
+Autocomplete answers from the guild's in-memory SearchIndex (never loads story text) and
+sends the story id as the value; free text typed without picking falls back to fuzzy
+matching, and an unknown title answers "No story called X. Did you mean: A, B, C?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+import discord
+from discord import app_commands
+
+from bot.audience import audience_for
+from bot.library.errors import LibraryError
+from bot.library.records import StoryRecord
+from bot.render import clip
+
+CHOICE_NAME_MAX = 100
+
+
+def _choice_name(title: str, authors: tuple[str, ...]) -> str:
+    # Choice names are shown as plain text in the client: mentions cannot render there.
+    name = f"{title} — {', '.join(authors)}" if authors else title
+    return clip(name, CHOICE_NAME_MAX) or "Untitled"
+
+
+class StoryTransformer(app_commands.Transformer):
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.string
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        audience = await audience_for(interaction)
+        hits = interaction.client.library.autocomplete(  # type: ignore[attr-defined]
+            interaction.guild_id, value or "", limit=25, include_adult=audience.adult_titles
+        )
+        return [
+            app_commands.Choice(name=_choice_name(h.title, h.authors), value=str(h.story_id))
+            for h in hits
+        ]
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> StoryRecord:
+        if interaction.guild_id is None:
+            raise LibraryError("Stories live in a server's library: use this in the server.")
+        audience = await audience_for(interaction)
+        return await interaction.client.library.resolve(  # type: ignore[attr-defined]
+            interaction.guild_id, value, suggest_adult=audience.adult_titles
+        )
+
+
+StoryArg = Annotated[StoryRecord, StoryTransformer]
+
+
+def facet_autocomplete(
+    kind: str,
+) -> Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]:
+    """Autocomplete for pairing / character / author options, from the library's values."""
+
+    async def complete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        store = interaction.client.library.store  # type: ignore[attr-defined]
+        names = await store.facet_values(interaction.guild_id, kind, current or "", limit=25)
+        return [app_commands.Choice(name=clip(n, 100), value=n[:100]) for n in names]
+
+    return complete

@@ -1,0 +1,1 @@
+"""Shared Discord UI: error replies, the paginator, story cards, reading sessions."""

@@ -1,0 +1,273 @@
+"""Story cards and the persistent buttons on them.
+
+The card's buttons are `DynamicItem`s whose custom_id carries the story id, so they keep
+working after a restart: `storybot:rate:<story>:<stars>`, `storybot:read:<story>`,
+`storybot:excerpt:<story>`, and an excerpt's `storybot:next:<story>:<chapter>:<passage>`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.audience import Audience, audience_for
+from bot.library.errors import LibraryError
+from bot.library.excerpts import OPENING, Passage
+from bot.library.records import StoryRecord
+from bot.render import clip, community_rating, passage_embed, safe, stars, story_card
+from bot.ui.errors import handle_error
+from bot.ui.reading import library_of, start_reading
+
+NONE = discord.AllowedMentions.none()
+
+
+def _guild_id(interaction: discord.Interaction) -> int:
+    if interaction.guild_id is None:
+        raise LibraryError("Stories live in a server's library: use this in the server.")
+    return interaction.guild_id
+
+
+async def story_for(interaction: discord.Interaction, story_id: int) -> StoryRecord:
+    return await library_of(interaction).get(_guild_id(interaction), story_id)
+
+
+# ---- cards ---------------------------------------------------------------------------
+
+
+def card_view(story: StoryRecord, audience: Audience) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    if audience.may_read(story):
+        view.add_item(ReadButton(story.id))
+        view.add_item(ExcerptButton(story.id))
+    for n in range(1, 6):
+        view.add_item(RateButton(story.id, n))
+    return view
+
+
+async def card_message(
+    interaction: discord.Interaction, story: StoryRecord, *, own_label: str = "Your rating"
+) -> tuple[discord.Embed, discord.ui.View]:
+    library = library_of(interaction)
+    audience = await audience_for(interaction)
+    summary = await library.store.rating_summary(story.id)
+    own = await library.store.user_rating(story.id, interaction.user.id)
+    embed = story_card(
+        story, summary, own=own, own_label=own_label, show_text=audience.may_read(story)
+    )
+    return embed, card_view(story, audience)
+
+
+async def send_card(
+    interaction: discord.Interaction, story: StoryRecord, *, ephemeral: bool
+) -> None:
+    label = "Your rating" if ephemeral else f"{interaction.user.display_name}'s rating"
+    embed, view = await card_message(interaction, story, own_label=label)
+    if interaction.response.is_done():
+        await interaction.followup.send(
+            embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NONE
+        )
+    else:
+        await interaction.response.send_message(
+            embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NONE
+        )
+
+
+async def open_card(interaction: discord.Interaction, story_id: int) -> None:
+    """What a story select menu does: the card, privately, for whoever picked it."""
+    await send_card(interaction, await story_for(interaction, story_id), ephemeral=True)
+
+
+# ---- rating --------------------------------------------------------------------------
+
+
+async def rate_story(
+    interaction: discord.Interaction, story: StoryRecord, n: int, review: str | None
+) -> None:
+    """Record the member's rating (keeping an earlier review unless a new one is given)."""
+    store = library_of(interaction).store
+    before = await store.user_rating(story.id, interaction.user.id)
+    if review is None and before is not None:
+        review = before.review
+    await store.rate(story.guild_id, story.id, interaction.user.id, n, review)
+    summary = await store.rating_summary(story.id)
+    title = clip(safe(story.title), 150)
+    if before is None:
+        text = f"You rated “{title}” {stars(n)} ({n}/5)."
+    elif before.stars == n:
+        text = f"Your rating for “{title}” stays {stars(n)} ({n}/5)."
+    else:
+        text = f"Your rating for “{title}” is now {stars(n)} ({n}/5), was {before.stars}/5."
+    if review:
+        text += " Review saved."
+    text += f"\nCommunity rating: {community_rating(summary)}."
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+
+class _Safe:
+    """Mixin: a dynamic item's failures are answered like a command's."""
+
+    async def run(self, interaction: discord.Interaction) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.run(interaction)
+        except Exception as error:
+            await handle_error(interaction, error)
+
+
+class RateButton(
+    _Safe,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"storybot:rate:(?P<story>\d{1,20}):(?P<stars>[1-5])",
+):
+    def __init__(self, story_id: int, n: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=f"★{n}",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"storybot:rate:{story_id}:{n}",
+                row=1,
+            )
+        )
+        self.story_id = story_id
+        self.stars = n
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> RateButton:
+        return cls(int(match["story"]), int(match["stars"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        story = await story_for(interaction, self.story_id)
+        await rate_story(interaction, story, self.stars, None)
+
+
+class ReadButton(
+    _Safe,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"storybot:read:(?P<story>\d{1,20})",
+):
+    def __init__(self, story_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Read",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"storybot:read:{story_id}",
+                row=0,
+            )
+        )
+        self.story_id = story_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReadButton:
+        return cls(int(match["story"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        story = await story_for(interaction, self.story_id)
+        (await audience_for(interaction)).check_read(story)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        passage = await resume_passage(interaction, story)
+        await start_reading(interaction, story, passage)
+
+
+async def resume_passage(interaction: discord.Interaction, story: StoryRecord) -> Passage:
+    """Where the member left off in `story`, or its opening."""
+    library = library_of(interaction)
+    saved = await library.store.get_position(story.guild_id, interaction.user.id, story.id)
+    if saved is None:
+        return await library.passage(story, chapter=1, where=OPENING)
+    return await library.passage_at(story, saved[0], saved[1])
+
+
+class ExcerptButton(
+    _Safe,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"storybot:excerpt:(?P<story>\d{1,20})",
+):
+    def __init__(self, story_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Excerpt",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"storybot:excerpt:{story_id}",
+                row=0,
+            )
+        )
+        self.story_id = story_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ExcerptButton:
+        return cls(int(match["story"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        """The story's opening passage, privately, with a Continue button."""
+        story = await story_for(interaction, self.story_id)
+        (await audience_for(interaction)).check_read(story)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        passage = await library_of(interaction).passage(story, chapter=1, where=OPENING)
+        await interaction.followup.send(
+            embed=passage_embed(story, passage),
+            view=excerpt_view(passage),
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+
+def excerpt_view(passage: Passage) -> discord.ui.View | Any:
+    """A Continue button after an excerpt (nothing at the end of the story)."""
+    view = discord.ui.View(timeout=None)
+    if not passage.is_last:
+        view.add_item(ContinueButton(passage.story_id, passage.chapter, passage.number))
+    return view
+
+
+class ContinueButton(
+    _Safe,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"storybot:next:(?P<story>\d{1,20}):(?P<chapter>\d{1,6}):(?P<passage>\d{1,6})",
+):
+    def __init__(self, story_id: int, chapter: int, passage: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Continue",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"storybot:next:{story_id}:{chapter}:{passage}",
+            )
+        )
+        self.story_id = story_id
+        self.chapter = chapter
+        self.passage = passage
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ContinueButton:
+        return cls(int(match["story"]), int(match["chapter"]), int(match["passage"]))
+
+    async def run(self, interaction: discord.Interaction) -> None:
+        """The passage after the excerpt, privately, as a reading session."""
+        story = await story_for(interaction, self.story_id)
+        (await audience_for(interaction)).check_read(story)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        library = library_of(interaction)
+        here = await library.passage_at(story, self.chapter, self.passage)
+        following = await library.next_passage(story, here)
+        if following is None:
+            await interaction.followup.send(
+                f"That was the end of “{clip(safe(story.title), 150)}”.",
+                ephemeral=True,
+                allowed_mentions=NONE,
+            )
+            return
+        await start_reading(interaction, story, following)
+
+
+DYNAMIC_ITEMS = (RateButton, ReadButton, ExcerptButton, ContinueButton)

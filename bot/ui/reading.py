@@ -1,0 +1,119 @@
+"""Private reading sessions: one ephemeral message turning passages with Previous / Next
+and a chapter select; every page turn remembers the reader's position."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.audience import audience_for
+from bot.library.excerpts import Passage
+from bot.library.records import StoryRecord
+from bot.render import clip, passage_embed, safe
+from bot.ui.base import BaseView
+
+if TYPE_CHECKING:
+    from bot.library.service import Library
+
+READING_TIMEOUT = 14 * 60  # an interaction token lives 15 minutes
+CHAPTER_OPTIONS = 25
+
+
+def library_of(interaction: discord.Interaction) -> Library:
+    return interaction.client.library  # type: ignore[attr-defined]
+
+
+class ChapterSelect(discord.ui.Select[Any]):
+    def __init__(self, session: ReadingView) -> None:
+        super().__init__(placeholder="Jump to a chapter…", min_values=1, max_values=1, row=1)
+        self.session = session
+
+    def show_around(self, current: int, headings: list[str | None]) -> None:
+        """Up to 25 chapters centred on the current one."""
+        count = len(headings)
+        start = max(0, min(current - 1 - CHAPTER_OPTIONS // 2, count - CHAPTER_OPTIONS))
+        self.options = [
+            discord.SelectOption(
+                label=clip(
+                    safe(f"{i}. {headings[i - 1]}" if headings[i - 1] else f"Chapter {i}"), 100
+                ),
+                value=str(i),
+                default=i == current,
+            )
+            for i in range(start + 1, min(count, start + CHAPTER_OPTIONS) + 1)
+        ]
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        library = library_of(interaction)
+        passage = await library.passage_at(self.session.story, int(self.values[0]), 1)
+        await self.session.turn(interaction, passage)
+
+
+class ReadingView(BaseView):
+    def __init__(
+        self, story: StoryRecord, passage: Passage, headings: list[str | None], *, owner_id: int
+    ) -> None:
+        super().__init__(owner_id=owner_id, timeout=READING_TIMEOUT)
+        self.story = story
+        self.passage = passage
+        self.headings = headings
+        self.chapters = ChapterSelect(self) if len(headings) > 1 else None
+        if self.chapters is not None:
+            self.add_item(self.chapters)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.previous.disabled = self.passage.is_first
+        self.next.disabled = self.passage.is_last
+        if self.chapters is not None:
+            self.chapters.show_around(self.passage.chapter, self.headings)
+
+    def embed(self) -> discord.Embed:
+        heading = "The end" if self.passage.is_last else None
+        return passage_embed(self.story, self.passage, heading=heading)
+
+    async def turn(self, interaction: discord.Interaction, passage: Passage | None) -> None:
+        if passage is None:
+            await interaction.response.defer()
+            return
+        # the channel could have changed its age restriction since the session opened
+        (await audience_for(interaction)).check_read(self.story)
+        self.passage = passage
+        self._refresh()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+        await save(interaction, self.story, passage)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, row=0)
+    async def previous(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await self.turn(
+            interaction, await library_of(interaction).previous_passage(self.story, self.passage)
+        )
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, row=0)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await self.turn(
+            interaction, await library_of(interaction).next_passage(self.story, self.passage)
+        )
+
+
+async def save(interaction: discord.Interaction, story: StoryRecord, passage: Passage) -> None:
+    await library_of(interaction).store.save_position(
+        story.guild_id, interaction.user.id, story.id, passage.chapter, passage.number
+    )
+
+
+async def start_reading(
+    interaction: discord.Interaction, story: StoryRecord, passage: Passage
+) -> None:
+    """Open a private reading session at `passage` (the caller checked the audience)."""
+    from bot.library.service import chapter_heading
+
+    infos = await library_of(interaction).chapters(story.id)
+    view = ReadingView(
+        story, passage, [chapter_heading(c) for c in infos], owner_id=interaction.user.id
+    )
+    await save(interaction, story, passage)
+    await view.send(interaction, embed=view.embed(), ephemeral=True)

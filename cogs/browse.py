@@ -1,0 +1,127 @@
+"""`/browse`: page through the library by pairing, character, rating, status, length,
+author; sorted by top rated, newest, longest, shortest or title."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.audience import audience_for
+from bot.library.errors import LibraryError
+from bot.library.model import RatingLevel, Status
+from bot.library.records import StoryRecord
+from bot.transformers import facet_autocomplete
+from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_query
+
+LENGTHS: dict[str, tuple[int | None, int | None]] = {
+    "short": (None, 4_999),
+    "medium": (5_000, 19_999),
+    "long": (20_000, 49_999),
+    "epic": (50_000, None),
+}
+Choice = app_commands.Choice
+RATING_CHOICES = [Choice(name=level.value, value=level.value) for level in RatingLevel]
+STATUS_CHOICES = [
+    Choice(name="Complete", value=Status.COMPLETE.value),
+    Choice(name="Work in progress", value=Status.WIP.value),
+    Choice(name="Unknown", value=Status.UNKNOWN.value),
+]
+LENGTH_CHOICES = [
+    Choice(name="Short (under 5,000 words)", value="short"),
+    Choice(name="Medium (5,000–20,000 words)", value="medium"),
+    Choice(name="Long (20,000–50,000 words)", value="long"),
+    Choice(name="Epic (50,000 words or more)", value="epic"),
+]
+SORT_CHOICES = [
+    Choice(name="Top rated", value="top"),
+    Choice(name="Newest", value="newest"),
+    Choice(name="Longest", value="longest"),
+    Choice(name="Shortest", value="shortest"),
+    Choice(name="Title", value="title"),
+]
+
+
+class Browse(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="browse", description="Look through the library")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        pairing="Only stories with this pairing",
+        character="Only stories with this character",
+        rating="Only stories with this rating",
+        status="Complete or work in progress",
+        length="How long",
+        author="Only stories by this author",
+        sort="Order (default: title)",
+    )
+    @app_commands.choices(
+        rating=RATING_CHOICES, status=STATUS_CHOICES, length=LENGTH_CHOICES, sort=SORT_CHOICES
+    )
+    @app_commands.autocomplete(
+        pairing=facet_autocomplete("pairing"),
+        character=facet_autocomplete("character"),
+        author=facet_autocomplete("author"),
+    )
+    async def browse(  # noqa: PLR0917 - one parameter per slash-command option
+        self,
+        interaction: discord.Interaction,
+        pairing: app_commands.Range[str, 1, 200] | None = None,
+        character: app_commands.Range[str, 1, 100] | None = None,
+        rating: str | None = None,
+        status: str | None = None,
+        length: str | None = None,
+        author: app_commands.Range[str, 1, 100] | None = None,
+        sort: str = "title",
+    ) -> None:
+        assert interaction.guild_id is not None
+        guild_id = interaction.guild_id
+        store = self.bot.library.store  # type: ignore[attr-defined]
+        audience = await audience_for(interaction)
+        if rating and RatingLevel(rating).is_adult and not audience.adult_titles:
+            raise LibraryError(
+                f"{rating} stories are listed only in age-restricted channels: browse there."
+            )
+        min_words, max_words = LENGTHS.get(length or "", (None, None))
+        filters = {
+            "pairing": pairing,
+            "character": character,
+            "rating": rating,
+            "status": status,
+            "min_words": min_words,
+            "max_words": max_words,
+            "author": author,
+        }
+
+        async def fetch(offset: int, limit: int) -> tuple[list[StoryRecord], int]:
+            return await store.list_stories(
+                guild_id,
+                **filters,
+                include_adult=audience.adult_titles,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            )
+
+        _, total = await fetch(0, 1)
+        hidden = 0
+        if not audience.adult_titles:
+            _, everything = await store.list_stories(guild_id, **filters, limit=0)
+            hidden = everything - total
+        if total == 0:
+            message = "No stories match those filters."
+            if hidden:
+                message += f" ({hidden} adult {'story' if hidden == 1 else 'stories'} hidden: "
+                message += "browse in an age-restricted channel.)"
+            raise LibraryError(message)
+        shown = [v for v in (pairing, character, author) if v]
+        title = "Library" + (f": {', '.join(shown)}" if shown else "")
+        await send_story_query(
+            interaction, title[:200], fetch, note=ADULT_HIDDEN_NOTE if hidden else None
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Browse(bot))

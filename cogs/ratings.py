@@ -1,0 +1,105 @@
+"""`/rate story stars [review]`, `/ratings [member]`, `/top [pairing]`."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.audience import audience_for
+from bot.library.errors import LibraryError
+from bot.library.records import StoryRecord
+from bot.library.store import MAX_REVIEW_CHARS
+from bot.render import clip, community_rating, safe, stars
+from bot.transformers import StoryArg, facet_autocomplete
+from bot.ui.cards import rate_story
+from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_list
+
+TOP_LIMIT = 30
+
+
+class Ratings(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="rate", description="Rate a story from 1 to 5 stars")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        story="Start typing the title",
+        stars="1 (not for me) to 5 (loved it)",
+        review=f"A short review (up to {MAX_REVIEW_CHARS} characters)",
+    )
+    async def rate(
+        self,
+        interaction: discord.Interaction,
+        story: StoryArg,
+        stars: app_commands.Range[int, 1, 5],
+        review: app_commands.Range[str, 1, MAX_REVIEW_CHARS] | None = None,
+    ) -> None:
+        await rate_story(interaction, story, stars, review)
+
+    @app_commands.command(name="ratings", description="A member's story ratings")
+    @app_commands.guild_only()
+    @app_commands.describe(member="Whose ratings (default: yours)")
+    async def ratings(
+        self, interaction: discord.Interaction, member: discord.Member | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        who = member or interaction.user
+        store = self.bot.library.store  # type: ignore[attr-defined]
+        audience = await audience_for(interaction)
+        rated = await store.ratings_by_user(interaction.guild_id, who.id)
+        shown = [(s, r) for s, r in rated if audience.may_list(s)]
+        name = clip(safe(who.display_name), 80)
+        if not shown:
+            extra = " that can be listed here" if rated else ""
+            raise LibraryError(f"{name} hasn't rated any stories{extra} yet.")
+        reviews = {s.id: r for s, r in shown}
+
+        def extra_line(story: StoryRecord) -> str:
+            r = reviews[story.id]
+            line = f"{stars(r.stars)}"
+            if r.review:
+                line += f" — “{clip(safe(r.review), 150)}”"
+            return line
+
+        note = ADULT_HIDDEN_NOTE if len(shown) < len(rated) else None
+        await send_story_list(
+            interaction, f"{name}'s ratings", [s for s, _ in shown], note=note, extra=extra_line
+        )
+
+    @app_commands.command(name="top", description="The server's best-rated stories")
+    @app_commands.guild_only()
+    @app_commands.describe(pairing="Only stories with this pairing")
+    @app_commands.autocomplete(pairing=facet_autocomplete("pairing"))
+    async def top(
+        self,
+        interaction: discord.Interaction,
+        pairing: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        store = self.bot.library.store  # type: ignore[attr-defined]
+        audience = await audience_for(interaction)
+        best = await store.top_stories(
+            interaction.guild_id,
+            pairing=pairing,
+            include_adult=audience.adult_titles,
+            limit=TOP_LIMIT,
+        )
+        if not best:
+            what = f" with {clip(safe(pairing), 80)}" if pairing else ""
+            raise LibraryError(
+                f"No rated stories{what} yet: rate one with /rate or the stars on a story card."
+            )
+        summaries = {s.id: summary for s, summary in best}
+        title = "Top rated" + (f": {clip(safe(pairing), 100)}" if pairing else "")
+        await send_story_list(
+            interaction,
+            title,
+            [s for s, _ in best],
+            extra=lambda s: community_rating(summaries[s.id]),
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Ratings(bot))
