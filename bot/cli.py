@@ -1,0 +1,323 @@
+"""`storybot`: parse story files and manage the library from the command line.
+
+    storybot parse FILE… [--json]
+    storybot import PATH… --guild ID [--db PATH] [--jobs N]
+    storybot list --guild ID [--sort title|top|newest|longest|shortest] [--limit N]
+    storybot stats [--guild ID]
+    storybot remove STORY_ID --guild ID
+
+Errors print one line on stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, load_config
+from bot.library.errors import LibraryError, StoryRejected
+from bot.library.model import ParsedStory
+from bot.library.records import ImportOutcome
+from bot.library.store import SORTS, Store
+from bot.library.store_bulk import Entry, ImportReport, bulk_import, collect
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+
+class CliError(Exception):
+    """A command cannot run; the message is shown as one line."""
+
+
+def _config():
+    try:
+        return load_config()
+    except ConfigError as err:
+        raise CliError(str(err)) from None
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else _config().database
+
+
+def _max_bytes(args: argparse.Namespace) -> int:
+    return args.max_bytes if args.max_bytes else _config().max_upload_bytes
+
+
+def _one_line(text: str | None, width: int = 100) -> str:
+    flat = " ".join((text or "").split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+# ---------------------------------------------------------------- parse
+
+
+def _describe(story: ParsedStory) -> list[str]:
+    rating = story.rating
+    how = "inferred" if rating.inferred else f"declared “{rating.declared}”"
+    lines = [
+        f"  title:      {story.title or f'(none; suggested: {story.display_title})'}",
+        "  authors:    "
+        + (", ".join(story.authors) or f"(none; suggested: {story.author_fallback})"),
+        f"  rating:     {rating.level} ({how})",
+    ]
+    if story.pairings:
+        shown = [f"{p.name}{' (inferred)' if p.inferred else ''}" for p in story.pairings]
+        lines.append(f"  pairings:   {', '.join(shown)}")
+    for label, values in (
+        ("characters", story.characters),
+        ("fandoms", story.fandoms),
+        ("warnings", story.warnings),
+        ("tags", story.tags),
+    ):
+        if values:
+            lines.append(f"  {label + ':':<11} {', '.join(values)}")
+    total = f"/{story.total_chapters}" if story.total_chapters else ""
+    lines.append(
+        f"  status:     {story.status} · {len(story.chapters)}{total} chapters"
+        f" · {story.words:,} words"
+    )
+    lines.append(f"  layout:     {story.layout} · {story.encoding}")
+    for label, value in (
+        ("summary", story.summary),
+        ("spoilers", story.spoilers),
+        ("disclaimer", story.disclaimer),
+        ("epigraph", story.epigraph),
+    ):
+        if value:
+            lines.append(f"  {label + ':':<11} {_one_line(value)}")
+    for note in story.notes:
+        lines.append(f"  note:       {_one_line(note)}")
+    for i, chapter in enumerate(story.chapters, start=1):
+        heading = ": ".join(x for x in (chapter.label, chapter.title) if x) or "(untitled)"
+        lines.append(f"    {i:>3}. {heading} ({chapter.words:,} words)")
+    return lines
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from bot.library.parse import parse_story
+
+    max_bytes = _max_bytes(args)
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            with path.open("rb") as f:
+                data = f.read(max_bytes + 1)
+            story = parse_story(data, path.name, max_bytes=max_bytes)
+        except StoryRejected as err:
+            print(f"{name}: rejected: {err.reason}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        except OSError as err:
+            print(f"{name}: cannot read: {err.strerror or err}", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        if args.json:
+            print(json.dumps(story.to_json(), ensure_ascii=False))
+        else:
+            print(name)
+            print("\n".join(_describe(story)))
+    return status
+
+
+# ---------------------------------------------------------------- import
+
+
+def _print_report(report: ImportReport, guild_id: int, db: Path, *, verbose: bool) -> None:
+    print(f"Imported into guild {guild_id} ({db}):")
+    groups: list[tuple[str, list[tuple[str, ImportOutcome]]]] = [
+        ("added", report.added),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+    ]
+    for label, items in groups:
+        print(f"  {label:<10} {len(items)}")
+        if verbose or label == "updated":
+            for name, outcome in items:
+                print(f"    #{outcome.story_id} {outcome.title} ({name})")
+        if label == "unchanged":
+            for name, outcome in items:
+                if outcome.detail:
+                    print(f"    #{outcome.story_id} {outcome.title} ({name}): {outcome.detail}")
+    print(f"  {'rejected':<10} {len(report.rejected)}")
+    for name, reason in report.rejected:
+        print(f"    {name}: {reason}")
+
+
+async def _import(args: argparse.Namespace) -> int:
+    entries, refused = collect(args.paths)
+    if not entries and not refused:
+        raise CliError("nothing to import: no story files found")
+    db = _db_path(args)
+    max_bytes = _max_bytes(args)
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(entries), unit="file", file=sys.stderr, disable=not sys.stderr.isatty())
+
+    def progress(entry: Entry, outcome: ImportOutcome | None, reason: str | None) -> None:
+        bar.update(1)
+
+    store = await Store.open(db)
+    try:
+        report = await bulk_import(
+            store,
+            args.guild,
+            entries,
+            jobs=args.jobs,
+            max_bytes=max_bytes,
+            on_result=progress,
+        )
+    finally:
+        bar.close()
+        await store.close()
+    report.rejected[:0] = refused
+    _print_report(report, args.guild, db, verbose=args.verbose)
+    return EXIT_OK if report.imported else EXIT_ERROR
+
+
+# ---------------------------------------------------------------- list / stats / remove
+
+
+async def _list(args: argparse.Namespace) -> int:
+    async with await Store.open(_db_path(args)) as store:
+        records, total = await store.list_stories(
+            args.guild, sort=args.sort, limit=args.limit, offset=args.offset
+        )
+    for r in records:
+        authors = ", ".join(r.authors) or "unknown author"
+        print(
+            f"#{r.id:<5} {r.title} — {authors} · {r.rating_level} · {r.status}"
+            f" · {r.chapter_count} ch · {r.words:,} words"
+        )
+    shown = f"{args.offset + 1}–{args.offset + len(records)}" if records else "0"
+    print(f"({shown} of {total} stories in guild {args.guild})")
+    return EXIT_OK
+
+
+async def _stats(args: argparse.Namespace) -> int:
+    async with await Store.open(_db_path(args)) as store:
+        stats = await store.stats(args.guild)
+    scope = f"guild {args.guild}" if args.guild is not None else "all guilds"
+    print(f"Library statistics ({scope}):")
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            shown = ", ".join(f"{k} {v:,}" for k, v in value.items()) or "none"
+            print(f"  {key:<11} {shown}")
+        else:
+            print(f"  {key:<11} {value:,}")
+    return EXIT_OK
+
+
+async def _remove(args: argparse.Namespace) -> int:
+    async with await Store.open(_db_path(args)) as store:
+        record = await store.get_story(args.guild, args.story_id)
+        if record is None or not await store.remove_story(args.guild, args.story_id, actor_id=None):
+            raise CliError(f"there is no story #{args.story_id} in guild {args.guild}")
+    print(f"Removed #{record.id} “{record.title}”.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- argument parsing
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return value
+
+
+def _guild_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a guild id is a number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("a guild id cannot be negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "library database file (default: STORYBOT_DATABASE or data/storybot.db)"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
+
+    parser = argparse.ArgumentParser(
+        prog="storybot", description="Parse fan-fiction files and manage the storybot library."
+    )
+    parser.add_argument("--db", default=None, help=db_help)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("parse", parents=[common], help="show what the parser sees in files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+    p.add_argument("--max-bytes", type=_positive_int, default=None, help="size limit per file")
+    p.set_defaults(run=cmd_parse)
+
+    p = sub.add_parser(
+        "import", parents=[common], help="import files, folders and .zip archives into a guild"
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--guild", type=_guild_id, required=True, help="the Discord server (guild) id")
+    p.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=max(1, min(2, os.cpu_count() or 1)),
+        help="parser processes (default: up to 2)",
+    )
+    p.add_argument("--max-bytes", type=_positive_int, default=None, help="size limit per file")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every story imported")
+    p.set_defaults(run=lambda a: asyncio.run(_import(a)))
+
+    p = sub.add_parser("list", parents=[common], help="list a guild's stories")
+    p.add_argument("--guild", type=_guild_id, required=True)
+    p.add_argument("--sort", choices=SORTS, default="title")
+    p.add_argument("--limit", type=_positive_int, default=100)
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(run=lambda a: asyncio.run(_list(a)))
+
+    p = sub.add_parser("stats", parents=[common], help="library statistics")
+    p.add_argument("--guild", type=_guild_id, default=None)
+    p.set_defaults(run=lambda a: asyncio.run(_stats(a)))
+
+    p = sub.add_parser("remove", parents=[common], help="remove a story from a guild's library")
+    p.add_argument("story_id", type=_positive_int, metavar="STORY_ID")
+    p.add_argument("--guild", type=_guild_id, required=True)
+    p.set_defaults(run=lambda a: asyncio.run(_remove(a)))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `storybot` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="storybot: %(levelname)s: %(message)s"
+    )
+    try:
+        return args.run(args)
+    except (CliError, LibraryError, ConfigError) as err:
+        print(f"storybot: {err}", file=sys.stderr)
+    except sqlite3.Error as err:
+        print(f"storybot: database error: {err}", file=sys.stderr)
+    except OSError as err:
+        print(
+            f"storybot: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr
+        )
+    except KeyboardInterrupt:
+        print("storybot: interrupted", file=sys.stderr)
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

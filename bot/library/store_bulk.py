@@ -1,0 +1,311 @@
+"""Bulk import: files, folders and .zip archives of stories into the store.
+
+`collect` lists what to import (folders recursively, zip members) without reading it;
+`bulk_import` reads each entry, parses it — in a small process pool when there is more
+than a handful — and writes each story to the store in its own transaction, in input
+order, while the workers parse ahead. A file the parser refuses is reported with the
+parser's reason and nothing is written for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import zipfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from bot.library.errors import LibraryError, StoryRejected
+from bot.library.model import ParsedStory
+from bot.library.records import ImportOutcome
+from bot.library.store import Store
+
+log = logging.getLogger(__name__)
+
+STORY_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"}
+)
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024  # what one zip may expand to, in total
+MAX_ARCHIVE_MEMBERS = 20_000
+POOL_THRESHOLD = 8  # fewer entries than this are parsed in-process
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One story file to import: a file on disk or a member of a zip archive."""
+
+    path: Path
+    member: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How the entry is shown to people."""
+        return f"{self.path}:{self.member}" if self.member else str(self.path)
+
+    @property
+    def file_name(self) -> str:
+        """The story file's own name (what the parser and the library record see)."""
+        return PurePosixPath(self.member).name if self.member else self.path.name
+
+
+@dataclass(slots=True)
+class ImportReport:
+    added: list[tuple[str, ImportOutcome]] = field(default_factory=list)
+    updated: list[tuple[str, ImportOutcome]] = field(default_factory=list)
+    unchanged: list[tuple[str, ImportOutcome]] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+    bytes_read: int = 0
+
+    @property
+    def imported(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.unchanged)
+
+    def record(self, name: str, outcome: ImportOutcome) -> None:
+        getattr(self, outcome.action).append((name, outcome))
+
+
+def _is_story_name(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in STORY_SUFFIXES
+
+
+def _zip_entries(
+    path: Path, rejected: list[tuple[str, str]], *, max_archive_bytes: int, max_members: int
+) -> list[Entry]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as err:
+        rejected.append((str(path), f"not a readable zip archive ({err})"))
+        return []
+    if len(infos) > max_members:
+        rejected.append(
+            (str(path), f"archive holds {len(infos)} files, over the limit of {max_members}")
+        )
+        return []
+    declared = sum(i.file_size for i in infos)
+    if declared > max_archive_bytes:
+        rejected.append(
+            (
+                str(path),
+                f"archive expands to {declared / 2**20:.0f} MiB, over the limit of "
+                f"{max_archive_bytes / 2**20:.0f} MiB",
+            )
+        )
+        return []
+    entries = []
+    for info in sorted(infos, key=lambda i: i.filename):
+        entry = Entry(path, info.filename)
+        base = PurePosixPath(info.filename).name
+        if base.startswith(".") or info.filename.startswith("__MACOSX/"):
+            continue
+        if info.filename.lower().endswith(".zip"):
+            rejected.append((entry.name, "archives inside archives are not opened"))
+        elif _is_story_name(info.filename):
+            entries.append(entry)
+    return entries
+
+
+def collect(
+    paths: Iterable[str | Path],
+    *,
+    max_archive_bytes: int = MAX_ARCHIVE_BYTES,
+    max_members: int = MAX_ARCHIVE_MEMBERS,
+) -> tuple[list[Entry], list[tuple[str, str]]]:
+    """Every story entry under `paths`, and the inputs refused outright with reasons.
+
+    Files named explicitly are always tried; inside folders and archives only names with a
+    story extension are (hidden files are skipped).
+    """
+    entries: list[Entry] = []
+    rejected: list[tuple[str, str]] = []
+
+    def add_file(path: Path, explicit: bool) -> None:
+        if path.suffix.lower() == ".zip":
+            entries.extend(
+                _zip_entries(
+                    path, rejected, max_archive_bytes=max_archive_bytes, max_members=max_members
+                )
+            )
+        elif explicit or _is_story_name(path.name):
+            entries.append(Entry(path))
+
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path).parts
+                if child.is_file() and not any(part.startswith(".") for part in rel):
+                    add_file(child, explicit=False)
+        elif path.is_file():
+            add_file(path, explicit=True)
+        else:
+            rejected.append((str(path), "no such file or folder"))
+    return entries, rejected
+
+
+class EntryReader:
+    """Reads entries, at most `max_bytes + 1` bytes each (so oversize files are refused by
+    the parser without being read whole); keeps one archive open at a time."""
+
+    def __init__(self, max_bytes: int, max_archive_bytes: int = MAX_ARCHIVE_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.max_archive_bytes = max_archive_bytes
+        self._archive: zipfile.ZipFile | None = None
+        self._archive_path: Path | None = None
+        self._archive_read = 0
+
+    def read(self, entry: Entry) -> bytes:
+        """The entry's bytes; raises StoryRejected when it cannot be read."""
+        try:
+            if entry.member is None:
+                with entry.path.open("rb") as f:
+                    return f.read(self.max_bytes + 1)
+            archive = self._open(entry.path)
+            with archive.open(entry.member) as f:
+                data = f.read(self.max_bytes + 1)
+        except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as err:
+            raise StoryRejected(f"could not be read ({err})", source_name=entry.name) from None
+        self._archive_read += len(data)
+        if self._archive_read > self.max_archive_bytes:
+            raise StoryRejected(
+                f"archive expands past {self.max_archive_bytes / 2**20:.0f} MiB",
+                source_name=entry.name,
+            )
+        return data
+
+    def _open(self, path: Path) -> zipfile.ZipFile:
+        if self._archive_path != path:
+            self.close()
+            self._archive = zipfile.ZipFile(path)
+            self._archive_path = path
+            self._archive_read = 0
+        assert self._archive is not None
+        return self._archive
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+        self._archive = None
+        self._archive_path = None
+
+
+ParseResult = tuple[ParsedStory | None, str | None]
+
+
+def parse_entry(data: bytes, file_name: str, max_bytes: int) -> ParseResult:
+    """Parse one file: (story, None), or (None, reason) when the parser refuses it."""
+    from bot.library.parse import parse_story
+
+    try:
+        return parse_story(data, file_name, max_bytes=max_bytes), None
+    except StoryRejected as err:
+        return None, err.reason
+    except Exception as err:  # a parser bug must not stop a bulk import
+        log.exception("parser failed on %s", file_name)
+        return None, f"could not be parsed (internal error: {type(err).__name__}: {err})"
+
+
+def make_pool(jobs: int) -> ProcessPoolExecutor:
+    """Parser worker processes (forkserver: safe with the store's threads running)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["bot.library.parse"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+async def bulk_import(
+    store: Store,
+    guild_id: int,
+    entries: list[Entry],
+    *,
+    actor_id: int | None = None,
+    jobs: int = 1,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    executor: Executor | None = None,
+    on_result: Callable[[Entry, ImportOutcome | None, str | None], None] | None = None,
+) -> ImportReport:
+    """Parse and store every entry (each story in its own transaction), in order."""
+    report = ImportReport()
+    reader = EntryReader(max_bytes)
+    own_pool = None
+    if executor is None and jobs > 1 and len(entries) >= POOL_THRESHOLD:
+        executor = own_pool = make_pool(jobs)
+    window = max(2, jobs * 4)
+    pending: list[tuple[Entry, Future | ParseResult]] = []
+
+    def submit(entry: Entry) -> None:
+        try:
+            data = reader.read(entry)
+        except StoryRejected as err:
+            pending.append((entry, (None, err.reason)))
+            return
+        report.bytes_read += len(data)
+        if executor is None:
+            pending.append((entry, parse_entry(data, entry.file_name, max_bytes)))
+        else:
+            pending.append((entry, executor.submit(parse_entry, data, entry.file_name, max_bytes)))
+
+    try:
+        todo = iter(entries)
+        for entry in todo:
+            submit(entry)
+            if len(pending) < window:
+                continue
+            await _finish_one(
+                store,
+                guild_id,
+                actor_id=actor_id,
+                pending=pending,
+                report=report,
+                on_result=on_result,
+            )
+        while pending:
+            await _finish_one(
+                store,
+                guild_id,
+                actor_id=actor_id,
+                pending=pending,
+                report=report,
+                on_result=on_result,
+            )
+    finally:
+        reader.close()
+        for _, job in pending:
+            if isinstance(job, Future):
+                job.cancel()
+        if own_pool is not None:
+            own_pool.shutdown(wait=True, cancel_futures=True)
+    return report
+
+
+async def _finish_one(
+    store: Store,
+    guild_id: int,
+    *,
+    actor_id: int | None,
+    pending: list[tuple[Entry, Future | ParseResult]],
+    report: ImportReport,
+    on_result: Callable[[Entry, ImportOutcome | None, str | None], None] | None,
+) -> None:
+    entry, job = pending.pop(0)
+    if isinstance(job, Future):
+        story, reason = await asyncio.wrap_future(job)
+    else:
+        story, reason = job
+    outcome = None
+    if story is not None:
+        try:
+            outcome = await store.import_story(
+                guild_id, story, actor_id=actor_id, source_name=entry.file_name
+            )
+        except LibraryError as err:
+            reason = str(err)
+    if outcome is not None:
+        report.record(entry.name, outcome)
+    else:
+        report.rejected.append((entry.name, reason or "rejected"))
+    if on_result is not None:
+        on_result(entry, outcome, reason)
