@@ -1,0 +1,234 @@
+"""Fandom tables: canonical characters, aliases, ships and fandom names, as data.
+
+Every `data/fandoms/*.toml` is read once (adding a fandom is adding a file). The tables
+answer three questions:
+
+- which canonical character does a declared name or ship shorthand mean
+  (`resolve_relationship("B/A")` -> Angel/Buffy Summers; initials resolved per whole ship,
+  preferring a known ship: A is Angel in B/A and Anya in X/A);
+- which characters a story names, and how often (`count_mentions`);
+- which fandoms a story belongs to (`fandom_name`, `fandoms_of`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bot.config import DATA_DIR
+from bot.library.rules import fold, load_toml
+
+log = logging.getLogger(__name__)
+
+_CAP_TOKEN = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]*")
+_PAREN = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]\s*")
+_ROMANTIC_SEP = re.compile(r"\s*/\s*|\s+[xX×]\s+")
+_PLATONIC_SEP = re.compile(r"\s*&\s*|\s+and\s+", re.IGNORECASE)
+_FFN_NAME = re.compile(r"^(?P<first>[A-Z][\w'-]+)\s+(?P<initial>[A-Z])\.?$")
+
+
+def _key(name: str) -> str:
+    return " ".join(fold(name).lower().replace(".", " ").split())
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    characters: tuple[str, ...]  # canonical (or as declared, when unknown), sorted
+    romantic: bool
+
+    @property
+    def name(self) -> str:
+        return ("/" if self.romantic else " & ").join(self.characters)
+
+
+@dataclass(slots=True)
+class FandomTables:
+    fandom_keys: dict[str, str] = field(default_factory=dict)  # alias key -> fandom
+    home: dict[str, tuple[str, ...]] = field(default_factory=dict)  # character -> fandoms
+    order: dict[str, int] = field(default_factory=dict)  # character -> table position
+    declared: dict[str, list[str]] = field(default_factory=dict)  # name key -> characters
+    initials: dict[str, list[str]] = field(default_factory=dict)  # "B" -> characters
+    text_aliases: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+    ships: dict[str, tuple[str, ...]] = field(default_factory=dict)  # portmanteau key
+    known: set[frozenset[str]] = field(default_factory=set)
+    ship_pattern: re.Pattern[str] | None = None
+
+    # ---- loading -------------------------------------------------------------------
+    def add_file(self, data: dict) -> None:
+        for fandom in data.get("fandoms", []):
+            name = fandom["name"]
+            for alias in [name, *fandom.get("aliases", [])]:
+                self.fandom_keys.setdefault(_key(alias), name)
+        for name, info in data.get("characters", {}).items():
+            self.order.setdefault(name, len(self.order))
+            self.home[name] = tuple(info.get("fandoms", []))
+            for alias in [name, *info.get("aliases", []), *info.get("short", [])]:
+                bucket = self.declared.setdefault(_key(alias), [])
+                if name not in bucket:
+                    bucket.append(name)
+            for initial in info.get("initials", []):
+                self.initials.setdefault(initial, []).append(name)
+            text_names = [] if info.get("ambiguous") else [name]
+            for alias in text_names + list(info.get("aliases", [])):
+                cap = _CAP_TOKEN.search(alias)
+                if not cap:
+                    continue
+                self.text_aliases.setdefault(cap.group(), []).append((alias, cap.start(), name))
+        for ship, pair in data.get("ships", {}).items():
+            chars = tuple(sorted(pair))
+            self.ships[_key(ship)] = chars
+            self.known.add(frozenset(chars))
+        for pair in data.get("known_pairs", {}).get("pairs", []):
+            self.known.add(frozenset(pair))
+
+    def finalise(self) -> None:
+        for entries in self.text_aliases.values():
+            entries.sort(key=lambda e: len(e[0]), reverse=True)
+        if self.ships:
+            names = sorted(self.ships, key=len, reverse=True)
+            alts = "|".join(re.escape(n).replace(r"\ ", r"[\s-]") for n in names)
+            self.ship_pattern = re.compile(rf"(?<![\w/])(?:{alts})(?![\w/])", re.IGNORECASE)
+
+    # ---- fandoms -------------------------------------------------------------------
+    def fandom_name(self, declared: str) -> str | None:
+        """The canonical fandom for a declared name, or None when the tables do not know it."""
+        key = _key(declared)
+        if key in self.fandom_keys:
+            return self.fandom_keys[key]
+        stripped = _key(_PAREN.sub(" ", declared))
+        return self.fandom_keys.get(stripped)
+
+    def fandoms_of(self, characters: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for name in characters:
+            for fandom in self.home.get(name, ()):
+                if fandom not in out:
+                    out.append(fandom)
+        return out
+
+    # ---- characters ----------------------------------------------------------------
+    def character_candidates(self, token: str, *, allow_initials: bool = True) -> list[str]:
+        """Canonical characters a declared name may mean (best first); [] if unknown."""
+        token = token.strip().strip("\"'“”‘’*_").strip()
+        if not token:
+            return []
+        found = self.declared.get(_key(token))
+        if found:
+            return list(found)
+        if allow_initials and len(token) <= 3 and token in self.initials:
+            return list(self.initials[token])
+        m = _FFN_NAME.match(token)
+        if m:  # FanFiction.net style "Buffy S."
+            first = self.declared.get(_key(m.group("first")), [])
+            return [c for c in first if c.split()[-1].startswith(m.group("initial"))] or first
+        return []
+
+    def canonical_character(self, token: str) -> str | None:
+        found = self.character_candidates(token, allow_initials=False)
+        return found[0] if found else None
+
+    def count_mentions(self, text: str) -> Counter[str]:
+        """How often each canonical character is named in `text` (case-sensitive aliases)."""
+        counts: Counter[str] = Counter()
+        aliases = self.text_aliases
+        for m in _CAP_TOKEN.finditer(text):
+            entries = aliases.get(m.group())
+            if not entries:
+                continue
+            for alias, offset, name in entries:
+                start = m.start() - offset
+                end = start + len(alias)
+                if start < 0 or text[start:end] != alias:
+                    continue
+                if start > 0 and text[start - 1].isalnum():
+                    continue
+                if end < len(text) and text[end].isalnum():
+                    continue
+                counts[name] += 1
+                break
+        return counts
+
+    # ---- relationships ----------------------------------------------------------------
+    def ship(self, word: str) -> tuple[str, ...] | None:
+        return self.ships.get(_key(word))
+
+    def resolve_relationship(self, raw: str) -> Relationship | None:
+        """A declared ship string ("B/A", "Spike x Buffy", "Spuffy", "Buffy & Willow")."""
+        text = _PAREN.sub(" ", raw).strip().strip(".;:,*_\"'“”").strip()
+        if not text:
+            return None
+        shipped = self.ship(text)
+        if shipped:
+            return Relationship(shipped, romantic=True)
+        romantic = True
+        parts = _ROMANTIC_SEP.split(text)
+        if len(parts) < 2:
+            parts = _PLATONIC_SEP.split(text)
+            if len(parts) < 2:
+                return None
+            romantic = "&" not in text
+        parts = [p.strip() for p in parts if p.strip()]
+        if len(parts) < 2 or any(len(p) > 40 for p in parts):
+            return None
+        names = self._assign(parts)
+        if len(set(names)) < 2:
+            return None
+        return Relationship(tuple(sorted(set(names))), romantic=romantic)
+
+    def _assign(self, parts: list[str]) -> list[str]:
+        options = [self.character_candidates(p)[:6] or [p.strip()] for p in parts]
+        if all(len(o) == 1 for o in options):
+            return [o[0] for o in options]
+        best: list[str] | None = None
+        best_score = -1.0
+        for combo in itertools.islice(itertools.product(*options), 500):
+            if len(set(combo)) < len(combo):
+                continue
+            score = 0.0
+            if len(combo) == 2 and frozenset(combo) in self.known:
+                score += 10
+            score -= sum(opt.index(c) for opt, c in zip(options, combo, strict=True)) * 0.1
+            if score > best_score:
+                best, best_score = list(combo), score
+        return best or [o[0] for o in options]
+
+    def ships_in_text(self, text: str) -> list[Relationship]:
+        """Ship shorthand in free text (summary, notes, tags): portmanteaus and A/B."""
+        found: list[Relationship] = []
+        if self.ship_pattern is not None:
+            for m in self.ship_pattern.finditer(text):
+                chars = self.ship(m.group())
+                if chars:
+                    found.append(Relationship(chars, romantic=True))
+        for m in _SLASH_PAIR.finditer(text):
+            rel = self.resolve_relationship(m.group())
+            if rel and all(c in self.home for c in rel.characters):
+                found.append(rel)
+        return found
+
+
+_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?"
+_SLASH_PAIR = re.compile(rf"(?<![\w/]){_NAME}\s?/\s?{_NAME}(?![\w/])")
+
+
+def load_tables(directory: Path) -> FandomTables:
+    tables = FandomTables()
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            tables.add_file(load_toml(path.name, directory))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.error("fandom table %s could not be read: %s", path, exc)
+    tables.finalise()
+    return tables
+
+
+@lru_cache(maxsize=1)
+def fandom_tables() -> FandomTables:
+    """All fandom tables under data/fandoms/, loaded once."""
+    return load_tables(DATA_DIR / "fandoms")
