@@ -1,0 +1,676 @@
+"""`/library add|edit|remove|log|stats`: moderators keep the server's story library.
+
+Moderators add stories by uploading the files people actually have; the library parses
+each into a clean record and the reply is a compact card showing what was found and which
+fields are missing, so the moderator can fill them in (when adding, or with
+`/library edit`). Every change goes through `bot.library` (the service) and the store,
+which writes the audit log. Moderator-only: `default_permissions(manage_guild)` hides the
+commands from members, and `bot.permissions.require_moderator` guards them at run time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.library.errors import LibraryError, StoryRejected
+from bot.library.fandoms import fandom_tables
+from bot.library.model import Pairing, ParsedStory, RatingLevel, Status
+from bot.library.parse import parse_story
+from bot.library.records import AuditEntry, ImportOutcome, StoryRecord
+from bot.library.service import apply_overrides
+from bot.permissions import require_moderator
+from bot.render import FIELD_VALUE_MAX, TITLE_MAX, badge, clip, fit_embed, safe
+from bot.transformers import StoryTransformer
+
+log = logging.getLogger(__name__)
+
+CONFIRM_TIMEOUT = 60.0
+AUDIT_LOG_LIMIT = 20
+TOP_PAIRINGS = 10
+CLEAR = "-"  # typed as a value in /library edit: clear that field
+
+ACTION_COLOURS = {
+    "added": discord.Colour.green(),
+    "updated": discord.Colour.blue(),
+    "unchanged": discord.Colour.light_grey(),
+    "edited": discord.Colour.blue(),
+}
+ACTION_HEADINGS = {
+    "added": "Added",
+    "updated": "Updated",
+    "unchanged": "Unchanged",
+    "edited": "Edited",
+}
+ACTION_NOTES = {
+    "added": "New in the library.",
+    "updated": "This file is a newer version of a story already in the library; it was "
+    "updated in place.",
+    "unchanged": "This story is already in the library; nothing changed.",
+}
+STATUS_NAMES = {
+    Status.COMPLETE: "Complete",
+    Status.WIP: "Work in progress",
+    Status.UNKNOWN: "Unknown",
+}
+FIELD_NAMES = {
+    "title": "title",
+    "authors": "author",
+    "rating_level": "rating",
+    "pairings": "pairings",
+    "status": "status",
+    "summary": "summary",
+}
+AUDIT_VERBS = {
+    "added": "added",
+    "updated": "updated (re-upload)",
+    "edited": "edited",
+    "removed": "removed",
+    "setting": "changed setting",
+}
+RATING_CHOICES = [app_commands.Choice(name=level.value, value=level.value) for level in RatingLevel]
+STATUS_CHOICES = [
+    app_commands.Choice(name=name, value=status.value) for status, name in STATUS_NAMES.items()
+]
+
+
+# ---------------------------------------------------------------- input helpers
+
+
+def split_list(value: str) -> list[str]:
+    """'Buffy/Spike, Willow/Tara' → ['Buffy/Spike', 'Willow/Tara'] (commas or semicolons)."""
+    parts = value.replace(";", ",").split(",")
+    return [part.strip() for part in parts if part.strip()]
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def canonical_pairings(values: list[str]) -> list[Pairing]:
+    """Moderator-typed ships ("B/A", "Spike x Buffy", "Spuffy") as canonical pairings.
+
+    Raises LibraryError naming the value that is not a romantic pairing of two or more
+    characters, so nothing is stored with a pairing nobody can browse by.
+    """
+    tables = fandom_tables()
+    out: list[Pairing] = []
+    for value in values:
+        rel = tables.resolve_relationship(value)
+        if rel is None or not rel.romantic:
+            raise LibraryError(
+                f"“{clip(value, 80)}” is not a pairing: name two characters separated by "
+                "'/', such as Buffy/Spike (A & B is friendship, not a pairing)."
+            )
+        if all(p.name != rel.name for p in out):
+            out.append(Pairing(name=rel.name, characters=list(rel.characters), inferred=False))
+    return out
+
+
+def apply_pairings(story: ParsedStory, pairings: list[Pairing]) -> None:
+    """Moderator-given pairings replace what the parser found or inferred."""
+    story.pairings = pairings
+    for pairing in pairings:
+        for name in pairing.characters:
+            if name not in story.characters:
+                story.characters.append(name)
+
+
+# ---------------------------------------------------------------- the result card
+
+
+def rating_line(record: StoryRecord) -> str:
+    level = badge(record.rating_level)
+    if record.rating_inferred:
+        return f"inferred: {record.rating_level.value} (not declared) · {level}"
+    declared = (record.rating_declared or "").strip()
+    if not declared:
+        return f"{level} (set by a moderator)"
+    if declared.casefold() == record.rating_level.value.casefold():
+        return level
+    return f"{clip(safe(declared), 60)} → {level}"
+
+
+def pairing_line(record: StoryRecord) -> str:
+    if not record.pairings:
+        return "none"
+    inferred = set(record.inferred_pairings)
+    names = [safe(p) + (" (inferred)" if p in inferred else "") for p in record.pairings]
+    return clip(", ".join(names), FIELD_VALUE_MAX)
+
+
+def chapters_line(record: StoryRecord) -> str:
+    if record.total_chapters:
+        return f"{record.chapter_count} of {record.total_chapters} declared"
+    return f"{record.chapter_count} present (total not declared)"
+
+
+def missing_fields(record: StoryRecord) -> list[str]:
+    """What a moderator should check or fill in with `/library edit`."""
+    notes: list[str] = []
+    if not record.title_declared:
+        notes.append("no title found — set one with `/library edit`")
+    if not record.authors:
+        notes.append("no author found — set one with `/library edit`")
+    if record.rating_inferred:
+        notes.append(
+            f"no rating declared — inferred as {record.rating_level.value}; "
+            "correct it with `/library edit` if wrong"
+        )
+    if not record.pairings:
+        notes.append("no pairing found")
+    elif record.inferred_pairings:
+        notes.append("pairings inferred from the text — check them")
+    if not record.summary:
+        notes.append("no summary")
+    if record.total_chapters and record.chapter_count < record.total_chapters:
+        notes.append(
+            f"only {record.chapter_count} of {record.total_chapters} chapters present — "
+            "upload the longer file when there is one"
+        )
+    return notes
+
+
+def story_card(
+    record: StoryRecord, action: str, *, source_name: str | None = None, note: str | None = None
+) -> discord.Embed:
+    """The compact moderator card for a story added, updated, found unchanged or edited."""
+    title = safe(record.title)
+    heading = ACTION_HEADINGS.get(action, action.title())
+    shown_title = title if record.title_declared else f"{title} (no title found)"
+    embed = discord.Embed(
+        title=clip(f"{heading}: {shown_title}", TITLE_MAX),
+        colour=ACTION_COLOURS.get(action, discord.Colour.blurple()),
+    )
+    lines = []
+    if note or action in ACTION_NOTES:
+        lines.append(note or ACTION_NOTES[action])
+    if source_name:
+        lines.append(f"File: `{clip(safe(source_name), 200)}`")
+    if lines:
+        embed.description = "\n".join(lines)
+    if record.title_declared:
+        title_value = title
+    else:
+        title_value = f"{title} — no title found: set one with `/library edit`"
+    embed.add_field(name="Title", value=clip(title_value, FIELD_VALUE_MAX), inline=False)
+    authors = ", ".join(safe(a) for a in record.authors) if record.authors else "unknown"
+    embed.add_field(name="Author", value=clip(authors, FIELD_VALUE_MAX))
+    embed.add_field(name="Rating", value=rating_line(record))
+    embed.add_field(name="Status", value=STATUS_NAMES.get(record.status, str(record.status)))
+    embed.add_field(name="Pairings", value=pairing_line(record), inline=False)
+    embed.add_field(name="Chapters", value=chapters_line(record))
+    embed.add_field(name="Words", value=f"{record.words:,}")
+    notes = missing_fields(record)
+    if notes:
+        embed.add_field(
+            name="Check",
+            value=clip("\n".join(f"• {n}" for n in notes), FIELD_VALUE_MAX),
+            inline=False,
+        )
+    embed.set_footer(text=f"Story #{record.id}")
+    return fit_embed(embed)
+
+
+def audit_line(entry: AuditEntry) -> str:
+    """One log line: when, who, what."""
+    when = f"<t:{int(entry.at.timestamp())}:f>"
+    who = f"<@{entry.actor_id}>" if entry.actor_id else "the command line"
+    verb = AUDIT_VERBS.get(entry.action, entry.action)
+    detail = entry.detail if isinstance(entry.detail, dict) else {}
+    if entry.action == "setting":
+        what = f"{safe(str(detail.get('key', '?')))} → {safe(str(detail.get('value')))}"
+        return f"{when} {who} {verb} {what}"
+    what = f"**{clip(safe(entry.title), 100) or 'a story'}**"
+    if entry.story_id is not None:
+        what += f" (#{entry.story_id})"
+    fields = detail.get("fields")
+    if isinstance(fields, dict) and fields:
+        names = (FIELD_NAMES.get(str(k), str(k)) for k in fields)
+        what += ": " + ", ".join(safe(n) for n in names)
+    return f"{when} {who} {verb} {what}"
+
+
+def fit_lines(lines: list[str], limit: int) -> str:
+    """As many whole lines as fit in `limit` characters."""
+    out: list[str] = []
+    used = 0
+    for raw in lines:
+        line = clip(raw, limit)
+        if used + len(line) + 1 > limit:
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out)
+
+
+def stats_card(stats: dict[str, Any], top_pairings: list[tuple[str, int]]) -> discord.Embed:
+    embed = discord.Embed(title="Library stats", colour=discord.Colour.blurple())
+    stories = stats.get("stories", 0)
+    embed.description = (
+        f"{stories:,} {'story' if stories == 1 else 'stories'} · "
+        f"{stats.get('chapters', 0):,} chapters · {stats.get('words', 0):,} words · "
+        f"{stats.get('authors', 0):,} authors · {stats.get('ratings', 0):,} reader ratings"
+    )
+    by_rating = stats.get("by_rating", {})
+    rating_lines = [
+        f"{badge(level)}: {by_rating.get(level.value, 0):,}"
+        for level in RatingLevel
+        if by_rating.get(level.value)
+    ]
+    embed.add_field(name="By rating", value="\n".join(rating_lines) or "none")
+    by_status = stats.get("by_status", {})
+    status_lines = [
+        f"{name}: {by_status.get(status.value, 0):,}"
+        for status, name in STATUS_NAMES.items()
+        if by_status.get(status.value)
+    ]
+    embed.add_field(name="By status", value="\n".join(status_lines) or "none")
+    pairing_lines = [f"{safe(name)}: {count:,}" for name, count in top_pairings]
+    embed.add_field(
+        name="Top pairings",
+        value=clip("\n".join(pairing_lines), FIELD_VALUE_MAX) or "none",
+        inline=False,
+    )
+    return fit_embed(embed)
+
+
+# ---------------------------------------------------------------- story option
+
+
+class LibraryStoryTransformer(StoryTransformer):
+    """A story option for moderators: every story, adult ones included, in any channel.
+
+    Only titles are offered (ephemerally, to a moderator): managing the library needs
+    every story reachable wherever the moderator happens to be.
+    """
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        hits = interaction.client.library.autocomplete(  # type: ignore[attr-defined]
+            interaction.guild_id, value or "", limit=25, include_adult=True
+        )
+        choices = []
+        for hit in hits:
+            name = f"{hit.title} — {', '.join(hit.authors)}" if hit.authors else hit.title
+            choices.append(
+                app_commands.Choice(name=clip(name, 100) or "Untitled", value=str(hit.story_id))
+            )
+        return choices
+
+    async def transform(self, interaction: discord.Interaction, value: str) -> StoryRecord:
+        if interaction.guild_id is None:
+            raise LibraryError("Stories live in a server's library: use this in the server.")
+        return await interaction.client.library.resolve(  # type: ignore[attr-defined]
+            interaction.guild_id, value, suggest_adult=True
+        )
+
+
+ModStory = app_commands.Transform[StoryRecord, LibraryStoryTransformer]
+
+
+# ---------------------------------------------------------------- remove confirmation
+
+
+class ConfirmRemove(discord.ui.View):
+    """Remove / Cancel buttons that only the moderator who asked can press."""
+
+    def __init__(self, library: Any, record: StoryRecord, moderator_id: int) -> None:
+        super().__init__(timeout=CONFIRM_TIMEOUT)
+        self.library = library
+        self.record = record
+        self.moderator_id = moderator_id
+        self.origin: discord.Interaction | None = None
+        self.answered = False
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.moderator_id:
+            return True
+        await interaction.response.send_message(
+            "Only the moderator who asked for this removal can confirm it.", ephemeral=True
+        )
+        return False
+
+    @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.answered = True
+        self.stop()
+        title = clip(safe(self.record.title), 200)
+        try:
+            removed = await self.library.remove(
+                self.record.guild_id, self.record.id, actor_id=interaction.user.id
+            )
+        except LibraryError as err:
+            await interaction.response.edit_message(content=safe(str(err)), view=None)
+            return
+        text = f"Removed **{title}**." if removed else f"**{title}** was already gone."
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.answered = True
+        self.stop()
+        await interaction.response.edit_message(
+            content=f"Kept **{clip(safe(self.record.title), 200)}**; nothing was removed.",
+            view=None,
+        )
+
+    async def on_timeout(self) -> None:
+        if self.answered or self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(
+                content=f"No answer — **{clip(safe(self.record.title), 200)}** was not removed.",
+                view=None,
+            )
+        except discord.HTTPException:
+            log.info("could not edit a timed-out removal prompt", exc_info=True)
+
+
+# ---------------------------------------------------------------- the cog
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class LibraryCog(
+    commands.GroupCog,
+    group_name="library",
+    group_description="Moderators: add, edit and remove the server's stories",
+):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @property
+    def library(self) -> Any:
+        return self.bot.library  # type: ignore[attr-defined]
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.bot.config.max_upload_bytes  # type: ignore[attr-defined]
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        return await require_moderator(interaction)
+
+    # ---- add
+
+    @app_commands.command(
+        name="add", description="Add a story from a file (.txt, .md, .html, .epub)"
+    )
+    @app_commands.describe(
+        file="The story file as people have it: .txt, .md, .html or .epub",
+        title="Title, when the file has none or a wrong one",
+        author="Author(s), comma-separated, when the file names none",
+        rating="Rating, when the file declares none",
+        pairing="Pairing(s) such as Buffy/Spike, comma-separated",
+    )
+    @app_commands.choices(rating=RATING_CHOICES)
+    async def add(  # noqa: PLR0917 - slash options are parameters
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        title: app_commands.Range[str, 1, 200] | None = None,
+        author: app_commands.Range[str, 1, 200] | None = None,
+        rating: app_commands.Choice[str] | None = None,
+        pairing: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        name = clip(safe(file.filename), 120)
+        limit = self.max_upload_bytes
+        if file.size > limit:
+            await interaction.response.send_message(
+                f"`{name}` was not added: it is {megabytes(file.size)} and the library takes "
+                f"files up to {megabytes(limit)}.",
+                ephemeral=True,
+            )
+            return
+        overrides: dict[str, Any] = {}
+        if title and title.strip():
+            overrides["title"] = title.strip()
+        if author and split_list(author):
+            overrides["authors"] = split_list(author)
+        if rating:
+            overrides["rating_level"] = RatingLevel(rating.value)
+        try:
+            pairings = canonical_pairings(split_list(pairing)) if pairing else []
+        except LibraryError as err:
+            await interaction.response.send_message(
+                f"`{name}` was not added: {safe(str(err))}", ephemeral=True
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException as err:
+            log.warning("download of %s failed: %s", file.filename, err)
+            await interaction.edit_original_response(
+                content=f"`{name}` was not added: Discord did not hand over the file "
+                f"({err.status}). Try uploading it again."
+            )
+            return
+        guild_id = interaction.guild_id
+        assert guild_id is not None  # guild_only
+        try:
+            outcome = await self.import_upload(
+                guild_id,
+                data,
+                file.filename,
+                actor_id=interaction.user.id,
+                overrides=overrides,
+                pairings=pairings,
+            )
+        except (StoryRejected, LibraryError) as err:
+            log.info("upload %s rejected in guild %s: %s", file.filename, guild_id, err)
+            await interaction.edit_original_response(
+                content=f"`{name}` was not added: {safe(str(err))}"
+            )
+            return
+        record = await self.library.store.get_story(guild_id, outcome.story_id)
+        if record is None:  # removed by someone else in the meantime
+            await interaction.edit_original_response(
+                content=f"`{name}` was {outcome.action}, but the story has been removed since."
+            )
+            return
+        await interaction.edit_original_response(
+            embed=story_card(record, outcome.action, source_name=file.filename, note=outcome.detail)
+        )
+
+    async def import_upload(
+        self,
+        guild_id: int,
+        data: bytes,
+        filename: str,
+        *,
+        actor_id: int,
+        overrides: dict[str, Any],
+        pairings: list[Pairing],
+    ) -> ImportOutcome:
+        """Parse, apply what the moderator gave, and store in one transaction."""
+        if not pairings:
+            return await self.library.add_file(
+                guild_id,
+                data,
+                filename,
+                actor_id=actor_id,
+                max_bytes=self.max_upload_bytes,
+                overrides=overrides or None,
+            )
+        # The service's add_file takes no pairings: parse here, then store in one go.
+        story = await asyncio.to_thread(
+            parse_story, data, filename, max_bytes=self.max_upload_bytes
+        )
+        if overrides:
+            apply_overrides(story, overrides)
+        apply_pairings(story, pairings)
+        return await self.library.add_parsed(
+            guild_id, story, actor_id=actor_id, source_name=filename
+        )
+
+    @add.autocomplete("pairing")
+    async def _add_pairing_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.facet_choices(interaction, "pairing", current)
+
+    @add.autocomplete("author")
+    async def _add_author_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.facet_choices(interaction, "author", current)
+
+    async def facet_choices(
+        self, interaction: discord.Interaction, kind: str, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Values already in the library, completing the last item of a comma list."""
+        if interaction.guild_id is None:
+            return []
+        done, _, typing = current.rpartition(",")
+        prefix = ", ".join(split_list(done))
+        values = await self.library.store.facet_values(
+            interaction.guild_id, kind, typing.strip(), 25
+        )
+        choices: list[app_commands.Choice[str]] = []
+        for value in values:
+            full = f"{prefix}, {value}" if prefix else value
+            if len(full) <= 100:
+                choices.append(app_commands.Choice(name=full, value=full))
+        return choices
+
+    # ---- edit
+
+    @app_commands.command(name="edit", description="Fill in or correct a story's details")
+    @app_commands.describe(
+        story="The story to edit",
+        title="New title",
+        author="Author(s), comma-separated",
+        rating="Rating",
+        pairing="Pairing(s) such as Buffy/Spike, comma-separated; '-' clears them",
+        status="Complete, work in progress or unknown",
+        summary="Summary; '-' clears it",
+    )
+    @app_commands.choices(rating=RATING_CHOICES, status=STATUS_CHOICES)
+    async def edit(  # noqa: PLR0917 - slash options are parameters
+        self,
+        interaction: discord.Interaction,
+        story: ModStory,
+        title: app_commands.Range[str, 1, 200] | None = None,
+        author: app_commands.Range[str, 1, 200] | None = None,
+        rating: app_commands.Choice[str] | None = None,
+        pairing: app_commands.Range[str, 1, 200] | None = None,
+        status: app_commands.Choice[str] | None = None,
+        summary: app_commands.Range[str, 1, 1500] | None = None,
+    ) -> None:
+        fields: dict[str, Any] = {}
+        try:
+            if title and title.strip():
+                fields["title"] = title.strip()
+            if author and split_list(author):
+                fields["authors"] = split_list(author)
+            if rating:
+                fields["rating_level"] = RatingLevel(rating.value)
+            if pairing:
+                cleared = pairing.strip() == CLEAR
+                chosen = [] if cleared else canonical_pairings(split_list(pairing))
+                fields["pairings"] = [p.name for p in chosen]
+            if status:
+                fields["status"] = Status(status.value)
+            if summary:
+                fields["summary"] = None if summary.strip() == CLEAR else summary.strip()
+        except LibraryError as err:
+            await interaction.response.send_message(
+                f"**{clip(safe(story.title), 100)}** was not changed: {safe(str(err))}",
+                ephemeral=True,
+            )
+            return
+        if not fields:
+            await interaction.response.send_message(
+                "Nothing to change: give at least one of title, author, rating, pairing, "
+                "status or summary.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            record = await self.library.edit(
+                story.guild_id, story.id, actor_id=interaction.user.id, **fields
+            )
+        except LibraryError as err:
+            await interaction.edit_original_response(
+                content=f"**{clip(safe(story.title), 100)}** was not changed: {safe(str(err))}"
+            )
+            return
+        changed = ", ".join(FIELD_NAMES[name] for name in fields)
+        await interaction.edit_original_response(
+            embed=story_card(record, "edited", note=f"Changed: {changed}.")
+        )
+
+    @edit.autocomplete("pairing")
+    async def _edit_pairing_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.facet_choices(interaction, "pairing", current)
+
+    @edit.autocomplete("author")
+    async def _edit_author_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.facet_choices(interaction, "author", current)
+
+    # ---- remove
+
+    @app_commands.command(name="remove", description="Remove a story from the library")
+    @app_commands.describe(story="The story to remove")
+    async def remove(self, interaction: discord.Interaction, story: ModStory) -> None:
+        view = ConfirmRemove(self.library, story, interaction.user.id)
+        authors = ", ".join(safe(a) for a in story.authors) or "unknown author"
+        await interaction.response.send_message(
+            f"Remove **{clip(safe(story.title), 200)}** by {clip(authors, 100)} "
+            f"(story #{story.id}, {story.words:,} words)? Its chapters, reader ratings and "
+            "reading positions go with it.",
+            view=view,
+            ephemeral=True,
+        )
+        view.origin = interaction
+
+    # ---- log
+
+    @app_commands.command(name="log", description="Who added, edited or removed what, and when")
+    async def log_(self, interaction: discord.Interaction) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        entries = await self.library.store.audit_log(guild_id, limit=AUDIT_LOG_LIMIT)
+        if not entries:
+            await interaction.response.send_message(
+                "The library log is empty: nothing has been added, edited or removed yet.",
+                ephemeral=True,
+            )
+            return
+        embed = discord.Embed(title="Library log", colour=discord.Colour.blurple())
+        embed.description = fit_lines([audit_line(e) for e in entries], 4096)
+        embed.set_footer(text=f"The {len(entries)} most recent changes, newest first")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    # ---- stats
+
+    @app_commands.command(name="stats", description="Counts by rating, status and top pairings")
+    async def stats(self, interaction: discord.Interaction) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        store = self.library.store
+        stats = await store.stats(guild_id)
+        top: list[tuple[str, int]] = []
+        for name in await store.facet_values(guild_id, "pairing", "", TOP_PAIRINGS):
+            _, count = await store.list_stories(guild_id, pairing=name, limit=1)
+            top.append((name, count))
+        top.sort(key=lambda item: (-item[1], item[0].casefold()))
+        await interaction.response.send_message(embed=stats_card(stats, top), ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(LibraryCog(bot))
