@@ -1,0 +1,167 @@
+"""The gateway: HELLO, IDENTIFY, heartbeats, READY, GUILD_CREATE, RESUME, dispatches.
+
+Payloads go out as zlib-stream when the client asks for it (discord.py always does): one
+`zlib.compressobj()` per connection, each payload flushed with Z_SYNC_FLUSH, sent as a
+binary frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import zlib
+from collections import deque
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSMsgType, web
+
+if TYPE_CHECKING:
+    from bot.emulator.server import Emulator
+
+log = logging.getLogger(__name__)
+
+DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTBEAT_ACK = (
+    0,
+    1,
+    2,
+    6,
+    7,
+    9,
+    10,
+    11,
+)
+HEARTBEAT_INTERVAL_MS = 41250
+REPLAY_BUFFER = 1000
+
+
+class GatewaySession:
+    """A logical session (survives reconnects through RESUME)."""
+
+    def __init__(self, session_id: str, intents: int) -> None:
+        self.session_id = session_id
+        self.intents = intents
+        self.seq = 0
+        self.sent: deque[tuple[int, str]] = deque(maxlen=REPLAY_BUFFER)
+        self.connection: GatewayConnection | None = None
+
+
+class GatewayConnection:
+    def __init__(self, emu: Emulator, ws: web.WebSocketResponse, compress: bool) -> None:
+        self.emu = emu
+        self.ws = ws
+        self._zlib = zlib.compressobj() if compress else None
+        self.session: GatewaySession | None = None
+        self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def send_raw(self, text: str) -> None:
+        """Queue a payload; one writer sends them in order (the zlib stream must stay ordered)."""
+        self._outbox.put_nowait(text)
+
+    async def _writer(self) -> None:
+        while (text := await self._outbox.get()) is not None:
+            if self.ws.closed:
+                return
+            if self._zlib is not None:
+                data = self._zlib.compress(text.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+                await self.ws.send_bytes(data)
+            else:
+                await self.ws.send_str(text)
+
+    def send_op(self, op: int, d: Any) -> None:
+        self.send_raw(json.dumps({"op": op, "d": d, "s": None, "t": None}))
+
+    def dispatch(self, event: str, data: Any) -> None:
+        session = self.session
+        if session is None:
+            return
+        session.seq += 1
+        text = json.dumps({"op": DISPATCH, "t": event, "s": session.seq, "d": data})
+        session.sent.append((session.seq, text))
+        self.send_raw(text)
+
+    async def run(self) -> None:
+        writer = asyncio.get_running_loop().create_task(self._writer())
+        try:
+            await self._read()
+        finally:
+            self._outbox.put_nowait(None)
+            with contextlib.suppress(Exception):
+                await writer
+
+    async def _read(self) -> None:
+        self.send_op(HELLO, {"heartbeat_interval": HEARTBEAT_INTERVAL_MS})
+        async for msg in self.ws:
+            if msg.type != WSMsgType.TEXT:
+                if msg.type == WSMsgType.BINARY:
+                    await self.ws.close(code=4002, message=b"Decode error")
+                break
+            try:
+                frame = json.loads(msg.data)
+            except ValueError:
+                await self.ws.close(code=4002, message=b"Decode error")
+                break
+            op = frame.get("op")
+            d = frame.get("d")
+            if op == HEARTBEAT:
+                self.send_op(HEARTBEAT_ACK, None)
+            elif op == IDENTIFY:
+                await self._identify(d)
+            elif op == RESUME:
+                await self._resume(d)
+            elif op in (3, 4, 8, 14, 31):  # presence, voice, request members, lazy, soundboard
+                continue
+            else:
+                await self.ws.close(code=4001, message=b"Unknown opcode")
+                break
+
+    async def _identify(self, d: dict[str, Any]) -> None:
+        if self.session is not None:
+            await self.ws.close(code=4005, message=b"Already authenticated")
+            return
+        if not d.get("token"):
+            await self.ws.close(code=4004, message=b"Authentication failed")
+            return
+        intents = int(d.get("intents", 0))
+        session = GatewaySession(secrets.token_hex(16), intents)
+        self.session = session
+        session.connection = self
+        self.emu.attach_session(session)
+        guilds = list(self.emu.guilds.values())
+        self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": self.emu.bot_user.payload(),
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+                "session_id": session.session_id,
+                "resume_gateway_url": self.emu.gateway_url,
+                "session_type": "normal",
+                "application": {"id": str(self.emu.application_id), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+                "presences": [],
+                "geo_ordered_rtc_regions": [],
+                "guild_join_requests": [],
+                "user_settings": {},
+                "shard": d.get("shard") or [0, 1],
+            },
+        )
+        for guild in guilds:
+            self.dispatch("GUILD_CREATE", guild.payload())
+
+    async def _resume(self, d: dict[str, Any]) -> None:
+        session = self.emu.sessions.get(d.get("session_id", ""))
+        if session is None:
+            self.send_op(INVALID_SESSION, False)
+            return
+        self.session = session
+        session.connection = self
+        last = int(d.get("seq") or 0)
+        for seq, text in list(session.sent):
+            if seq > last:
+                self.send_raw(text)
+        self.dispatch("RESUMED", {})
+        self.emu.attach_session(session)
