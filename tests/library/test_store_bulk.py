@@ -1,0 +1,95 @@
+"""What a bulk import picks up from files, folders and zip archives, and the bounds on zips."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bot.library.errors import StoryRejected
+from bot.library.store_bulk import Entry, EntryReader, collect
+
+
+def make_tree(root: Path) -> None:
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / "a.txt").write_text("a")
+    (root / "b.HTML").write_text("b")
+    (root / "sub" / "c.md").write_text("c")
+    (root / "sub" / "deeper" / "d.epub").write_bytes(b"d")
+    (root / "sub" / "cover.jpg").write_bytes(b"\xff\xd8")
+    (root / ".hidden.txt").write_text("h")
+    (root / ".git").mkdir()
+    (root / ".git" / "x.txt").write_text("x")
+
+
+def test_folders_are_walked_for_story_files(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    entries, rejected = collect([tmp_path])
+    names = [e.path.relative_to(tmp_path).as_posix() for e in entries]
+    assert names == ["a.txt", "b.HTML", "sub/c.md", "sub/deeper/d.epub"]
+    assert rejected == []
+
+
+def test_named_files_are_always_tried_and_missing_ones_reported(tmp_path: Path) -> None:
+    odd = tmp_path / "story.data"
+    odd.write_text("text")
+    entries, rejected = collect([odd, tmp_path / "missing.txt"])
+    assert entries == [Entry(odd)]
+    assert rejected == [(str(tmp_path / "missing.txt"), "no such file or folder")]
+
+
+def test_zip_members(tmp_path: Path) -> None:
+    archive = tmp_path / "stories.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("one.txt", "Title: One\n\nText.")
+        z.writestr("folder/two.html", "<p>Two</p>")
+        z.writestr("folder/", "")
+        z.writestr("__MACOSX/folder/._two.html", "junk")
+        z.writestr("notes.pdf", "%PDF")
+        z.writestr("inner.zip", "PK")
+    entries, rejected = collect([archive])
+    assert [e.member for e in entries] == ["folder/two.html", "one.txt"]
+    assert entries[0].name == f"{archive}:folder/two.html"
+    assert entries[0].file_name == "two.html"
+    assert rejected == [(f"{archive}:inner.zip", "archives inside archives are not opened")]
+    reader = EntryReader(max_bytes=1000)
+    assert reader.read(entries[1]) == b"Title: One\n\nText."
+    reader.close()
+
+
+def test_zip_expansion_is_bounded(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for i in range(3):
+            z.writestr(f"big{i}.txt", b"\0" * 2_000_000)
+    assert bomb.stat().st_size < 50_000
+    entries, rejected = collect([bomb], max_archive_bytes=5_000_000)
+    assert entries == []
+    assert rejected == [(str(bomb), "archive expands to 6 MiB, over the limit of 5 MiB")]
+
+    entries, rejected = collect([bomb], max_members=2)
+    assert entries == [] and "over the limit of 2" in rejected[0][1]
+
+    # Reading never takes more than max_bytes + 1 per file, nor more than the archive bound.
+    entries, _ = collect([bomb])
+    reader = EntryReader(max_bytes=1000, max_archive_bytes=2500)
+    assert len(reader.read(entries[0])) == 1001
+    assert len(reader.read(entries[1])) == 1001
+    with pytest.raises(StoryRejected, match="archive expands past"):
+        reader.read(entries[2])
+    reader.close()
+
+
+def test_unreadable_zip_is_reported(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.zip"
+    fake.write_bytes(b"this is not a zip")
+    entries, rejected = collect([fake])
+    assert entries == [] and rejected[0][0] == str(fake)
+    assert rejected[0][1].startswith("not a readable zip archive")
+
+
+def test_unreadable_file_is_a_rejection(tmp_path: Path) -> None:
+    reader = EntryReader(max_bytes=10)
+    with pytest.raises(StoryRejected, match="could not be read"):
+        reader.read(Entry(tmp_path / "gone.txt"))
