@@ -19,7 +19,6 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.parse import html_ao3, html_efiction, html_ffnet
 from bot.library.parse.html_text import (
-    CHROME_TAGS,
     SKIP_TAGS,
     inline_text,
     node_paragraphs,
@@ -108,7 +107,7 @@ _CHROME_SELECTOR = ", ".join(
         "postratings",
     )
 )
-_SITE_TITLE = re.compile(r"site|logo|brand|blog-title|masthead", re.I)
+_SITE_TITLE = re.compile(r"site|logo|brand|blog-title|masthead|banner", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|»«–—:]|::|-)\s+")
 
 
@@ -162,8 +161,8 @@ def extract_article(tree: LexborHTMLParser, source_name: str) -> RawStory:
     page_title = _page_title(tree)
     tree.strip_tags(sorted(SKIP_TAGS - {"head", "title"}))
     container = _main_content(tree)
-    drop = [n for n in container.css(_CHROME_SELECTOR) if n.mem_id != container.mem_id]
-    paragraphs = tidy_paragraphs(node_paragraphs(container, drop=drop, skip_chrome=True))
+    drop = _chrome_nodes(container)
+    paragraphs = tidy_paragraphs(node_paragraphs(container, drop=drop))
     heading = _outside_heading(tree, container)
     if heading and (not paragraphs or paragraphs[0] != heading):
         paragraphs.insert(0, heading)
@@ -174,23 +173,57 @@ def extract_article(tree: LexborHTMLParser, source_name: str) -> RawStory:
     return raw
 
 
+def _has_ancestor(node: LexborNode, tags: frozenset[str]) -> bool:
+    cur = node.parent
+    while cur is not None:
+        if cur.tag in tags:
+            return True
+        cur = cur.parent
+    return False
+
+
+def _chrome_nodes(container: LexborNode) -> list[LexborNode]:
+    """Navigation, sharing, comments, widgets… inside the chosen content."""
+    own = container.mem_id
+    drop = [n for n in container.css(_CHROME_SELECTOR) if n.mem_id != own]
+    drop.extend(n for n in container.css("nav, footer, aside, menu") if n.mem_id != own)
+    for header in container.css("header"):
+        if header.mem_id == own or _has_ancestor(header, _ARTICLE_TAGS):
+            continue  # an article's own header holds its title and byline
+        attrs = header.attributes or {}
+        marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}"
+        if header.css_first("nav") is not None or _SITE_TITLE.search(marks) or "banner" in marks:
+            drop.append(header)
+    return drop
+
+
+_ARTICLE_TAGS = frozenset({"article"})
+
+
 def _outside_heading(tree: LexborHTMLParser, container: LexborNode) -> str | None:
-    """The page's only `<h1>` when it sits outside the chosen content (the story title)."""
+    """The story's `<h1>` when it sits outside the chosen content (WordPress entry titles)."""
     if container.css_first("h1, h2") is not None:
         return None
-    h1s = tree.css("h1")
-    if len(h1s) != 1:
-        return None
-    h1 = h1s[0]
-    cur: LexborNode | None = h1
-    while cur is not None:
-        attrs = cur.attributes or {}
-        if cur.tag in CHROME_TAGS or _SITE_TITLE.search(
-            f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-        ):
-            return None
-        cur = cur.parent
-    return inline_text(h1) or None
+    found: list[LexborNode] = []
+    for h1 in tree.css("h1"):
+        cur: LexborNode | None = h1
+        chrome = False
+        while cur is not None:
+            attrs = cur.attributes or {}
+            if cur.tag in _PAGE_CHROME or _SITE_TITLE.search(
+                f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+            ):
+                chrome = True
+                break
+            cur = cur.parent
+        if not chrome:
+            found.append(h1)
+    if len(found) > 1:
+        found = [h for h in found if "title" in (h.attributes.get("class") or "")]
+    return inline_text(found[0]) or None if len(found) == 1 else None
+
+
+_PAGE_CHROME = frozenset({"nav", "footer", "aside", "menu"})
 
 
 # ------------------------------------------------------------------- charset
@@ -199,13 +232,6 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
 )
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # the WHATWG encoding standard: pages labelled Latin-1/ASCII are decoded as Windows-1252
 _LABEL_ALIASES = {
     "iso-8859-1": "cp1252",
@@ -236,25 +262,19 @@ def declared_charset(data: bytes) -> str | None:
 def decode_html(data: bytes) -> tuple[str, str]:
     """Bytes of an HTML page → (text, encoding).
 
-    A byte-order mark wins; then strict UTF-8 (pages often mislabel UTF-8 as Latin-1);
-    then the page's own `<meta charset>`; then `decode_bytes`' detection.
+    `decode_bytes` decides (BOMs, strict UTF-8 — pages often mislabel UTF-8 as Latin-1 —,
+    binary refusal, detection), except that a page which is not UTF-8 and names a legacy
+    charset in `<meta charset>` / http-equiv / its XML declaration is read as it says.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), codec.replace("-sig", "")
-            except UnicodeDecodeError:
-                break
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    declared = declared_charset(data)
-    if declared and declared not in ("utf-8", "utf-16", "utf-32"):
-        try:
-            return data.decode(declared), declared
-        except UnicodeDecodeError:
-            log.info("page declares %s but does not decode as it", declared)
-    from bot.library.decode import decode_bytes  # PARSER-TEXT's detector
+    from bot.library.decode import binary_kind, decode_bytes, normalise_text
 
+    declared = declared_charset(data)
+    if declared and not declared.startswith("utf") and binary_kind(data) is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                return normalise_text(data.decode(declared)), declared
+            except UnicodeDecodeError:
+                log.info("page declares %s but does not decode as it", declared)
     return decode_bytes(data)

@@ -178,13 +178,26 @@ def _inside(node: LexborNode, stop_id: int, classes: tuple[str, ...]) -> bool:
     return False
 
 
+def _in_meta(node: LexborNode, stop_id: int, taken: set[int]) -> bool:
+    """Inside a blockquote, a `.meta` group or an already taken chapter body."""
+    cur = node.parent
+    while cur is not None and cur.mem_id != stop_id:
+        if cur.tag == "blockquote" or cur.mem_id in taken:
+            return True
+        if "meta" in (cur.attributes.get("class") or "").split():
+            return True
+        cur = cur.parent
+    return False
+
+
 def _download_chapters(container: LexborNode, preface: LexborNode) -> list[Chapter]:
     stop = container.mem_id
-    preface_id = preface.mem_id
+    skip_preface = preface.mem_id != stop
     chapters: list[Chapter] = []
     heading_text: str | None = None
     parts: list[str] = []
     seen_heading = False
+    taken: set[int] = set()
 
     def flush() -> None:
         text = "\n\n".join(p for p in parts if p)
@@ -192,18 +205,21 @@ def _download_chapters(container: LexborNode, preface: LexborNode) -> list[Chapt
             chapters.append(_chapter(heading_text or "", len(chapters) + 1, text))
 
     # css() returns matches in document order
-    for node in container.css("h2.heading, h2.toc-heading, div.userstuff"):
-        if node.mem_id == stop or label_node_in(node, preface) and preface_id != stop:
+    for node in container.css(_CHAPTER_PARTS):
+        if node.mem_id == stop or (skip_preface and label_node_in(node, preface)):
             continue
         if node.tag == "h2":
-            if _inside(node, stop, ("userstuff",)):
+            if _in_meta_quote(node, stop, taken):
                 continue
             if seen_heading:
                 flush()
             seen_heading = True
             heading_text = inline_text(node)
             parts = []
-        elif not _inside(node, stop, ("userstuff", "meta")):
+        elif not _in_meta(node, stop, taken):
+            if any(m.mem_id != node.mem_id for m in node.css(_CHAPTER_PARTS)):
+                continue  # a wrapper (EPUB splits repeat the chapters container)
+            taken.add(node.mem_id)
             parts.append(_text(node))
     if seen_heading or parts:
         flush()
@@ -215,6 +231,18 @@ def _download_chapters(container: LexborNode, preface: LexborNode) -> list[Chapt
     drop = container.css("div.meta, .meta.group, h2.heading")
     text = _text(container, drop)
     return [Chapter(number=1, label=None, title=None, text=text)] if text else []
+
+
+def _in_meta_quote(node: LexborNode, stop_id: int, taken: set[int]) -> bool:
+    cur = node.parent
+    while cur is not None and cur.mem_id != stop_id:
+        if cur.tag == "blockquote" or cur.mem_id in taken:
+            return True
+        cur = cur.parent
+    return False
+
+
+_CHAPTER_PARTS = "h2.heading, h2.toc-heading, div.userstuff"
 
 
 # ----------------------------------------------------------------- work page

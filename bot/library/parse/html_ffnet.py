@@ -23,16 +23,78 @@ LAYOUT = "ffnet-html"
 _RATED = re.compile(r"^Rated:\s*(?:Fiction\s+)?(.+)$", re.I)
 _LABELLED = re.compile(r"^([A-Za-z ]+):\s*(.*)$")
 _LANGUAGES = frozenset(
-    """english spanish french german italian portuguese dutch swedish finnish norwegian
-    danish polish russian czech hungarian turkish greek hebrew chinese japanese korean
-    indonesian filipino vietnamese thai catalan romanian croatian serbian bulgarian
-    esperanto afrikaans devanagari estonian icelandic latvian lithuanian malay
-    farsi arabic hindi bengali ukrainian slovak slovenian""".split()
+    [
+        "english",
+        "spanish",
+        "french",
+        "german",
+        "italian",
+        "portuguese",
+        "dutch",
+        "swedish",
+        "finnish",
+        "norwegian",
+        "danish",
+        "polish",
+        "russian",
+        "czech",
+        "hungarian",
+        "turkish",
+        "greek",
+        "hebrew",
+        "chinese",
+        "japanese",
+        "korean",
+        "indonesian",
+        "filipino",
+        "vietnamese",
+        "thai",
+        "catalan",
+        "romanian",
+        "croatian",
+        "serbian",
+        "bulgarian",
+        "esperanto",
+        "afrikaans",
+        "devanagari",
+        "estonian",
+        "icelandic",
+        "latvian",
+        "lithuanian",
+        "malay",
+        "farsi",
+        "arabic",
+        "hindi",
+        "bengali",
+        "ukrainian",
+        "slovak",
+        "slovenian",
+    ]
 )
 _GENRES = frozenset(
-    """general romance humor drama poetry adventure mystery horror parody angst supernatural
-    suspense sci-fi fantasy spiritual tragedy western crime family hurt/comfort
-    friendship""".split()
+    [
+        "general",
+        "romance",
+        "humor",
+        "drama",
+        "poetry",
+        "adventure",
+        "mystery",
+        "horror",
+        "parody",
+        "angst",
+        "supernatural",
+        "suspense",
+        "sci-fi",
+        "fantasy",
+        "spiritual",
+        "tragedy",
+        "western",
+        "crime",
+        "family",
+        "hurt/comfort",
+        "friendship",
+    ]
 )
 _PAIRING = re.compile(r"\[([^\]]+)\]")
 

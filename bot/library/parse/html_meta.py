@@ -114,9 +114,7 @@ def split_heading(text: str) -> Heading:
         number: int | None = None
         if num_text:
             low = num_text.lower()
-            number = (
-                int(low) if low.isdigit() else _WORD_NUMBERS.get(low) or roman_to_int(low)
-            )
+            number = int(low) if low.isdigit() else _WORD_NUMBERS.get(low) or roman_to_int(low)
         rest = m.group("rest").strip(" :.-–—") or None
         return Heading(number, label, rest)
     m = _NUMBERED.match(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.library.parse.html_text import SCENE_BREAK, tidy_paragraphs
+from bot.library.parse.html_text import tidy_paragraphs
 from bot.library.parse.raw import RawStory
 
 _MARKUP = re.compile(r"[*_]+")

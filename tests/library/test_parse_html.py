@@ -1,0 +1,441 @@
+"""HTML layouts: AO3 downloads and work pages, FanFiction.net, eFiction, plain articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from bot.library.model import Status
+from bot.library.parse.html import declared_charset, decode_html, parse_html
+from bot.library.parse.html_meta import progress, split_heading
+from bot.library.parse.html_text import node_paragraphs
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
+
+CHROME = (
+    "Archive of Our Own",
+    "Posted originally",
+    "drop by the Archive",
+    "Kudos",
+    "kudos",
+    "Comments",
+    "Log In",
+    "Site Map",
+    "Chapter Text",
+    "Entire Work",
+    "Follow/Fav",
+    "Post Review",
+    "Terms of Service",
+    "Prev",
+    "register",
+    "Powered by",
+    "Share this",
+    "Leave a Reply",
+    "Recent Posts",
+    "email",
+    "protected",
+    "var ",
+    "{",
+)
+
+
+def load(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def body_of(raw) -> str:
+    return "\n\n".join(c.text for c in raw.chapters)
+
+
+def assert_no_chrome(text: str) -> None:
+    for needle in CHROME:
+        assert needle not in text, needle
+
+
+# ---------------------------------------------------------------- AO3 download
+
+
+def test_ao3_download_multi_chapter_every_field() -> None:
+    raw = parse_html(load("ao3_download_multi.html"), "salt.html")
+    assert raw.layout == "ao3-html"
+    assert raw.title == "Salt and Ash"
+    assert raw.authors == ["nightwalker_42"]
+    assert raw.rating == "Mature"
+    assert raw.warnings == ["Graphic Depictions Of Violence", "Major Character Death"]
+    assert raw.fandoms == ["Buffy the Vampire Slayer (TV)", "Angel: the Series"]
+    assert raw.relationships == ["Buffy Summers/Spike", "Buffy Summers & Willow Rosenberg"]
+    assert raw.characters == [
+        "Buffy Summers",
+        "Spike (Buffyverse)",
+        "Willow Rosenberg",
+        "Rupert Giles",
+    ]
+    assert raw.tags == ["Post-Season 7", "Angst with a Happy Ending", "Slow Burn"]
+    assert raw.language == "English"
+    assert raw.summary == (
+        "Sunnydale is a crater. Cleveland has a Hellmouth of its own, and Buffy has *rules* "
+        "about vampires who come back from the dead.\n\nSpike has never been good at rules."
+    )
+    assert raw.notes == [
+        "Thank you to my beta, who told me the second chapter was too long. She was right.",
+        "Giles makes tea. Nobody drinks it.",
+        "Warning for a brief fight scene.",
+        "Next chapter: the bleached problem gets a name.",
+        "Comments keep me writing! Come say hi on tumblr.",
+    ]
+    assert raw.total_chapters is None  # "3/?"
+    assert raw.status_declared is Status.WIP
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [
+        (1, "Chapter 1", "Crater"),
+        (2, "Chapter 2", "Cleveland"),
+        (3, "Chapter 3", None),
+    ]
+    first = raw.chapters[0].text
+    assert first.startswith("The bus stopped at the edge of what used to be Sunnydale")
+    assert "because *someone* had to" in first
+    assert '"I\'m **thinking**."' in first
+    assert "\n\n* * *\n\n" in first  # <hr/> is a scene break
+    assert raw.chapters[2].text.endswith('"Supposed to be a lot of things."')
+    body = body_of(raw)
+    assert "Giles makes tea" not in body  # chapter summary is not story text
+    assert "Chapter End Notes" not in body and "bleached problem gets a name" not in body
+    assert "\n\n\n" not in body
+    assert_no_chrome(body)
+
+
+def test_ao3_download_single_chapter() -> None:
+    raw = parse_html(load("ao3_download_single.html"), "five.html")
+    assert raw.title == "Five Times Xander Didn't Say It"
+    assert raw.authors == ["quietstake", "moonfall"]
+    assert raw.rating == "General Audiences"
+    assert raw.warnings == ["No Archive Warnings Apply"]
+    assert raw.relationships == ["Spike/Xander Harris"]
+    assert raw.characters == ["Xander Harris", "Spike (Buffyverse)"]
+    assert raw.fandoms == ["Buffy the Vampire Slayer (TV)"]
+    assert raw.tags == ["5 Times Format", "Fluff"]
+    assert raw.summary == "...and the one time he did."
+    assert raw.notes == []
+    assert raw.total_chapters == 1
+    assert raw.status_declared is Status.COMPLETE
+    assert len(raw.chapters) == 1
+    chapter = raw.chapters[0]
+    assert (chapter.number, chapter.label, chapter.title) == (1, None, None)
+    assert chapter.text.startswith("**One.**\n\nThe first time, Spike was tied to a chair")
+    assert '"You could just *not* talk," Xander said.' in chapter.text
+    assert "Write to us at if you liked it." in chapter.text  # placeholder removed
+    assert_no_chrome(chapter.text)
+
+
+# ------------------------------------------------------------ AO3 work page
+
+
+def test_ao3_work_page_with_site_chrome() -> None:
+    raw = parse_html(load("ao3_work_page.html"), "lessons.html")
+    assert raw.layout == "ao3-page"
+    assert raw.title == "Lessons in Dusting"
+    assert raw.authors == ["ginger_snap"]
+    assert raw.rating == "Explicit"
+    assert raw.warnings == ["Creator Chose Not To Use Archive Warnings"]
+    assert raw.fandoms == ["Buffy the Vampire Slayer (TV)"]
+    assert raw.relationships == ["Buffy Summers/Spike", "Dawn Summers & Spike"]
+    assert raw.characters == ["Buffy Summers", "Spike (Buffyverse)", "Dawn Summers"]
+    assert raw.tags == ["Training", "Sexual Tension", "Season 5"]
+    assert raw.language == "English"
+    assert raw.total_chapters == 12
+    assert raw.status_declared is Status.WIP
+    assert raw.summary == (
+        "Giles is in England. Buffy needs a sparring partner. Spike needs the money."
+        "\n\nNobody needs this to be complicated."
+    )
+    assert raw.notes == [
+        "Written for the 2023 Seasonal Spuffy fest.",
+        "Spike teaches. Buffy does not learn.",
+        "Thanks for all the kudos on chapter one!",
+        "Fic art by the wonderful slayerdraws.",
+    ]
+    assert len(raw.chapters) == 1
+    chapter = raw.chapters[0]
+    assert (chapter.number, chapter.label, chapter.title) == (2, "Chapter 2", "Footwork")
+    assert chapter.text == (
+        '"Your footwork," Spike said, "is *atrocious*."\n\n'
+        "Buffy swung at him. He wasn't there.\n\n~\n\n"
+        "Later, in the Magic Box, Dawn asked why Buffy was limping, and Buffy said "
+        "**nothing** in a voice that meant everything."
+    )
+    assert_no_chrome(chapter.text)
+
+
+AO3_ONESHOT_PAGE = """<!DOCTYPE html><html><head><title>Quiet - sw [Archive of Our Own]</title>
+<meta name="generator" content="Archive of Our Own"></head><body>
+<ul id="skiplinks"><li><a href="#main">Main Content</a></li></ul>
+<header id="header"><h1>Archive of Our Own beta</h1><nav><a href="/works">Works</a></nav></header>
+<div id="main" role="main"><div class="work"><div class="wrapper"><dl class="work meta group">
+<dt class="rating tags">Rating:</dt><dd class="rating tags"><ul class="commas"><li>
+<a class="tag" href="/tags/Teen">Teen And Up Audiences</a></li></ul></dd>
+<dt class="warning tags">Archive Warning:</dt><dd class="warning tags"><ul class="commas"><li>
+<a class="tag" href="/tags/x">No Archive Warnings Apply</a></li></ul></dd>
+<dt class="stats">Stats:</dt><dd class="stats"><dl class="stats">
+<dt class="published">Published:</dt><dd class="published">2020-01-01</dd>
+<dt class="words">Words:</dt><dd class="words">17</dd>
+<dt class="chapters">Chapters:</dt><dd class="chapters">1/1</dd>
+<dt class="kudos">Kudos:</dt><dd class="kudos">9</dd></dl></dd></dl></div>
+<div id="workskin"><div class="preface group"><h2 class="title heading">Quiet</h2>
+<h3 class="byline heading">orphan_account</h3></div>
+<div id="chapters" role="article"><h3 class="landmark heading" id="work">Work Text:</h3>
+<div class="userstuff"><p>Willow counted the stars and got a different number every time.</p>
+<p>Tara said that was the point.</p></div></div></div>
+<div id="feedback"><div id="kudos">Kudos left by 9 users</div></div></div></div>
+<div id="footer"><a href="/site_map">Site Map</a></div></body></html>"""
+
+
+def test_ao3_work_page_single_chapter() -> None:
+    raw = parse_html(AO3_ONESHOT_PAGE, "quiet.html")
+    assert raw.layout == "ao3-page"
+    assert raw.title == "Quiet"
+    assert raw.authors == ["orphan_account"]
+    assert raw.rating == "Teen And Up Audiences"
+    assert raw.warnings == ["No Archive Warnings Apply"]
+    assert raw.status_declared is Status.COMPLETE
+    assert raw.total_chapters == 1
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [(1, None, None)]
+    assert raw.chapters[0].text == (
+        "Willow counted the stars and got a different number every time.\n\n"
+        "Tara said that was the point."
+    )
+
+
+# ---------------------------------------------------------------------- FFN
+
+
+def test_fanfiction_net_chapter_page() -> None:
+    raw = parse_html(load("ffnet_chapter.html"), "stakes.html")
+    assert raw.layout == "ffnet-html"
+    assert raw.title == "Between the Stakes"
+    assert raw.authors == ["Willowtree88"]
+    assert raw.rating == "T"
+    assert raw.language == "English"
+    assert raw.tags == ["Romance", "Hurt/Comfort"]
+    assert raw.relationships == ["Buffy S./Spike"]
+    assert raw.characters == ["Buffy S.", "Spike", "Dawn S."]
+    assert raw.fandoms == ["Buffy: The Vampire Slayer"]
+    assert raw.summary == (
+        "Season 6 AU. Buffy keeps patrolling with Spike after the Bronze, and neither of "
+        "them will say why. Spuffy, eventually."
+    )
+    assert raw.total_chapters == 3
+    assert raw.status_declared is Status.WIP  # no "Status: Complete"
+    assert raw.disclaimer == "Buffy belongs to Joss Whedon. I just borrow them."
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [(2, None, "Patrol")]
+    text = raw.chapters[0].text
+    assert text.startswith("The cemetery was quiet, which meant nothing.")
+    assert "She *did* understand, was the problem.\n\n* * *\n\nThey walked" in text
+    assert text.endswith("past the **Crawford Street** mansion, and neither of them mentioned it.")
+    assert "Disclaimer" not in text
+    assert_no_chrome(text)
+
+
+def test_fanfiction_net_complete_oneshot() -> None:
+    page = load("ffnet_chapter.html")
+    page = page.replace(" - Chapters: 3", "").replace("id: 9876543", "Status: Complete - id: 1")
+    start = page.index('<span style="float:right;">')
+    end = page.index("</span>", page.index("</select>")) + len("</span>")
+    page = page[:start] + page[end:]
+    page = page.replace("Fiction  T", "Fiction  M").replace("[Buffy S., Spike] Dawn S.", "Anya")
+    raw = parse_html(page, "oneshot.html")
+    assert raw.rating == "M"
+    assert raw.status_declared is Status.COMPLETE
+    assert raw.total_chapters == 1
+    assert raw.relationships == []
+    assert raw.characters == ["Anya"]
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [(1, None, None)]
+
+
+# ------------------------------------------------------------------ eFiction
+
+
+def test_efiction_viewstory_page() -> None:
+    raw = parse_html(load("efiction_viewstory.html"), "talk.html")
+    assert raw.layout == "efiction-html"
+    assert raw.title == "Let's Talk"
+    assert raw.authors == ["Mistress Ember"]
+    assert raw.rating == "PG-13"  # not "PG-13 [Reviews - 3]"
+    assert raw.characters == ["Buffy", "Spike"]
+    assert raw.tags == ["Angst", "Romance"]
+    assert raw.warnings == []  # "Warnings: None"
+    assert raw.summary == (
+        "Years after Sunnydale, Buffy finds Spike in a San Francisco bar. They finally talk."
+    )
+    assert raw.notes == [
+        "As a devout Spike and Buffy fan, I felt a bit cheated that there was never any "
+        "real closure. Thanks for reading!"
+    ]
+    assert raw.total_chapters == 1
+    assert raw.status_declared is Status.COMPLETE
+    assert raw.disclaimer is None  # the site footer's disclaimer is chrome
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [(1, None, "Let's Talk")]
+    assert raw.chapters[0].text == (
+        "Spike sat quietly sipping his scotch in a dark corner of the San Francisco bar.\n\n"
+        '"I was beginning to think you were a myth, pet." He said.\n\n'
+        '"I thought a myth was something you\'re not sure is real." She looked different. '
+        'Thinner… older.\n\n"Goodbye, William."'
+    )
+    assert_no_chrome(raw.chapters[0].text)
+
+
+# ------------------------------------------------------------ plain article
+
+
+def test_plain_article_page_goes_through_the_text_parser() -> None:
+    raw = parse_html(load("article_wordpress.html"), "dreams.html")
+    assert raw.layout.startswith("html-article")
+    assert raw.title == "Walking in Dreams"
+    assert raw.authors == ["Sweetprincipale"]
+    assert raw.rating == "NC-17"
+    assert raw.relationships == ["Spike/Buffy"]
+    assert raw.summary == (
+        "Buffy dreams of a man she has never met. Spike has been dreaming of her for a "
+        "hundred years."
+    )
+    assert raw.disclaimer == "Not mine. Joss owns them all."
+    assert any("Summer of Spuffy" in n for n in raw.notes)
+    body = body_of(raw)
+    assert "She woke with his name in her mouth." in body
+    assert "through the long walk to the Magic Box." in body
+    for chrome in ("Skip to content", "Fic Index", "Recent Posts", "Leave a Reply", "Loved this"):
+        assert chrome not in body
+    assert_no_chrome(body)
+
+
+def test_article_picks_the_element_with_most_paragraph_text() -> None:
+    filler = " ".join(["word"] * 40)
+    page = (
+        "<html><head><title>A Story | My Site</title></head><body>"
+        "<div class='top'><a href='/'>Home</a> <a href='/about'>About</a></div>"
+        "<div class='wrap'><div class='x1'><p>Side note one.</p></div>"
+        f"<div class='x2'><p>Rain fell on Sunnydale. {filler}</p><p>Xander sighed. {filler}</p>"
+        f"<p>The end came quietly. {filler}</p></div></div>"
+        "<div class='bottom'>Copyright 2004</div></body></html>"
+    )
+    raw = parse_html(page, "rain.html")
+    body = body_of(raw)
+    assert body.startswith("Rain fell on Sunnydale.")
+    assert "Side note one" not in body and "Copyright" not in body and "Home" not in body
+    assert raw.title_fallback == "A Story" or raw.title == "A Story"
+
+
+# ------------------------------------------------------- HTML → text rules
+
+
+def paragraphs(html: str) -> list[str]:
+    tree = LexborHTMLParser(html)
+    return node_paragraphs(tree.body, skip_chrome=True)
+
+
+def test_blocks_breaks_rules_and_emphasis() -> None:
+    html = (
+        "<nav>Home</nav><p>Hello <em>dear </em>world&nbsp;&amp; more<!-- hidden --></p>"
+        "<p>line one<br>line two<br><br>new paragraph</p><hr><hr>"
+        "<div><i><p>it one</p><p>it two <b>bold</b></p></i></div>"
+        "<p><b></b> </p><p>&nbsp;</p><p>Last <strong><em>both</em></strong>.</p>"
+    )
+    assert paragraphs(html) == [
+        "Hello *dear* world & more",
+        "line one\nline two",
+        "new paragraph",
+        "* * *",
+        "*it one*",
+        "*it two **bold***",
+        "Last ***both***.",
+    ]
+
+
+def test_scripts_styles_forms_hidden_and_email_placeholders_dropped() -> None:
+    html = (
+        "<script>var x = 1;</script><style>p { color: red }</style>"
+        "<form><input value='Search'><button>Go</button></form>"
+        "<p style='display: none'>secret</p><p hidden>also secret</p>"
+        "<p>Mail <a href='/cdn-cgi/l/email-protection' class='__cf_email__' "
+        "data-cfemail='1d6e'>[email&#160;protected]</a> or "
+        "<span class='__cf_email__'>[email protected]</span> today [email protected]</p>"
+        "<footer>Footer</footer>"
+    )
+    assert paragraphs(html) == ["Mail or today"]
+
+
+def test_pre_keeps_its_lines() -> None:
+    assert paragraphs("<pre>  roses are red\n   violets</pre>") == ["  roses are red\n   violets"]
+
+
+def test_deeply_nested_markup_does_not_recurse() -> None:
+    html = "<div>" * 3000 + "<p>deep</p>" + "</div>" * 3000
+    assert paragraphs(html) == ["deep"]
+
+
+def test_heading_and_progress_helpers() -> None:
+    assert split_heading("Chapter 1: The Beginning") == split_heading("Chapter 1 - The Beginning")
+    h = split_heading("Chapter 12: Home")
+    assert (h.number, h.label, h.title) == (12, "Chapter 12", "Home")
+    h = split_heading("3. Prologue")
+    assert (h.number, h.label, h.title) == (3, "Prologue", None)
+    h = split_heading("Part III")
+    assert (h.number, h.label, h.title) == (3, "Part III", None)
+    h = split_heading("Partial Eclipse")
+    assert (h.number, h.label, h.title) == (None, None, "Partial Eclipse")
+    assert progress("3/20") == (3, 20, Status.WIP)
+    assert progress("3/?") == (3, None, Status.WIP)
+    assert progress("1,200/1,200") == (1200, 1200, Status.COMPLETE)
+
+
+# ------------------------------------------------------------------ charset
+
+
+def test_decode_html_follows_meta_charset_for_legacy_pages() -> None:
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+        "</head><body><p>Wait\x85 caf\xe9 \x93quoted\x94</p></body></html>"
+    ).encode("latin-1")
+    assert declared_charset(page) == "cp1252"
+    text, encoding = decode_html(page)
+    assert encoding == "cp1252"
+    assert "Wait… café “quoted”" in text
+
+
+def test_decode_html_latin1_label_means_windows_1252() -> None:
+    page = b'<meta charset="ISO-8859-1"><p>It\x92s fine\x85</p>'
+    text, encoding = decode_html(page)
+    assert encoding == "cp1252"
+    assert "It’s fine…" in text
+
+
+def test_decode_html_prefers_real_utf8_over_a_wrong_label() -> None:
+    page = '<meta charset="iso-8859-1"><p>Déjà vu — “yes”</p>'.encode()
+    text, encoding = decode_html(page)
+    assert encoding.replace("_", "-").startswith("utf-8")
+    assert "Déjà vu — “yes”" in text
+
+
+def test_decode_html_utf16_with_bom() -> None:
+    page = "\ufeff<html><body><p>Slayer’s night</p></body></html>".encode("utf-16-le")
+    text, encoding = decode_html(page)
+    assert "utf-16" in encoding.replace("_", "-")
+    assert "Slayer’s night" in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ao3_download_multi.html",
+        "ao3_download_single.html",
+        "ao3_work_page.html",
+        "ffnet_chapter.html",
+        "efiction_viewstory.html",
+    ],
+)
+def test_every_structured_fixture_has_text_and_no_markup(name: str) -> None:
+    raw = parse_html(load(name), name)
+    body = body_of(raw)
+    assert body.strip()
+    assert "<" not in body and "&nbsp;" not in body and "&amp;" not in body
+    assert "\n\n\n" not in body
