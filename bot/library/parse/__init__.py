@@ -1,1 +1,97 @@
-"""Story parsing: bytes + file name -> ParsedStory."""
+"""Story parsing: bytes + file name -> `ParsedStory`.
+
+`parse_story` is the one entry point. It refuses bad input with `StoryRejected` (empty,
+binary, undecodable, too large, bad EPUB, no story text) and nothing else: an unexpected
+error inside a layout is logged and reported as a rejection a moderator can read.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import PurePath
+
+from bot.library.decode import binary_kind, decode_bytes
+from bot.library.errors import StoryRejected
+from bot.library.model import ParsedStory
+from bot.library.parse.finish import finish
+from bot.library.parse.raw import RawStory
+from bot.library.parse.text import parse_text
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+TEXT_EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".asc", ""}
+HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
+EPUB_EXTENSIONS = {".epub"}
+
+__all__ = ["DEFAULT_MAX_BYTES", "RawStory", "finish", "parse_story", "parse_text"]
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MiB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KiB"
+    return f"{n} bytes"
+
+
+def _kind(data: bytes, filename: str) -> str:
+    ext = PurePath(filename).suffix.lower()
+    if ext in EPUB_EXTENSIONS or (data[:4] == b"PK\x03\x04" and b"epub" in data[:100]):
+        return "epub"
+    if ext in HTML_EXTENSIONS:
+        return "html"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if ext not in (".md", ".markdown") and head.startswith(
+        (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")
+    ):
+        return "html"
+    if ext in TEXT_EXTENSIONS:
+        return "text"
+    if binary_kind(data):
+        return "text"  # decode_bytes names the binary kind
+    return "text"
+
+
+def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedStory:
+    """Parse one uploaded file. Raises StoryRejected with a moderator-readable reason."""
+    name = PurePath(filename or "story.txt").name
+    try:
+        if len(data) > max_bytes:
+            raise StoryRejected(
+                f"The file is {_size(len(data))}, over the {_size(max_bytes)} limit.",
+            )
+        if not data or not data.strip():
+            raise StoryRejected("The file is empty.")
+        kind = _kind(data, name)
+        encoding: str | None
+        if kind == "epub":
+            from bot.library.parse.epub import parse_epub
+
+            raw = parse_epub(data, name)
+            encoding = "utf-8"
+        else:
+            text, encoding = decode_bytes(data)
+            if kind == "html":
+                from bot.library.parse.html import parse_html
+
+                raw = parse_html(text, name)
+            else:
+                raw = parse_text(text, name)
+        story = finish(raw, source_name=name, encoding=encoding)
+        if not story.chapters or not story.body.strip() or story.words == 0:
+            raise StoryRejected("No story text was found in the file.")
+        return story
+    except StoryRejected as err:
+        if err.source_name is None:
+            err.source_name = name
+        raise
+    except RecursionError:
+        log.exception("parser recursion on %s", name)
+        raise StoryRejected("The file is nested too deeply to read.", source_name=name) from None
+    except Exception as exc:  # a layout failed on input it did not expect
+        log.exception("parser failed on %s", name)
+        raise StoryRejected(
+            f"The file could not be read as a story ({type(exc).__name__}: {exc}).",
+            source_name=name,
+        ) from exc

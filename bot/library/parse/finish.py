@@ -1,0 +1,200 @@
+"""`RawStory` -> `ParsedStory`: normalise, canonicalise, infer (flagged), decide status."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import PurePath
+
+from bot.library.fandoms import FandomTables, Relationship, fandom_tables
+from bot.library.model import Chapter, Pairing, ParsedStory, Rating, RatingLevel, Status
+from bot.library.parse.infer import couple_from_text, judge_rating, main_characters, sample
+from bot.library.parse.raw import RawStory
+from bot.library.rules import boilerplate, rating_map
+
+log = logging.getLogger(__name__)
+
+_SPACES = re.compile(r"[ \t]+")
+_NONE_VALUES = {"none", "n/a", "na", "-", "nothing", "no", "none really", "not applicable"}
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = boilerplate().placeholder.sub("", value).strip()
+    return value or None
+
+
+def _clean_list(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        v = _clean(value)
+        if v and v.lower() not in _NONE_VALUES and v not in out:
+            out.append(v)
+    return out
+
+
+def title_fallback(source_name: str) -> str:
+    stem = PurePath(source_name).stem.strip()
+    stem = re.sub(r"[_]+", " ", stem).strip()
+    return stem or "Untitled"
+
+
+def _pairing(rel: Relationship, inferred: bool) -> Pairing:
+    return Pairing(name=rel.name, characters=list(rel.characters), inferred=inferred)
+
+
+def _rating(raw: RawStory, body: str) -> Rating:
+    declared = _clean(raw.rating)
+    if declared and declared.lower() not in _NONE_VALUES:
+        level = rating_map().level(declared)
+        if level is not None and level != RatingLevel.NOT_RATED:
+            return Rating(declared=declared, level=level, inferred=False)
+        if level == RatingLevel.NOT_RATED:
+            return Rating(declared=declared, level=RatingLevel.NOT_RATED, inferred=False)
+        judged = judge_rating(body)
+        return Rating(declared=declared, level=judged.level, inferred=True)
+    if not body.strip():
+        return Rating(declared=None, level=RatingLevel.NOT_RATED, inferred=True)
+    return Rating(declared=None, level=judge_rating(body).level, inferred=True)
+
+
+def _status(raw: RawStory, chapters: list[Chapter]) -> Status:
+    if raw.status_declared is not None:
+        return raw.status_declared
+    numbers = [c.number for c in chapters if c.number is not None]
+    if raw.total_chapters:
+        present = max(numbers) if numbers else len(chapters)
+        if present >= raw.total_chapters and len(chapters) >= raw.total_chapters:
+            return Status.COMPLETE
+        return Status.UNKNOWN
+    labelled = any(c.label for c in chapters)
+    if len(chapters) == 1 and not labelled and chapters[0].number in (None, 1):
+        return Status.COMPLETE  # a one-shot with no continuation marker
+    if chapters and any((c.label or "").lower().startswith("epilogue") for c in chapters[-1:]):
+        return Status.COMPLETE
+    return Status.UNKNOWN
+
+
+def _relationships(
+    raw: RawStory, tables: FandomTables
+) -> tuple[list[Relationship], list[str], list[str]]:
+    """Declared ships -> (romantic relationships, platonic tags, unresolved strings)."""
+    romantic: list[Relationship] = []
+    platonic: list[str] = []
+    unresolved: list[str] = []
+    for item in _clean_list(raw.relationships):
+        for piece in re.split(r"\s*[,;]\s*(?![^()]*\))", item):
+            rel = tables.resolve_relationship(piece)
+            if rel is None:
+                for ship in tables.ships_in_text(piece):
+                    if ship not in romantic:
+                        romantic.append(ship)
+                        break
+                else:
+                    if piece.strip():
+                        unresolved.append(piece.strip())
+                continue
+            if rel.romantic:
+                if rel not in romantic:
+                    romantic.append(rel)
+            elif rel.name not in platonic:
+                platonic.append(rel.name)
+    return romantic, platonic, unresolved
+
+
+def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedStory:
+    """Normalise a layout's extraction into the shared story record."""
+    tables = fandom_tables()
+    chapters = [c for c in raw.chapters if c.text.strip()]
+    body = "\n\n".join(c.text for c in chapters)
+    story = ParsedStory(
+        title=_clean(raw.title),
+        title_fallback=_clean(raw.title_fallback) or title_fallback(source_name),
+        authors=_clean_list(raw.authors),
+        author_fallback=_clean(raw.author_fallback),
+        warnings=_clean_list(raw.warnings),
+        spoilers=_clean(raw.spoilers),
+        tags=_clean_list(raw.tags),
+        summary=_clean(raw.summary),
+        notes=_clean_list(raw.notes),
+        disclaimer=_clean(raw.disclaimer),
+        epigraph=_clean(raw.epigraph),
+        total_chapters=raw.total_chapters,
+        language=_clean(raw.language),
+        source_name=source_name,
+        layout=raw.layout,
+        encoding=encoding,
+    )
+    if story.spoilers and story.spoilers.lower() in _NONE_VALUES:
+        story.spoilers = None
+    story.rating = _rating(raw, body)
+
+    # characters: declared first, then as named in the text (main before mentioned)
+    counts = tables.count_mentions(sample(body))
+    main, mentioned = main_characters(counts)
+    characters: list[str] = []
+    for name in _clean_list(raw.characters):
+        canonical = tables.canonical_character(name) or name
+        if canonical not in characters:
+            characters.append(canonical)
+    for name in main + mentioned:
+        if name not in characters:
+            characters.append(name)
+
+    # pairings: declared, else shorthand in summary/notes/tags/title, else the text
+    romantic, platonic, unresolved = _relationships(raw, tables)
+    pairings = [_pairing(r, inferred=False) for r in romantic]
+    pairings.extend(
+        Pairing(name=u, characters=[p.strip() for p in u.split("/")], inferred=False)
+        for u in unresolved
+        if "/" in u
+    )
+    for tag in platonic:
+        if tag not in story.tags:
+            story.tags.append(tag)
+    if not pairings:
+        hints = "\n".join(
+            x for x in [story.summary, *story.notes, *story.tags, story.title or ""] if x
+        )
+        found = tables.ships_in_text(hints)
+        if found:
+            ranked = sorted(set(found), key=lambda r: -found.count(r))
+            pairings.append(_pairing(ranked[0], inferred=True))
+        else:
+            couple = couple_from_text(body, tables, counts, main)
+            if couple:
+                pairings.append(_pairing(couple, inferred=True))
+    story.pairings = pairings
+    for p in pairings:
+        for name in p.characters:
+            if name in tables.home and name not in characters:
+                characters.append(name)
+    story.characters = characters
+
+    # fandoms: declared (canonicalised), then from the characters present
+    fandoms: list[str] = []
+    for name in _clean_list(raw.fandoms):
+        canonical = tables.fandom_name(name)
+        if canonical is None and name.lower() in ("none", "other"):
+            continue
+        value = canonical or name
+        if value not in fandoms:
+            fandoms.append(value)
+    for fandom in tables.fandoms_of(characters):
+        if fandom not in fandoms:
+            fandoms.append(fandom)
+    story.fandoms = fandoms
+
+    # chapters: a lone unnumbered chapter of a finished one-shot is chapter 1
+    story.status = _status(raw, chapters)
+    if (
+        len(chapters) == 1
+        and chapters[0].number is None
+        and chapters[0].label is None
+        and story.status == Status.COMPLETE
+    ):
+        c = chapters[0]
+        chapters = [Chapter(number=1, label=None, title=c.title, text=c.text)]
+    story.chapters = chapters
+    return story
