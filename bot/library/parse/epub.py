@@ -91,11 +91,11 @@ class _Archive:
                 raise _reject(f"unsafe path inside the archive ({name!r})", source_name)
             if info.flag_bits & 0x1:
                 raise _reject("the book is encrypted (DRM-protected)", source_name)
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise _reject(f"{name!r} expands past the size limit", source_name)
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
                 raise _reject(f"{name!r} is a compression bomb (ratio {ratio:.0f}:1)", source_name)
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise _reject(f"{name!r} expands past the size limit", source_name)
             total += info.file_size
             self.infos[name] = info
         if total > MAX_TOTAL_BYTES:

@@ -1,0 +1,414 @@
+"""EPUB reader: AO3 and FanFicFare books built here with zipfile, and bad archives."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from bot.library.errors import StoryRejected
+from bot.library.model import Status
+from bot.library.parse.epub import parse_epub
+
+CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+  <rootfiles>
+    <rootfile full-path="{opf}" media-type="application/oebps-package+xml"/>
+  </rootfiles>
+</container>"""
+
+
+def build_epub(
+    files: dict[str, str | bytes],
+    *,
+    opf_path: str | None = None,
+    mimetype: bool = True,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        if mimetype:
+            zf.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        if opf_path:
+            zf.writestr("META-INF/container.xml", CONTAINER.format(opf=opf_path))
+        for name, data in files.items():
+            zf.writestr(name, data, compress_type=compression)
+    return buf.getvalue()
+
+
+def xhtml(body: str, title: str = "x") -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>'
+        f"{title}</title>"
+        '<link href="stylesheet.css" rel="stylesheet" type="text/css"/></head>'
+        f"<body>{body}</body></html>"
+    )
+
+
+# -------------------------------------------------------------------- AO3 EPUB
+
+AO3_OPF = """<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" unique-identifier="uuid_id" version="2.0">
+  <metadata xmlns:calibre="http://calibre.kovidgoyal.net/2009/metadata"
+            xmlns:dc="http://purl.org/dc/elements/1.1/"
+            xmlns:opf="http://www.idpf.org/2007/opf">
+    <dc:title>Salt and Ash</dc:title>
+    <dc:creator opf:file-as="nightwalker_42" opf:role="aut">nightwalker_42</dc:creator>
+    <dc:description>&lt;p&gt;Sunnydale is a crater.&lt;/p&gt;
+      &lt;p&gt;Spike has never been good at rules.&lt;/p&gt;</dc:description>
+    <dc:publisher>Archive of Our Own</dc:publisher>
+    <dc:identifier id="uuid_id" opf:scheme="uuid">4b1f0d7e-2c55-4d33-9a6b-0001</dc:identifier>
+    <dc:identifier opf:scheme="URL">https://archiveofourown.org/works/31415926</dc:identifier>
+    <dc:language>en</dc:language>
+    <dc:subject>Mature</dc:subject>
+    <dc:subject>Buffy Summers/Spike</dc:subject>
+    <dc:subject>Slow Burn</dc:subject>
+    <meta name="calibre:series" content="The Cleveland Hellmouth"/>
+    <meta name="calibre:series_index" content="2"/>
+    <meta name="calibre:rating" content="8"/>
+    <meta name="cover" content="cover"/>
+  </metadata>
+  <manifest>
+    <item href="titlepage.xhtml" id="titlepage" media-type="application/xhtml+xml"/>
+    <item href="Salt_and_Ash_split_000.xhtml" id="id1" media-type="application/xhtml+xml"/>
+    <item href="Salt_and_Ash_split_001.xhtml" id="id2" media-type="application/xhtml+xml"/>
+    <item href="Salt_and_Ash_split_002.xhtml" id="id3" media-type="application/xhtml+xml"/>
+    <item href="Salt_and_Ash_split_003.xhtml" id="id4" media-type="application/xhtml+xml"/>
+    <item href="stylesheet.css" id="css" media-type="text/css"/>
+    <item href="toc.ncx" id="ncx" media-type="application/x-dtbncx+xml"/>
+  </manifest>
+  <spine toc="ncx">
+    <itemref idref="titlepage"/>
+    <itemref idref="id1"/>
+    <itemref idref="id2"/>
+    <itemref idref="id3"/>
+    <itemref idref="id4"/>
+  </spine>
+  <guide>
+    <reference href="titlepage.xhtml" title="Cover" type="cover"/>
+  </guide>
+</package>"""
+
+AO3_PREFACE = """<div id="preface">
+<p class="message"><b>Salt and Ash</b><br/>Posted originally on the
+<a href="https://archiveofourown.org/">Archive of Our Own</a> at
+<a href="https://archiveofourown.org/works/31415926">https://archiveofourown.org/works/31415926</a>.</p>
+<div class="meta"><dl class="tags">
+<dt>Rating:</dt><dd><a href="https://archiveofourown.org/tags/Mature/works">Mature</a></dd>
+<dt>Archive Warning:</dt><dd><a href="#">Graphic Depictions Of Violence</a></dd>
+<dt>Category:</dt><dd><a href="#">F/M</a></dd>
+<dt>Fandom:</dt><dd><a href="#">Buffy the Vampire Slayer (TV)</a></dd>
+<dt>Relationship:</dt><dd><a href="#">Buffy Summers/Spike</a></dd>
+<dt>Character:</dt><dd><a href="#">Buffy Summers</a>, <a href="#">Spike (Buffyverse)</a></dd>
+<dt>Additional Tags:</dt><dd><a href="#">Post-Season 7</a>, <a href="#">Slow Burn</a></dd>
+<dt>Language:</dt><dd>English</dd>
+<dt>Series:</dt><dd>Part 2 of <a href="#">The Cleveland Hellmouth</a></dd>
+<dt>Stats:</dt><dd>Published: 2021-05-01 Completed: 2021-06-12 Words: 120 Chapters: 2/2</dd>
+</dl>
+<h1>Salt and Ash</h1>
+<div class="byline">by <a rel="author" href="#">nightwalker_42</a></div>
+<p>Summary</p><blockquote class="userstuff"><p>Sunnydale is a crater.</p>
+<p>Spike has never been good at rules.</p></blockquote>
+<p>Notes</p><blockquote class="userstuff"><p>For my beta.</p></blockquote>
+</div></div>"""
+
+AO3_CHAPTER = """<div class="userstuff"><div class="meta group">
+<h2 class="heading">Chapter {n}: {title}</h2>
+<p>Chapter Notes</p><blockquote class="userstuff"><p>Note for chapter {n}.</p></blockquote>
+</div><div class="userstuff">{body}</div></div>"""
+
+AO3_AFTERWORD = """<div id="afterword"><div class="meta"><p>End Notes</p>
+<blockquote class="userstuff"><p>Thanks for reading!</p></blockquote></div>
+<p class="message">Please <a href="#">drop by the Archive and comment</a> to let the creator
+know if you enjoyed their work!</p></div>"""
+
+
+def ao3_epub() -> bytes:
+    ch1 = AO3_CHAPTER.format(
+        n=1,
+        title="Crater",
+        body="<p>The bus stopped at the edge of Sunnydale.</p><hr/>"
+        "<p>Buffy stood at the lip of the crater, because <em>someone</em> had to.</p>",
+    )
+    ch2 = AO3_CHAPTER.format(
+        n=2,
+        title="Cleveland",
+        body='<p>Cleveland was grey.</p><p>"Hello, pet."<br/>She did not turn around.</p>',
+    )
+    return build_epub(
+        {
+            "content.opf": AO3_OPF,
+            "titlepage.xhtml": xhtml('<div><img src="cover.jpeg" alt="cover"/></div>'),
+            "Salt_and_Ash_split_000.xhtml": xhtml(AO3_PREFACE),
+            "Salt_and_Ash_split_001.xhtml": xhtml(ch1),
+            "Salt_and_Ash_split_002.xhtml": xhtml(ch2),
+            "Salt_and_Ash_split_003.xhtml": xhtml(AO3_AFTERWORD),
+            "stylesheet.css": "body { margin: 0 }",
+            "toc.ncx": "<ncx/>",
+        },
+        opf_path="content.opf",
+    )
+
+
+def test_ao3_epub_every_field() -> None:
+    raw = parse_epub(ao3_epub(), "salt.epub")
+    assert raw.layout == "ao3-epub"
+    assert raw.title == "Salt and Ash"
+    assert raw.authors == ["nightwalker_42"]
+    assert raw.rating == "Mature"  # from the preface, not calibre:rating "8"
+    assert raw.warnings == ["Graphic Depictions Of Violence"]
+    assert raw.fandoms == ["Buffy the Vampire Slayer (TV)"]
+    assert raw.relationships == ["Buffy Summers/Spike"]
+    assert raw.characters == ["Buffy Summers", "Spike (Buffyverse)"]
+    assert raw.tags == ["Post-Season 7", "Slow Burn"]
+    assert raw.language == "English"
+    assert raw.summary == "Sunnydale is a crater.\n\nSpike has never been good at rules."
+    assert raw.notes == [
+        "For my beta.",
+        "Note for chapter 1.",
+        "Note for chapter 2.",
+        "Thanks for reading!",
+    ]
+    assert raw.status_declared is Status.COMPLETE
+    assert raw.total_chapters == 2
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [
+        (1, "Chapter 1", "Crater"),
+        (2, "Chapter 2", "Cleveland"),
+    ]
+    assert raw.chapters[0].text == (
+        "The bus stopped at the edge of Sunnydale.\n\n* * *\n\n"
+        "Buffy stood at the lip of the crater, because *someone* had to."
+    )
+    assert raw.chapters[1].text == 'Cleveland was grey.\n\n"Hello, pet."\nShe did not turn around.'
+    body = "\n\n".join(c.text for c in raw.chapters)
+    for chrome in (
+        "Posted originally",
+        "drop by the Archive",
+        "cover",
+        "Chapter Notes",
+        "Note for",
+    ):
+        assert chrome not in body
+
+
+# -------------------------------------------------------------- FanFicFare EPUB
+
+FFF_OPF = """<?xml version="1.0" encoding="UTF-8"?>
+<package version="2.0" xmlns="http://www.idpf.org/2007/opf" unique-identifier="fanficfare-uid">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:opf="http://www.idpf.org/2007/opf"
+          xmlns:calibre="http://calibre.kovidgoyal.net/2009/metadata">
+<dc:identifier id="fanficfare-uid">fanficfare-uid:fanfiction.net-u1234567-s9876543</dc:identifier>
+<dc:title id="id">Between the Stakes</dc:title>
+<dc:creator opf:role="aut">Willowtree88</dc:creator>
+<dc:contributor opf:role="bkp">FanFicFare [https://github.com/JimmXinu/FanFicFare]</dc:contributor>
+<dc:rights></dc:rights>
+<dc:date opf:event="publication">2014-05-02</dc:date>
+<dc:date opf:event="modification">2014-06-12</dc:date>
+<dc:description>&lt;div&gt;&lt;p&gt;Season 6 AU. Buffy keeps patrolling with Spike.&lt;/p&gt;
+&lt;/div&gt;</dc:description>
+<dc:subject>FanFiction</dc:subject>
+<dc:subject>Buffy: The Vampire Slayer</dc:subject>
+<dc:subject>Romance</dc:subject>
+<dc:subject>Completed</dc:subject>
+<dc:source>https://www.fanfiction.net/s/9876543/1/</dc:source>
+<dc:publisher>fanfiction.net</dc:publisher>
+<dc:language>en</dc:language>
+<meta name="calibre:series" content=""/>
+</metadata>
+<manifest>
+<item id="ncx" href="toc.ncx" media-type="application/x-dtbncx+xml"/>
+<item id="style" href="OEBPS/stylesheet.css" media-type="text/css"/>
+<item id="title_page" href="OEBPS/title_page.xhtml" media-type="application/xhtml+xml"/>
+<item id="file0001" href="OEBPS/file0001.xhtml" media-type="application/xhtml+xml"/>
+<item id="file0002" href="OEBPS/file0002.xhtml" media-type="application/xhtml+xml"/>
+<item id="file0003" href="OEBPS/file0003.xhtml" media-type="application/xhtml+xml"/>
+</manifest>
+<spine toc="ncx">
+<itemref idref="title_page" linear="yes"/>
+<itemref idref="file0001" linear="yes"/>
+<itemref idref="file0002" linear="yes"/>
+<itemref idref="file0003" linear="yes"/>
+</spine>
+</package>"""
+
+FFF_TITLE_PAGE = """<h3><a href="https://www.fanfiction.net/s/9876543/1/">Between the Stakes</a> by
+<a class="authorlink" href="https://www.fanfiction.net/u/1234567/">Willowtree88</a></h3>
+<div>
+<b>Category:</b> Buffy: The Vampire Slayer<br />
+<b>Genre:</b> Romance, Hurt/Comfort<br />
+<b>Language:</b> English<br />
+<b>Characters:</b> Buffy S., Spike, Dawn S.<br />
+<b>Relationships:</b> Buffy S./Spike<br />
+<b>Status:</b> Completed<br />
+<b>Published:</b> 2014-05-02<br />
+<b>Updated:</b> 2014-06-12<br />
+<b>Packaged:</b> 2024-02-01 10:11:12<br />
+<b>Rating:</b> T<br />
+<b>Chapters:</b> 3<br />
+<b>Words:</b> 9,876<br />
+<b>Publisher:</b> fanfiction.net<br />
+<b>Summary:</b> Season 6 AU. Buffy keeps patrolling with Spike after the Bronze.<br />
+</div>"""
+
+
+def fff_chapter(heading: str, paragraphs: list[str]) -> str:
+    inner = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return xhtml(f'<h3 class="fff_chapter_title">{heading}</h3><div>{inner}</div>', heading)
+
+
+def fff_epub() -> bytes:
+    return build_epub(
+        {
+            "content.opf": FFF_OPF,
+            "toc.ncx": "<ncx/>",
+            "OEBPS/stylesheet.css": "p { text-indent: 1em }",
+            "OEBPS/title_page.xhtml": xhtml(FFF_TITLE_PAGE, "Between the Stakes"),
+            "OEBPS/file0001.xhtml": fff_chapter(
+                "1. The Bronze", ["The Bronze was loud.", "Spike was <em>louder</em>."]
+            ),
+            "OEBPS/file0002.xhtml": fff_chapter("2. Patrol", ["Restfield was quiet."]),
+            "OEBPS/file0003.xhtml": fff_chapter(
+                "3. Chapter 3", ["Dawn found them at sunrise.", "Nobody explained."]
+            ),
+        },
+        opf_path="content.opf",
+    )
+
+
+def test_fanficfare_epub_every_field() -> None:
+    raw = parse_epub(fff_epub(), "stakes.epub")
+    assert raw.layout == "fanficfare-epub"
+    assert raw.title == "Between the Stakes"
+    assert raw.authors == ["Willowtree88"]
+    assert raw.rating == "T"
+    assert raw.fandoms == ["Buffy: The Vampire Slayer"]
+    assert raw.tags == ["Romance", "Hurt/Comfort"]
+    assert raw.characters == ["Buffy S.", "Spike", "Dawn S."]
+    assert raw.relationships == ["Buffy S./Spike"]
+    assert raw.language == "English"
+    assert raw.status_declared is Status.COMPLETE
+    assert raw.total_chapters == 3
+    assert raw.summary == "Season 6 AU. Buffy keeps patrolling with Spike after the Bronze."
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [
+        (1, None, "The Bronze"),
+        (2, None, "Patrol"),
+        (3, "Chapter 3", None),
+    ]
+    assert raw.chapters[0].text == "The Bronze was loud.\n\nSpike was *louder*."
+    assert raw.chapters[2].text == "Dawn found them at sunrise.\n\nNobody explained."
+    body = "\n\n".join(c.text for c in raw.chapters)
+    assert "Packaged" not in body and "Category" not in body and "fanfiction.net" not in body
+
+
+def test_generic_epub_uses_opf_metadata_and_spine_order() -> None:
+    opf = """<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">
+    <metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Wishes</dc:title>
+    <dc:creator>Anya Jenkins</dc:creator><dc:language>en</dc:language>
+    <dc:subject>Vengeance</dc:subject><dc:description>Be careful.</dc:description></metadata>
+    <manifest><item id="nav" href="nav.xhtml" properties="nav" media-type="application/xhtml+xml"/>
+    <item id="b" href="text/b.xhtml" media-type="application/xhtml+xml"/>
+    <item id="a" href="text/a.xhtml" media-type="application/xhtml+xml"/></manifest>
+    <spine><itemref idref="nav"/><itemref idref="a"/><itemref idref="b"/></spine></package>"""
+    data = build_epub(
+        {
+            "EPUB/package.opf": opf,
+            "EPUB/nav.xhtml": xhtml("<nav><ol><li>Prologue</li><li>Chapter 1</li></ol></nav>"),
+            "EPUB/text/a.xhtml": xhtml("<h1>Prologue</h1><p>Once there was a wish.</p>"),
+            "EPUB/text/b.xhtml": xhtml("<h2>Chapter 1: Granted</h2><p>And it was granted.</p>"),
+        },
+        opf_path="EPUB/package.opf",
+    )
+    raw = parse_epub(data, "wishes.epub")
+    assert raw.layout == "epub"
+    assert raw.title == "Wishes"
+    assert raw.authors == ["Anya Jenkins"]
+    assert raw.language == "en"
+    assert raw.summary == "Be careful."
+    assert raw.tags == ["Vengeance"]
+    assert [(c.number, c.label, c.title, c.text) for c in raw.chapters] == [
+        (1, "Prologue", None, "Once there was a wish."),
+        (1, "Chapter 1", "Granted", "And it was granted."),
+    ]
+
+
+# ------------------------------------------------------------------ bad EPUBs
+
+
+def rejected(data: bytes) -> str:
+    with pytest.raises(StoryRejected) as err:
+        parse_epub(data, "bad.epub")
+    return str(err.value)
+
+
+def test_not_a_zip_is_rejected() -> None:
+    assert rejected(b"<html>this is not an epub</html>") == (
+        "not a valid EPUB: the file is not a ZIP archive"
+    )
+
+
+def test_zip_without_package_document_is_rejected() -> None:
+    message = rejected(build_epub({"OEBPS/chapter1.xhtml": xhtml("<p>text</p>")}))
+    assert message.startswith("not a valid EPUB:")
+    assert "container.xml" in message
+
+
+def test_container_pointing_at_missing_opf_is_rejected() -> None:
+    message = rejected(
+        build_epub({"OEBPS/chapter1.xhtml": xhtml("<p>x</p>")}, opf_path="OEBPS/content.opf")
+    )
+    assert "package document" in message
+
+
+def test_empty_spine_is_rejected() -> None:
+    opf = '<package xmlns="http://www.idpf.org/2007/opf"><metadata/><manifest/><spine/></package>'
+    assert "empty spine" in rejected(build_epub({"content.opf": opf}, opf_path="content.opf"))
+
+
+def test_zip_bomb_is_rejected_before_expanding() -> None:
+    bomb = b"\0" * (8 * 1024 * 1024)  # 8 MiB of zeros deflates to ~8 KiB
+    message = rejected(
+        build_epub({"content.opf": AO3_OPF, "Salt_and_Ash_split_001.xhtml": bomb}, opf_path="x")
+    )
+    assert message.startswith("not a valid EPUB: 'Salt_and_Ash_split_001.xhtml' is a compression")
+
+
+def test_total_size_bound() -> None:
+    chunk = bytes(range(256)) * 4096  # 1 MiB, stored uncompressed: passes the ratio check
+    files: dict[str, str | bytes] = {f"OEBPS/blob{i}.bin": chunk for i in range(52)}
+    files["content.opf"] = AO3_OPF
+    message = rejected(build_epub(files, opf_path="content.opf", compression=zipfile.ZIP_STORED))
+    assert message == "not a valid EPUB: it expands past 50 MiB"
+
+
+def test_path_traversal_is_rejected() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/epub+zip")
+        zf.writestr("../../etc/evil.xhtml", "<p>x</p>")
+    assert "unsafe path" in rejected(buf.getvalue())
+
+
+def test_encrypted_content_is_rejected() -> None:
+    files = dict(
+        zip(
+            ["content.opf", "Salt_and_Ash_split_001.xhtml"],
+            [AO3_OPF, xhtml("<p>x</p>")],
+            strict=True,
+        )
+    )
+    files["META-INF/encryption.xml"] = (
+        '<encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+        '<EncryptedData><CipherData><CipherReference URI="Salt_and_Ash_split_001.xhtml"/>'
+        "</CipherData></EncryptedData></encryption>"
+    )
+    assert "encrypted" in rejected(build_epub(files, opf_path="content.opf"))
+
+
+def test_too_many_members_is_rejected() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for i in range(5001):
+            zf.writestr(f"f{i}", "")
+    assert "more than 5000 files" in rejected(buf.getvalue())
