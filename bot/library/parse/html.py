@@ -204,26 +204,29 @@ def _outside_heading(tree: LexborHTMLParser, container: LexborNode) -> str | Non
     """The story's `<h1>` when it sits outside the chosen content (WordPress entry titles)."""
     if container.css_first("h1, h2") is not None:
         return None
-    found: list[LexborNode] = []
-    for h1 in tree.css("h1"):
-        cur: LexborNode | None = h1
-        chrome = False
-        while cur is not None:
-            attrs = cur.attributes or {}
-            if cur.tag in _PAGE_CHROME or _SITE_TITLE.search(
-                f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-            ):
-                chrome = True
-                break
-            cur = cur.parent
-        if not chrome:
-            found.append(h1)
+    found = [h1 for h1 in tree.css("h1") if not _is_site_heading(h1)]
     if len(found) > 1:
         found = [h for h in found if "title" in (h.attributes.get("class") or "")]
     return inline_text(found[0]) or None if len(found) == 1 else None
 
 
 _PAGE_CHROME = frozenset({"nav", "footer", "aside", "menu"})
+
+
+def _is_site_heading(h1: LexborNode) -> bool:
+    """A site's name in its banner, not a story title."""
+    depth = 0
+    cur: LexborNode | None = h1
+    while cur is not None:
+        attrs = cur.attributes or {}
+        marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}"
+        if cur.tag in _PAGE_CHROME:
+            return True
+        if (depth < 3 or cur.tag == "header") and _SITE_TITLE.search(marks):
+            return True
+        depth += 1
+        cur = cur.parent
+    return False
 
 
 # ------------------------------------------------------------------- charset
