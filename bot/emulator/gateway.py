@@ -53,6 +53,7 @@ class GatewayConnection:
         self.emu = emu
         self.ws = ws
         self._zlib = zlib.compressobj() if compress else None
+        self.compressed = compress
         self.session: GatewaySession | None = None
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
 
@@ -125,6 +126,7 @@ class GatewayConnection:
             await self.ws.close(code=4004, message=b"Authentication failed")
             return
         intents = int(d.get("intents", 0))
+        self.emu.gateway_log.append(f"IDENTIFY compress={self.compressed}")
         session = GatewaySession(secrets.token_hex(16), intents)
         self.session = session
         session.connection = self
@@ -154,6 +156,9 @@ class GatewayConnection:
 
     async def _resume(self, d: dict[str, Any]) -> None:
         session = self.emu.sessions.get(d.get("session_id", ""))
+        self.emu.gateway_log.append(
+            f"RESUME known={session is not None} compress={self.compressed}"
+        )
         if session is None:
             self.send_op(INVALID_SESSION, False)
             return

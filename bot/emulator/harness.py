@@ -52,18 +52,24 @@ class App:
         """Names of the slash commands registered with the emulator."""
         return sorted(c["name"] for c in self.emu.commands_for(self.guild))
 
-    async def import_samples(self, folder: Path = SAMPLES_DIR, *, guild: Guild | None = None) -> list[Any]:
+    async def import_samples(
+        self, folder: Path = SAMPLES_DIR, *, guild: Guild | None = None
+    ) -> list[Any]:
         """Add every file in `folder` (default data/samples/) through the bot's Library."""
         library = getattr(self.bot, "library", None)
         if library is None:
             raise RuntimeError("the bot has no `library` (StoryBot.setup_hook opens it)")
         target = guild or self.guild
-        outcomes = []
-        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-            outcomes.append(
-                await library.add_file(target.id, path.read_bytes(), path.name, actor_id=self.moderator.id)
-            )
-        return outcomes
+        files = await asyncio.to_thread(_sample_files, folder)
+        return [
+            await library.add_file(target.id, data, name, actor_id=self.moderator.id)
+            for name, data in files
+        ]
+
+
+def _sample_files(folder: Path) -> list[tuple[str, bytes]]:
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    return [(p.name, p.read_bytes()) for p in paths]
 
 
 def build_demo_world(emu: Emulator) -> dict[str, Any]:
@@ -78,8 +84,14 @@ def build_demo_world(emu: Emulator) -> dict[str, Any]:
     reader2 = guild.create_member("reader2")
     moderator = guild.create_member("moderator", roles=[mods, librarian])
     return {
-        "guild": guild, "general": general, "adult": adult, "adult_thread": adult_thread,
-        "librarian": librarian, "reader": reader, "reader2": reader2, "moderator": moderator,
+        "guild": guild,
+        "general": general,
+        "adult": adult,
+        "adult_thread": adult_thread,
+        "librarian": librarian,
+        "reader": reader,
+        "reader2": reader2,
+        "moderator": moderator,
         "owner": owner,
     }
 
@@ -99,7 +111,8 @@ async def run_bot(
     from bot.client import StoryBot
 
     path = Path(where)
-    database = path / "storybot.db" if path.is_dir() else path
+    is_dir = await asyncio.to_thread(path.is_dir)
+    database = path / "storybot.db" if is_dir else path
     emu = await Emulator().start()
     bot: StoryBot | None = None
     connect: asyncio.Task[None] | None = None
@@ -112,8 +125,9 @@ async def run_bot(
             await bot.login(emu.token)
             connect = asyncio.get_running_loop().create_task(bot.connect(reconnect=True))
             ready = asyncio.get_running_loop().create_task(bot.wait_until_ready())
-            done, _ = await asyncio.wait({connect, ready}, timeout=READY_TIMEOUT,
-                                         return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {connect, ready}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+            )
             if ready not in done:
                 ready.cancel()
                 if connect in done:

@@ -88,7 +88,7 @@ class Interaction:
         self.rejections.append(rejection)
         self.notify(settle=True)
 
-    async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:  # noqa: ASYNC109
         """Wait for `predicate()` to hold after some state change; False on timeout."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

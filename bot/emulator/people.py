@@ -126,7 +126,7 @@ class Member:
         *,
         channel: Channel | None = None,
         options: dict[str, Any] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
         **kwargs: Any,
     ) -> Reply:
         """Run `/command` (subcommands: "library add") and wait for the bot's final answer.
@@ -150,7 +150,7 @@ class Member:
         *,
         channel: Channel | None = None,
         options: dict[str, Any] | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
         **kwargs: Any,
     ) -> list[dict[str, Any]]:
         """Type `value` into option `focused` of `/command`; the choices the bot offers."""
@@ -427,7 +427,7 @@ class Reply:
         self._message = message
 
     @classmethod
-    async def settle(cls, by: Member, inter: Interaction, timeout: float, what: str) -> Reply:
+    async def settle(cls, by: Member, inter: Interaction, timeout: float, what: str) -> Reply:  # noqa: ASYNC109
         if not await inter.wait_until(lambda: inter.settled, timeout):
             raise BotDidNotRespond(_no_answer(by, inter, timeout, what))
         return cls(by, inter, inter.original)
@@ -525,11 +525,16 @@ class Reply:
             return f"<Reply modal {self.modal.get('title')!r}>"
         if self.error is not None and self.message is None:
             return f"<Reply error {self.error.describe()}>"
-        return f"<Reply {'ephemeral ' if self.ephemeral else ''}{self.text[:120]!r} buttons={self.labels}>"
+        kind = "ephemeral " if self.ephemeral else ""
+        return f"<Reply {kind}{self.text[:120]!r} buttons={self.labels}>"
 
     # -- acting on it -----------------------------------------------------------------------
     async def click(
-        self, target: str, *, by: Member | None = None, timeout: float = DEFAULT_TIMEOUT
+        self,
+        target: str,
+        *,
+        by: Member | None = None,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> Reply:
         """Click the button whose label (or custom_id, or emoji) is `target`."""
         message = self._require_message("click")
@@ -548,7 +553,7 @@ class Reply:
         *values: str,
         by: Member | None = None,
         menu: str | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> Reply:
         """Pick options (by label or value) in a string select menu."""
         message = self._require_message("select")
@@ -575,7 +580,11 @@ class Reply:
         return await self._component(by, data, message, timeout, f"select {list(values)}")
 
     async def submit_modal(
-        self, values: dict[str, str], *, by: Member | None = None, timeout: float = DEFAULT_TIMEOUT
+        self,
+        values: dict[str, str],
+        *,
+        by: Member | None = None,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> Reply:
         """Fill the modal this reply opened (keys: input label or custom_id) and submit it."""
         modal = self.modal
@@ -593,7 +602,10 @@ class Reply:
         return await Reply.settle(person, inter, timeout, f"submit modal {modal.get('title')!r}")
 
     async def wait_for(
-        self, predicate: Callable[[Reply], bool], *, timeout: float = DEFAULT_TIMEOUT
+        self,
+        predicate: Callable[[Reply], bool],
+        *,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
     ) -> Reply:
         """Wait until `predicate(self)` holds (e.g. a follow-up arrived)."""
         if not await self.interaction.wait_until(lambda: predicate(self), timeout):
@@ -601,7 +613,12 @@ class Reply:
         return self
 
     async def _component(
-        self, by: Member | None, data: dict[str, Any], message: Message, timeout: float, what: str
+        self,
+        by: Member | None,
+        data: dict[str, Any],
+        message: Message,
+        timeout: float,  # noqa: ASYNC109
+        what: str,
     ) -> Reply:
         person = by or self.by
         inter = person._start(MESSAGE_COMPONENT, data, message.channel, message)

@@ -115,6 +115,7 @@ def add_rest_routes(app: web.Application, emu: Emulator) -> None:
     route("PATCH", "/channels/{channel_id}/messages/{message_id}", api.edit_message)
     route("DELETE", "/channels/{channel_id}/messages/{message_id}", api.delete_message)
     route("POST", "/users/@me/channels", api.create_dm)
+    route("GET", "/users/{user_id}", api.get_user)
     route("GET", "/guilds/{guild_id}", api.get_guild)
     route("GET", "/guilds/{guild_id}/channels", api.get_guild_channels)
     route("GET", "/guilds/{guild_id}/roles", api.get_guild_roles)
@@ -346,7 +347,13 @@ class Api:
         settle = True
         if rtype == MESSAGE:
             message = self._new_message(
-                inter.channel, data, call, ["data"], INTERACTION_PARSE, inter, allow_ephemeral=True
+                inter.channel,
+                body=data,
+                call=call,
+                prefix=["data"],
+                default_parse=INTERACTION_PARSE,
+                inter=inter,
+                allow_ephemeral=True,
             )
         elif rtype == DEFERRED_MESSAGE:
             flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
@@ -433,13 +440,19 @@ class Api:
         self.check("execute_webhook", body, call)
         original = inter.original
         if inter.response_type == DEFERRED_MESSAGE and original is not None and original.loading:
-            # Discord: the first follow-up after a deferred response replaces the "thinking" message.
+            # Discord: the first follow-up after a deferral replaces the "thinking" message.
             flags = original.flags & EPHEMERAL
             self._edit(original, body, call, [], INTERACTION_PARSE, keep_flags=flags)
             message = original
         else:
             message = self._new_message(
-                inter.channel, body, call, [], INTERACTION_PARSE, inter, allow_ephemeral=True
+                inter.channel,
+                body=body,
+                call=call,
+                prefix=[],
+                default_parse=INTERACTION_PARSE,
+                inter=inter,
+                allow_ephemeral=True,
             )
             inter.followups.append(message)
         inter.notify(settle=True)
@@ -518,7 +531,13 @@ class Api:
         if call.files and channel.guild is not None:
             self._channel(request, need=perms.ATTACH_FILES)
         message = self._new_message(
-            channel, body or {}, call, [], MESSAGE_PARSE, None, allow_ephemeral=False
+            channel,
+            body=body or {},
+            call=call,
+            prefix=[],
+            default_parse=MESSAGE_PARSE,
+            inter=None,
+            allow_ephemeral=False,
         )
         return json_response(message.payload())
 
@@ -564,6 +583,12 @@ class Api:
             raise DiscordError(400, 50007, "Cannot send messages to this user")
         return json_response(self.emu.dm_channel_for(user).payload())
 
+    async def get_user(self, request: web.Request, call: Call) -> web.Response:
+        user = self.emu.users.get(_int(request.match_info["user_id"]))
+        if user is None:
+            raise DiscordError(404, 10013, "Unknown User")
+        return json_response(user.payload())
+
     # -- guilds ---------------------------------------------------------------------------------
     def _guild(self, request: web.Request) -> Any:
         guild = self.emu.guilds.get(_int(request.match_info["guild_id"]))
@@ -596,10 +621,11 @@ class Api:
             404, 0, f"404: Not Found (the emulator does not serve {request.method} {request.path})"
         )
 
-    # -- message building ----------------------------------------------------------------------------
+    # -- message building ---------------------------------------------------------------------
     def _fields(
         self,
         message: Message | None,
+        *,
         body: dict[str, Any],
         call: Call,
         prefix: list[str | int],
@@ -677,15 +703,17 @@ class Api:
     def _new_message(
         self,
         channel: Channel,
+        *,
         body: dict[str, Any],
         call: Call,
         prefix: list[str | int],
         default_parse: tuple[str, ...],
         inter: Interaction | None,
-        *,
         allow_ephemeral: bool,
     ) -> Message:
-        fields = self._fields(None, body, call, prefix, default_parse, channel)
+        fields = self._fields(
+            None, body=body, call=call, prefix=prefix, default_parse=default_parse, channel=channel
+        )
         rules.check_not_empty(
             {**body, **{k: fields.get(k) for k in ("content", "embeds", "components")}},
             bool(fields.get("attachments")),
@@ -716,7 +744,14 @@ class Api:
         *,
         keep_flags: int | None = None,
     ) -> None:
-        fields = self._fields(message, body, call, prefix, default_parse, message.channel)
+        fields = self._fields(
+            message,
+            body=body,
+            call=call,
+            prefix=prefix,
+            default_parse=default_parse,
+            channel=message.channel,
+        )
         after = {
             "content": fields.get("content", message.content),
             "embeds": fields.get("embeds", message.embeds),

@@ -54,6 +54,7 @@ class Emulator:
         self.rejections: list[Rejection] = []
         self.requests: list[tuple[str, str]] = []
         self.sessions: dict[str, GatewaySession] = {}
+        self.gateway_log: list[str] = []
         self._connections: set[GatewayConnection] = set()
         self._session: GatewaySession | None = None
         self._ready = asyncio.Event()
@@ -159,7 +160,7 @@ class Emulator:
         """A file a person can attach to a slash-command option; served from the CDN."""
         raw = data.encode() if isinstance(data, str) else bytes(data)
         upload_id = self.snowflakes.next()
-        url = f"{self.base_url}/attachments/0/{upload_id}/{yarl.URL.build(path=filename).raw_path}"
+        url = f"{self.base_url}/attachments/0/{upload_id}/{_quote(filename)}"
         self.uploads[upload_id] = (filename, raw, content_type)
         return Upload(upload_id, filename, raw, url, content_type)
 
@@ -168,7 +169,7 @@ class Emulator:
     ) -> dict[str, Any]:
         att_id = self.snowflakes.next()
         self.uploads[att_id] = (filename, data, content_type)
-        url = f"{self.base_url}/attachments/{channel_id}/{att_id}/{yarl.URL.build(path=filename).raw_path}"
+        url = f"{self.base_url}/attachments/{channel_id}/{att_id}/{_quote(filename)}"
         body: dict[str, Any] = {
             "id": str(att_id),
             "filename": filename,
@@ -195,13 +196,13 @@ class Emulator:
         self._ready.set()
 
     def dispatch(self, event: str, data: Any) -> None:
-        """Send a gateway event to the bot (no-op before it connects; GUILD_CREATE follows READY)."""
+        """Send a gateway event to the bot (a no-op before it connects: READY brings the state)."""
         session = self._session
         if session is None or session.connection is None:
             return
         session.connection.dispatch(event, data)
 
-    async def wait_connected(self, timeout: float = 5.0) -> None:
+    async def wait_connected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         await asyncio.wait_for(self._ready.wait(), timeout)
 
     async def drop_gateway(self, code: int = 4000) -> None:
@@ -276,6 +277,10 @@ class Emulator:
         if guild is not None:
             commands.extend(self.guild_commands.get(guild.id, []))
         return commands
+
+
+def _quote(filename: str) -> str:
+    return yarl.URL.build(path=filename).raw_path
 
 
 class _ErrorLog(logging.Handler):

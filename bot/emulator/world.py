@@ -163,7 +163,8 @@ class Channel:
             self.emu.dispatch("CHANNEL_UPDATE", self.payload())
 
     def visible_messages(self) -> list[Message]:
-        return [m for m in self.messages if not m.deleted]
+        """Messages everyone in the channel sees (not deleted, not ephemeral)."""
+        return [m for m in self.messages if not m.deleted and not m.ephemeral]
 
     @property
     def last_message(self) -> Message | None:
@@ -300,7 +301,7 @@ class Guild:
 
     def member(self, name: str) -> Member:
         for member in self.members.values():
-            if member.user.name == name or member.nick == name:
+            if name in (member.user.name, member.nick):
                 return member
         raise LookupError(f"no member {name!r} in {self.name}")
 
