@@ -96,6 +96,7 @@ def label_key(label: str) -> str:
 class HeaderLabels:
     field_of: dict[str, str]  # label_key -> field
     pattern: re.Pattern[str]  # "Label: value" / "Label:" / "**Label:** value"
+    inline: re.Pattern[str]  # a label inside a line: "Chapters: 1 Completed: Yes"
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +113,8 @@ def header_labels() -> HeaderLabels:
         rf"(?:\s|\u00a0)*(?P<value>.*?)\s*$",
         re.IGNORECASE,
     )
-    return HeaderLabels(field_of=field_of, pattern=pattern)
+    inline = re.compile(rf"(?<![\w'’])(?P<label>{alts})\s*:", re.IGNORECASE)
+    return HeaderLabels(field_of=field_of, pattern=pattern, inline=inline)
 
 
 @dataclass(frozen=True, slots=True)

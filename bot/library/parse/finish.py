@@ -181,6 +181,14 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
         value = canonical or name
         if value not in fandoms:
             fandoms.append(value)
+    for tag in list(story.tags):
+        for piece in re.split(r"\s*>\s*", tag):
+            canonical = tables.fandom_name(piece)
+            if canonical:
+                if canonical not in fandoms:
+                    fandoms.append(canonical)
+                if tag in story.tags:
+                    story.tags.remove(tag)
     for fandom in tables.fandoms_of(characters):
         if fandom not in fandoms:
             fandoms.append(fandom)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from bot.library.model import Chapter, Status
 from bot.library.parse.chapters import Heading, match_heading, numbered_headings
 from bot.library.parse.raw import RawStory
-from bot.library.rules import boilerplate, fold, header_labels, label_key
+from bot.library.rules import boilerplate, fold, header_labels, label_key, rating_map
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,9 @@ _BYLINE = re.compile(
     r"^(?:[*_]{1,2})?\s*(?:(?:a\s+)?(?:story|fic|fanfic|poem)\s+)?(?:written\s+)?by\s*:?\s+"
     r"(?P<name>[^\s].{0,79}?)\s*(?:[*_]{1,2})?$",
     re.IGNORECASE,
+)
+_TITLE_BY = re.compile(
+    r"^(?P<title>[^:]{1,100}?)\s+by\s+(?P<author>[\w.\-']+(?:\s+[\w.\-']+){0,3})$", re.IGNORECASE
 )
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)(?P<text>[^*_].{0,150}?)(?:\*\*|__)$")
 _MD_TITLE = re.compile(r"^#\s+(?P<text>.{1,150}?)\s*#*$")
@@ -75,7 +78,16 @@ _STATUS_WORDS = {
 # Labels that may stand alone on a line ("Summary", "Notes") as in AO3 downloads.
 _BARE_LABEL_FIELDS = {"summary", "notes", "disclaimer"}
 _MULTI_PARAGRAPH = {"summary", "notes", "disclaimer", "spoilers", "warnings"}
-_SINGLE_VALUE = {"title", "author", "rating", "total_chapters", "chapters", "status", "language"}
+_SINGLE_VALUE = {
+    "title",
+    "author",
+    "rating",
+    "total_chapters",
+    "chapters",
+    "status",
+    "language",
+    "subject",
+}
 _END_NOTE_LABELS = {"end notes", "chapter end notes", "end note", "author's end notes"}
 _MAX_HEADER_BLOCKS = 80
 
@@ -83,6 +95,7 @@ _MAX_HEADER_BLOCKS = 80
 @dataclass(slots=True)
 class Block:
     lines: list[str]
+    indent: int = 0  # the smallest indentation of its lines in the source
 
     @property
     def text(self) -> str:
@@ -99,6 +112,7 @@ class _Header:
     chapters_declared: int | None = None
     chapter_title: str | None = None
     title_line: str | None = None  # an unlabelled title candidate
+    subject_title: str | None = None  # the title in a mailing-list subject
 
 
 @dataclass(slots=True)
@@ -195,7 +209,7 @@ def _blocks(lines: list[str], indents: list[int]) -> list[Block]:
     blocks: list[Block] = []
     for blines, binds in raw_blocks:
         if len(blines) == 1:
-            blocks.append(Block(blines))
+            blocks.append(Block(blines, binds[0]))
             continue
         if _is_hard_wrapped(blines):
             # indented lines start new paragraphs inside a wrapped block
@@ -207,13 +221,13 @@ def _blocks(lines: list[str], indents: list[int]) -> list[Block]:
                 else:
                     paras[-1].append(line)
             for para in paras:
-                blocks.append(Block([_unwrap(para)]))
+                blocks.append(Block([_unwrap(para)], base))
             continue
         long_lines = sum(1 for x in blines if len(x) > 100)
         if long_lines >= max(1, len(blines) // 2):
-            blocks.extend(Block([x]) for x in blines)
+            blocks.extend(Block([x], ind) for x, ind in zip(blines, binds, strict=True))
         else:
-            blocks.append(Block(list(blines)))
+            blocks.append(Block(list(blines), min(binds)))
     return blocks
 
 
@@ -268,6 +282,62 @@ def _label(line: str) -> tuple[str, str, str] | None:
     if fieldname in _SINGLE_VALUE and len(value) > 200:
         return None
     return fieldname, key, value
+
+
+_SPLITTABLE = {"rating", "status", "chapters", "total_chapters", "ignore", "language", "author"}
+
+
+def _labels(line: str) -> list[tuple[str, str, str]]:
+    """All "Label: value" pairs on a line ("Chapters: 1 Completed: Yes Word count: 230")."""
+    first = _label(line)
+    if first is None:
+        return []
+    if first[0] not in _SPLITTABLE or ":" not in first[2] or _FFN_RATED.match(first[2]):
+        return [first]
+    labels = header_labels()
+    cuts = [
+        m
+        for m in labels.inline.finditer(line)
+        if labels.field_of.get(label_key(m.group("label"))) in _SPLITTABLE
+    ]
+    if len(cuts) < 2:
+        return [first]
+    out: list[tuple[str, str, str]] = []
+    for k, m in enumerate(cuts):
+        end = cuts[k + 1].start() if k + 1 < len(cuts) else len(line)
+        seg = _label(line[m.start() : end].strip())
+        if seg:
+            out.append(seg)
+    return out or [first]
+
+
+_SUBJECT = re.compile(
+    r"^(?:(?:re|fwd?)\s*:\s*)*(?:\[[^\]]{1,40}\]\s*)?(?:(?:new\s+)?fic|fanfic|story)\s*[:\-]\s*"
+    r"(?P<title>[^()\[\]]{1,120}?)\s*(?:[(\[](?P<meta>[^)\]]{1,160})[)\]])?\s*"
+    r"(?P<part>\d+\s*/\s*(?:\d+|\?))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _apply_subject(h: _Header, value: str) -> None:
+    """Mailing-list subject: "FIC: Title (Spike/Buffy, PG) 1/3"."""
+    m = _SUBJECT.match(value)
+    if not m:
+        return
+    raw = h.raw
+    if raw.title is None:
+        h.subject_title = m.group("title").strip().strip("\"'“”")
+    for part in _LIST_SPLIT.split(m.group("meta") or ""):
+        item = part.strip()
+        if not item:
+            continue
+        if rating_map().level(item) is not None and raw.rating is None:
+            raw.rating = item
+        elif "/" in item or " x " in item.lower():
+            raw.relationships.append(item)
+    if m.group("part"):
+        _apply_chapters(h, m.group("part"))
+        raw.status_declared = None  # "1/3" in a subject numbers this post, not the story
 
 
 def _bare_label(line: str) -> tuple[str, str] | None:
@@ -409,6 +479,8 @@ def _apply_label(h: _Header, st: _State, fieldname: str, key: str, value: str) -
         _apply_status(h, key, value)
     elif fieldname == "language":
         raw.language = value
+    elif fieldname == "subject":
+        _apply_subject(h, value)
     elif fieldname == "ignore":
         if key in ("stats", "chapters"):
             _apply_chapters(h, value)
@@ -543,16 +615,43 @@ def _unlabelled_paragraph(h: _Header, st: _State, text: str, *, bounded: bool) -
         st.current = "notes"
 
 
+def _same_text(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return " ".join(fold(a).lower().strip("*_#").split()) == " ".join(
+        fold(b).lower().strip("*_#").split()
+    )
+
+
+def _next_line(blocks: list[Block], i: int, j: int) -> str | None:
+    if j + 1 < len(blocks[i].lines):
+        return blocks[i].lines[j + 1]
+    if i + 1 < len(blocks):
+        return blocks[i + 1].lines[0]
+    return None
+
+
+def _finish_title(h: _Header, seen_meta: bool) -> None:
+    raw = h.raw
+    if raw.title is None and h.title_line and seen_meta:
+        raw.title = h.title_line
+    if raw.title is None and h.subject_title:
+        raw.title = h.subject_title
+
+
 def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
     """Read header material from the top; returns the index of the first body block."""
     st = _State()
     raw = h.raw
     limit = boundary if boundary is not None else min(len(blocks), _MAX_HEADER_BLOCKS)
-    i = 0
     seen_meta = False
-    while i < limit:
+    indented_field = False  # the current field runs on through indented blocks (AO3)
+    for i in range(limit):
         block = blocks[i]
-        consumed_paragraph = False
+        if indented_field and block.indent >= 2 and st.current in _MULTI_PARAGRAPH:
+            _continue_field(h, st, block.joined, new_paragraph=True)
+            continue
+        indented_field = False
         for j, block_line in enumerate(block.lines):
             line = _strip_placeholders(block_line)
             if not line:
@@ -568,9 +667,12 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
                 st.current, st.pending = None, False
                 seen_meta = True
                 continue
-            lab = _label(line)
-            if lab and not (st.pending and lab[0] != "ignore" and False):
-                _apply_label(h, st, *lab)
+            labs = _labels(line)
+            if labs:
+                for lab in labs:
+                    _apply_label(h, st, *lab)
+                if labs[-1][0] == "author" and raw.title is None and h.title_line:
+                    raw.title = h.title_line
                 seen_meta = True
                 continue
             bare = _bare_label(line)
@@ -579,7 +681,7 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
                 seen_meta = True
                 continue
             name = _byline(line)
-            if name and (i < 12):
+            if name and i < 12:
                 for n in _AUTHOR_SPLIT.split(name):
                     if n and n not in raw.authors:
                         raw.authors.append(n)
@@ -597,46 +699,54 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
                 seen_meta = True
                 continue
             if match_heading(line):
+                _finish_title(h, seen_meta)
                 return i  # a chapter begins (header without a boundary)
             if _is_scene_break(line):
                 if seen_meta and boundary is None:
+                    _finish_title(h, seen_meta)
                     return i + 1
                 continue
             # unlabelled text
+            if any(_same_text(line, t) for t in (raw.title, h.title_line, h.subject_title)):
+                continue  # the title again (AO3 repeats it above the byline and the text)
             if j > 0 and (st.pending or st.current is not None):
                 _continue_field(h, st, line, new_paragraph=False)
                 continue
             if st.pending:
-                rest = " ".join(block.lines[j:]) if st.current not in _SINGLE_VALUE else line
+                single = st.current in _SINGLE_VALUE
+                rest = line if single else " ".join(block.lines[j:])
                 _continue_field(h, st, rest, new_paragraph=True)
-                if st.current in _SINGLE_VALUE or rest == line:
+                indented_field = block.indent >= 2
+                if single or rest == line:
                     continue
-                consumed_paragraph = True
                 break
-            if (
-                i == 0
-                and j == 0
-                and raw.title is None
-                and h.title_line is None
-                and _title_like(line)
-                and (len(block.lines) > 1 or _next_is_meta(blocks, i + 1, limit))
-            ):
-                h.title_line = line
-                continue
+            if i < 12 and _title_like(line):
+                following = _next_line(blocks, i, j)
+                if following is not None and _byline(following):
+                    if raw.title is None and h.title_line is None:
+                        h.title_line = line
+                    continue
+            if i == 0 and j == 0 and raw.title is None and h.title_line is None:
+                m = _TITLE_BY.match(line)
+                if m and _next_is_meta(blocks, i + 1, limit):
+                    raw.title = m.group("title").strip()
+                    raw.authors.append(m.group("author").strip())
+                    seen_meta = True
+                    continue
+                if _title_like(line) and (
+                    len(block.lines) > 1 or _next_is_meta(blocks, i + 1, limit)
+                ):
+                    h.title_line = line
+                    continue
             rest = " ".join(block.lines[j:])
             if boundary is None and not _header_continues(blocks, i, limit, rest, st):
-                if h.title_line and raw.title is None and i <= 1 and seen_meta:
-                    raw.title = h.title_line
+                _finish_title(h, seen_meta)
                 return i
             _unlabelled_paragraph(h, st, rest, bounded=boundary is not None)
             seen_meta = True
-            consumed_paragraph = True
             break
-        del consumed_paragraph
-        i += 1
-    if h.title_line and raw.title is None:
-        raw.title = h.title_line
-    return limit if boundary is not None else i
+    _finish_title(h, True)
+    return limit
 
 
 def _next_is_meta(blocks: list[Block], start: int, limit: int) -> bool:
