@@ -168,7 +168,8 @@ def passage_embed(
         name=clip(f"by {authors_text(story)} · {badge(story.rating_level)}", AUTHOR_MAX)
     )
     where = []
-    if passage.chapter_count > 1 or passage.chapter_heading:
+    heading_differs = passage.chapter_heading not in (None, story.title)
+    if passage.chapter_count > 1 or heading_differs:
         chapter = passage.chapter_heading or f"Chapter {passage.chapter}"
         where.append(f"{safe(chapter)} ({passage.chapter}/{passage.chapter_count})")
     where.append(f"passage {passage.number} of {passage.count}")
