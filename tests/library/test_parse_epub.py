@@ -119,6 +119,13 @@ AO3_CHAPTER = """<div class="userstuff"><div class="meta group">
 <p>Chapter Notes</p><blockquote class="userstuff"><p>Note for chapter {n}.</p></blockquote>
 </div><div class="userstuff">{body}</div></div>"""
 
+# calibre (which makes AO3's EPUBs) renames classes: "meta group" → "meta1" and so on
+AO3_CHAPTER_CALIBRE = """<div class="userstuff" id="chapters"><div class="meta1">
+<h2 class="heading1" id="calibre_toc_3">Chapter {n}: {title}</h2>
+<p class="calibre3">Chapter Notes</p><blockquote class="userstuff1"><p class="calibre3">
+Note for chapter {n}.</p></blockquote>
+</div><div class="userstuff2">{body}</div></div>"""
+
 AO3_AFTERWORD = """<div id="afterword"><div class="meta"><p>End Notes</p>
 <blockquote class="userstuff"><p>Thanks for reading!</p></blockquote></div>
 <p class="message">Please <a href="#">drop by the Archive and comment</a> to let the creator
@@ -132,7 +139,7 @@ def ao3_epub() -> bytes:
         body="<p>The bus stopped at the edge of Sunnydale.</p><hr/>"
         "<p>Buffy stood at the lip of the crater, because <em>someone</em> had to.</p>",
     )
-    ch2 = AO3_CHAPTER.format(
+    ch2 = AO3_CHAPTER_CALIBRE.format(
         n=2,
         title="Cleveland",
         body='<p>Cleveland was grey.</p><p>"Hello, pet."<br/>She did not turn around.</p>',

@@ -309,7 +309,7 @@ def _ao3(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
         m = _BODY.search(doc.html)
         bodies.append(m.group(1) if m else doc.html)
     tree = LexborHTMLParser(f"<html><body>{''.join(bodies)}</body></html>")
-    raw = html_ao3.extract_download(tree, source_name)
+    raw = html_ao3.extract_download(tree, source_name, joined=True)
     raw.layout = AO3_LAYOUT
     return raw
 

@@ -46,13 +46,13 @@ def _is_ao3_link(node: LexborNode) -> bool:
 def score_download(tree: LexborHTMLParser) -> float:
     """AO3 "Download → HTML" (and AO3 EPUB documents)."""
     score = 0.0
-    if tree.css_first("#preface dl.tags, div.meta dl.tags") is not None:
+    if tree.css_first("#preface dl, div.meta dl.tags") is not None:
         score += 0.5
     if tree.css_first("#chapters") is not None:
         score += 0.2
-    if tree.css_first("#preface p.message a[href*='archiveofourown']") is not None:
+    if tree.css_first("#preface a[href*='archiveofourown']") is not None:
         score += 0.3
-    if tree.css_first(".byline a[rel='author']") is not None:
+    if tree.css_first("[class^='byline'] a[rel='author']") is not None:
         score += 0.1
     if tree.css_first("dl.work.meta") is not None:
         score -= 0.5  # that is a work page
@@ -104,12 +104,14 @@ def _chapter(heading_text: str, index: int, text: str) -> Chapter:
 # ------------------------------------------------------------------- download
 
 
-def extract_download(tree: LexborHTMLParser, source_name: str) -> RawStory:
+def extract_download(tree: LexborHTMLParser, source_name: str, *, joined: bool = False) -> RawStory:
+    """`joined`: documents of a split EPUB joined into one body (wrappers repeat)."""
     raw = RawStory(layout=DOWNLOAD_LAYOUT)
     body = tree.body or tree.root
     preface = tree.css_first("#preface") or body
 
-    for dl in preface.css("dl.tags"):
+    # EPUBs made by calibre rename classes ("tags" → "tags1"): match on prefixes
+    for dl in preface.css("dl" if preface.mem_id != body.mem_id else "dl[class^='tags']"):
         label = ""
         for child in dl.iter():
             if child.tag == "dt":
@@ -118,9 +120,9 @@ def extract_download(tree: LexborHTMLParser, source_name: str) -> RawStory:
                 apply_label(raw, label, inline_text(child), _tag_items(child))
                 label = ""
 
-    title_node = preface.css_first("h1") or preface.css_first("p.message b")
+    title_node = preface.css_first("h1") or preface.css_first("p[class^='message'] b")
     raw.title = inline_text(title_node) or None
-    byline = preface.css_first(".byline")
+    byline = preface.css_first("[class^='byline']")
     if byline is not None:
         authors = [inline_text(a) for a in byline.css("a[rel='author']")]
         if not authors:
@@ -140,7 +142,8 @@ def extract_download(tree: LexborHTMLParser, source_name: str) -> RawStory:
         elif label in _NOTE_LABELS or label.startswith("summary"):
             _add_note(raw, text)
 
-    raw.chapters = _download_chapters(tree.css_first("#chapters") or body, preface)
+    container = body if joined else tree.css_first("#chapters") or body
+    raw.chapters = _download_chapters(container, preface)
     return raw
 
 
@@ -156,13 +159,29 @@ def label_node_in(node: LexborNode, ancestor: LexborNode) -> bool:
 
 def _labelled_quotes(root: LexborNode) -> list[tuple[LexborNode, LexborNode]]:
     out = []
-    for quote in root.css("blockquote.userstuff"):
+    for quote in root.css("blockquote"):
+        if _in_story_text(quote):
+            continue
         prev = quote.prev
         while prev is not None and prev.tag in ("-text", "-comment"):
             prev = prev.prev
         if prev is not None and prev.tag in ("p", "h3", "h4", "b", "strong"):
             out.append((prev, quote))
     return out
+
+
+def _in_story_text(node: LexborNode) -> bool:
+    """Inside a chapter body (`div.userstuff`, not the `#chapters` wrapper)."""
+    cur = node.parent
+    while cur is not None:
+        attrs = cur.attributes
+        cls = attrs.get("class") or ""
+        if cls.startswith("meta") or attrs.get("id") in ("preface", "afterword"):
+            return False
+        if cur.tag == "div" and cls.startswith("userstuff") and attrs.get("id") != "chapters":
+            return True
+        cur = cur.parent
+    return False
 
 
 def _inside(node: LexborNode, stop_id: int, classes: tuple[str, ...]) -> bool:
@@ -184,7 +203,7 @@ def _in_meta(node: LexborNode, stop_id: int, taken: set[int]) -> bool:
     while cur is not None and cur.mem_id != stop_id:
         if cur.tag == "blockquote" or cur.mem_id in taken:
             return True
-        if "meta" in (cur.attributes.get("class") or "").split():
+        if (cur.attributes.get("class") or "").startswith("meta"):
             return True
         cur = cur.parent
     return False
@@ -228,7 +247,7 @@ def _download_chapters(container: LexborNode, preface: LexborNode) -> list[Chapt
             chapters[0] = Chapter(number=1, label=None, title=None, text=only.text)
         return [c for c in chapters if c.text]
     # no chapter markup at all: the container minus its meta groups
-    drop = container.css("div.meta, .meta.group, h2.heading")
+    drop = [n for n in container.css(_META_PARTS) if n.mem_id != container.mem_id]
     text = _text(container, drop)
     return [Chapter(number=1, label=None, title=None, text=text)] if text else []
 
@@ -242,7 +261,8 @@ def _in_meta_quote(node: LexborNode, stop_id: int, taken: set[int]) -> bool:
     return False
 
 
-_CHAPTER_PARTS = "h2.heading, h2.toc-heading, div.userstuff"
+_CHAPTER_PARTS = "h2[class^='heading'], div[class^='userstuff']"
+_META_PARTS = "div[class^='meta'], h2[class^='heading'], h2[class^='toc-heading']"
 
 
 # ----------------------------------------------------------------- work page
