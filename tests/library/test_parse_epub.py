@@ -419,3 +419,34 @@ def test_too_many_members_is_rejected() -> None:
         for i in range(5001):
             zf.writestr(f"f{i}", "")
     assert "more than 5000 files" in rejected(buf.getvalue())
+
+
+# ------------------------------------------------------- through parse_story
+
+
+def test_parse_story_routes_epubs_here() -> None:
+    from bot.library.parse import parse_story
+
+    story = parse_story(ao3_epub(), "Salt and Ash.epub")
+    assert story.layout == "ao3-epub"
+    assert story.title == "Salt and Ash"
+    assert story.authors == ["nightwalker_42"]
+    assert str(story.rating.level) == "Mature"
+    assert [p.name for p in story.pairings] == ["Buffy Summers/Spike"]
+    assert str(story.status) == "complete"
+    assert [c.label for c in story.chapters] == ["Chapter 1", "Chapter 2"]
+    assert story.words == 30
+
+    story = parse_story(fff_epub(), "stakes.epub")
+    assert story.layout == "fanficfare-epub"
+    assert str(story.rating.level) == "Teen"
+    assert [p.name for p in story.pairings] == ["Buffy Summers/Spike"]
+    assert story.total_chapters == 3
+
+
+def test_parse_story_rejects_a_broken_epub_with_a_clear_message() -> None:
+    from bot.library.parse import parse_story
+
+    with pytest.raises(StoryRejected) as err:
+        parse_story(b"PK\x03\x04 not really a zip", "broken.epub")
+    assert "not a valid EPUB" in str(err.value)

@@ -439,3 +439,77 @@ def test_every_structured_fixture_has_text_and_no_markup(name: str) -> None:
     assert body.strip()
     assert "<" not in body and "&nbsp;" not in body and "&amp;" not in body
     assert "\n\n\n" not in body
+
+
+# ------------------------------------------------------- through parse_story
+
+
+@pytest.mark.parametrize(
+    ("name", "layout", "title", "level", "pairing", "status"),
+    [
+        (
+            "ao3_download_multi.html",
+            "ao3-html",
+            "Salt and Ash",
+            "Mature",
+            "Buffy Summers/Spike",
+            "wip",
+        ),
+        (
+            "ao3_download_single.html",
+            "ao3-html",
+            "Five Times Xander Didn't Say It",
+            "General",
+            "Spike/Xander Harris",
+            "complete",
+        ),
+        (
+            "ao3_work_page.html",
+            "ao3-page",
+            "Lessons in Dusting",
+            "Explicit",
+            "Buffy Summers/Spike",
+            "wip",
+        ),
+        (
+            "ffnet_chapter.html",
+            "ffnet-html",
+            "Between the Stakes",
+            "Teen",
+            "Buffy Summers/Spike",
+            "wip",
+        ),
+        ("efiction_viewstory.html", "efiction-html", "Let's Talk", "Teen", None, "complete"),
+        (
+            "article_wordpress.html",
+            "html-article",
+            "Walking in Dreams",
+            "Explicit",
+            "Buffy Summers/Spike",
+            None,
+        ),
+    ],
+)
+def test_parse_story_routes_html_here(name, layout, title, level, pairing, status) -> None:
+    from bot.library.parse import parse_story
+
+    story = parse_story((FIXTURES / name).read_bytes(), name)
+    assert story.layout.startswith(layout)
+    assert story.title == title
+    assert str(story.rating.level) == level
+    assert story.rating.inferred is False
+    if pairing:
+        assert pairing in [p.name for p in story.pairings if not p.inferred]
+    if status:
+        assert str(story.status) == status
+    assert story.words > 0
+    assert_no_chrome(story.body)
+
+
+def test_parse_story_reads_a_legacy_encoded_page() -> None:
+    from bot.library.parse import parse_story
+
+    page = load("efiction_viewstory.html").replace("Thinner&hellip; older.", "Thinner\u2026 older.")
+    page = page.replace('charset=UTF-8"', 'charset=windows-1252"')
+    story = parse_story(page.encode("cp1252"), "talk.htm")
+    assert "Thinner… older." in story.body
