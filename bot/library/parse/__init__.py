@@ -70,14 +70,14 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
 
             raw = parse_epub(data, name)
             encoding = "utf-8"
+        elif kind == "html":
+            from bot.library.parse.html import decode_html, parse_html
+
+            text, encoding = decode_html(data)
+            raw = parse_html(text, name)
         else:
             text, encoding = decode_bytes(data)
-            if kind == "html":
-                from bot.library.parse.html import parse_html
-
-                raw = parse_html(text, name)
-            else:
-                raw = parse_text(text, name)
+            raw = parse_text(text, name)
         story = finish(raw, source_name=name, encoding=encoding)
         if not story.chapters or not story.body.strip() or story.words == 0:
             raise StoryRejected("No story text was found in the file.")

@@ -1,0 +1,323 @@
+"""Plain-text and Markdown layouts, one fixture per layout (tests/fixtures/text/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.library.model import RatingLevel, Status
+from bot.library.parse import parse_story
+from bot.library.parse.chapters import match_heading, numbered_headings
+from bot.library.parse.text import parse_text
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "text"
+
+
+def parse(name: str):
+    return parse_story((FIXTURES / name).read_bytes(), name)
+
+
+def chapter_rows(story):
+    return [(c.number, c.label, c.title) for c in story.chapters]
+
+
+def test_ao3_download_layout():
+    story = parse("ao3_download.txt")
+    assert story.title == "The Long Way Home"
+    assert story.authors == ["quietmagpie"]
+    assert story.rating.declared == "Teen And Up Audiences"
+    assert story.rating.level == RatingLevel.TEEN
+    assert not story.rating.inferred
+    assert story.warnings == ["No Archive Warnings Apply"]
+    assert [p.name for p in story.pairings] == ["Tara Maclay/Willow Rosenberg"]
+    assert not story.pairings[0].inferred
+    # "&" is platonic: kept as a tag, never a pairing
+    assert "Buffy Summers & Willow Rosenberg" in story.tags
+    assert story.fandoms == ["Buffy the Vampire Slayer"]
+    assert story.characters[:2] == ["Willow Rosenberg", "Tara Maclay"]
+    assert story.summary == "Willow drives west with no plan. Tara comes anyway."
+    assert story.notes == [
+        "Written for a prompt about road trips. Thank you to my beta.",
+        "The diner is real; the pie is not.",
+        "Next chapter: the motel.",
+        "Thanks for reading! Comments make my day.",
+    ]
+    assert chapter_rows(story) == [(1, "Chapter 1", "Gas Stations"), (2, "Chapter 2", "Motels")]
+    assert story.total_chapters == 2
+    assert story.status == Status.COMPLETE
+    assert story.language == "English"
+    body = story.body
+    assert body.startswith("The car smelled like old coffee")
+    assert body.endswith("Tara kissed her forehead and turned off the lamp.")
+    for chrome in ("Posted originally", "Please drop by", "Afterword", "End Notes", "Rating:"):
+        assert chrome not in body
+
+
+def test_label_header_block():
+    story = parse("label_block.txt")
+    assert story.title == "Cold Comfort"
+    assert story.authors == ["Nightjar"]
+    assert story.rating.declared == "NC-17"
+    assert story.rating.level == RatingLevel.EXPLICIT
+    assert [p.name for p in story.pairings] == ["Buffy Summers/Spike"]
+    assert story.characters[:3] == ["Spike", "Buffy Summers", "Rupert Giles"]
+    assert story.fandoms == ["Buffy the Vampire Slayer"]
+    assert story.warnings == ["Sexual content", "mild violence"]
+    assert story.spoilers == 'Through "Crush" (season 5)'
+    assert story.summary.startswith("A patrol goes wrong")
+    assert story.disclaimer.startswith("Joss owns them.")
+    assert story.notes == ["Many thanks to R. for the beta."]
+    assert story.status == Status.COMPLETE
+    assert story.body.startswith("The rain had not stopped")
+    # "The End" is an end marker, not story text
+    assert story.body.endswith("and neither would she.")
+    assert chapter_rows(story) == [(1, None, None)]
+
+
+def test_title_and_byline():
+    story = parse("byline.txt")
+    assert story.title == "Small Hours"
+    assert story.authors == ["Wren Calloway"]
+    assert story.rating.declared is None
+    assert story.rating.inferred
+    assert story.rating.level in (RatingLevel.GENERAL, RatingLevel.TEEN)
+    assert story.body.startswith("Dawn could not sleep.")
+    assert story.status == Status.COMPLETE
+    assert story.characters == ["Buffy Summers", "Dawn Summers"]
+
+
+def test_yaml_front_matter_markdown():
+    story = parse("front_matter.md")
+    assert story.layout == "text-front-matter"
+    assert story.title == "Lessons in Latin"
+    assert story.authors == ["inkwell_owl"]
+    assert story.rating.level == RatingLevel.TEEN
+    assert [p.name for p in story.pairings] == ["Jenny Calendar/Rupert Giles"]
+    assert story.tags == ["Library", "Fluff"]
+    assert story.status == Status.WIP
+    assert chapter_rows(story) == [
+        (1, "Chapter 1", "Declensions"),
+        (2, "Chapter 2", "Conjugations"),
+    ]
+    # Markdown emphasis is kept
+    assert "*It's not dead*" in story.body
+
+
+def test_markdown_headings():
+    story = parse("markdown_headings.md")
+    assert story.title == "The Watcher's Garden"
+    assert story.authors == ["Fennel Brightwater"]
+    assert story.rating.declared == "General Audiences"
+    assert story.summary == "Giles plants roses. Nothing goes wrong, for once."
+    assert chapter_rows(story) == [
+        (None, "Prologue", None),
+        (1, "Chapter One", None),
+        (2, "Chapter Two", None),
+        (None, "Epilogue", None),
+    ]
+    assert story.status == Status.COMPLETE  # ends with an epilogue
+    assert "##" not in story.body
+
+
+def test_multi_chapter_with_notes_and_continuation():
+    story = parse("multi_chapter.txt")
+    assert story.title == "Nightfall Road"
+    assert story.authors == ["Oriel Vance"]
+    assert story.rating.level == RatingLevel.TEEN
+    assert [p.name for p in story.pairings] == ["Angel/Cordelia Chase"]
+    assert "Angel (TV)" in story.fandoms
+    assert chapter_rows(story) == [
+        (1, "Chapter 1", None),
+        (2, "Chapter 2", None),
+        (3, "Chapter 3", None),
+    ]
+    assert story.notes == [
+        "This is my first fic, please be gentle!",
+        "Please review! Let me know if I should continue.",
+    ]
+    assert story.status == Status.WIP
+    assert "To be continued" not in story.body
+    assert "A/N" not in story.body
+    assert story.chapters[0].text.startswith("Cordelia hated the office")
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("cp1252.txt", "cp1252"), ("utf16_bom.txt", "utf-16-le"), ("crlf.txt", "utf-8")],
+)
+def test_encodings_and_line_endings(name, encoding):
+    story = parse(name)
+    assert story.encoding == encoding
+    assert story.title == "Faith’s Night Out"
+    assert story.authors == ["Reyna Holt"]
+    assert story.rating.declared == "R"
+    assert story.rating.level == RatingLevel.MATURE
+    body = story.body
+    assert "\r" not in body
+    assert "\x85" not in body
+    assert "she did… The music" in body  # cp1252 0x85 is an ellipsis, not a line break
+    assert "“You’re late,” Buffy said" in body
+    assert len(story.chapters[0].text.split("\n\n")) == 4
+    assert story.words == 65
+
+
+def test_fanfiction_net_page_text():
+    story = parse("ffn_page.txt")
+    assert story.title == "Under the Same Sky"
+    assert story.authors == ["lantern_fish"]
+    assert story.rating.declared == "Fiction K+"
+    assert story.rating.level == RatingLevel.GENERAL
+    assert story.language == "English"
+    assert story.tags == ["Romance", "Humor"]
+    assert [p.name for p in story.pairings] == ["Anya Jenkins/Xander Harris"]
+    assert story.summary == "Xander and Anya plan a wedding. Nobody survives the seating chart."
+    assert story.disclaimer.startswith("I don't own Buffy.")
+    assert story.status == Status.COMPLETE
+    assert story.notes == ["Thanks for reading! Reviews are love."]
+    assert story.body.startswith('"Your cousin Carol')
+    assert story.body.endswith("where it stayed until morning.")
+
+
+def test_efiction_page_text():
+    story = parse("efiction_page.txt")
+    assert story.title == "Stone Cold"
+    assert story.authors == ["Marrow"]
+    assert story.rating.declared == "PG-13"
+    assert story.characters == ["Drusilla", "Spike"]
+    assert story.fandoms == ["Buffy the Vampire Slayer"]
+    assert story.tags == ["Angst", "Drama"]
+    assert story.warnings == ["Character Death"]
+    assert story.notes == ["Set in season two, before the Judge."]
+    assert story.total_chapters == 1
+    assert story.status == Status.COMPLETE
+    assert "You must login" not in story.body
+    assert story.body.endswith("exactly as she had said it would.")
+
+
+def test_hard_wrapped_mailing_list_post():
+    story = parse("hard_wrapped.txt")
+    assert story.title == "Ashes"
+    assert story.authors == ["Mordant Quill"]
+    assert story.rating.declared == "PG"
+    assert [p.name for p in story.pairings] == ["Buffy Summers/Spike"]  # from the subject
+    paragraphs = story.body.split("\n\n")
+    assert len(paragraphs) == 3
+    assert paragraphs[0].startswith("The fire had burned itself out by morning, and Buffy stood")
+    assert "\n" not in paragraphs[0]
+    assert "Subject:" not in story.body
+
+
+def test_one_paragraph_per_line():
+    story = parse("no_blank_lines.txt")
+    assert story.title == "Blue Door"
+    assert story.authors == ["Sable Reed"]
+    assert len(story.body.split("\n\n")) == 6
+    assert story.characters == ["Oz", "Willow Rosenberg"]
+
+
+def test_cloudflare_placeholder_and_contact_line():
+    text = (
+        "Email: [email\u00a0protected] AIM: QuietStorm77\n\n"
+        "Summary: Spike finds a kitten.\n\n"
+        "Spike found the kitten in a skip behind the Magic Box. Write to me at "
+        "[email protected] if you liked it, he did not say, because he was a vampire.\n\n"
+        "He called it Buffy. He would never tell her that.\n"
+    )
+    raw = parse_text(text, "kitten.txt")
+    assert raw.author_fallback == "QuietStorm77"
+    assert raw.authors == []
+    assert raw.summary == "Spike finds a kitten."
+    body = "\n\n".join(c.text for c in raw.chapters)
+    assert "protected" not in body
+    assert "Email" not in body
+    assert body.startswith("Spike found the kitten")
+
+
+def test_unlabelled_summary_and_disclaimer_before_heading():
+    text = (
+        "Glass Houses\n\nby Tamsin Roe\n\n"
+        "Willow breaks a mirror and seven years of something else.\n\n"
+        "Disclaimer-free zone: none of these characters are mine, they belong to Joss.\n\n"
+        "Part One\n\n"
+        "The mirror broke on a Thursday. Willow swept it up and did not look too closely.\n"
+    )
+    story = parse_story(text.encode(), "glass.txt")
+    assert story.title == "Glass Houses"
+    assert story.authors == ["Tamsin Roe"]
+    assert story.summary == "Willow breaks a mirror and seven years of something else."
+    assert story.disclaimer.startswith("Disclaimer-free zone")
+    assert chapter_rows(story) == [(1, "Part One", None)]
+
+
+def test_total_chapters_and_status_from_ao3_counts():
+    head = "Title: Counting\nAuthor: Abacus\nChapters: {}\n\nChapter 1\n\nOne two three four five.\n"
+    assert parse_story(head.format("1/3").encode(), "a.txt").status == Status.WIP
+    assert parse_story(head.format("1/3").encode(), "a.txt").total_chapters == 3
+    assert parse_story(head.format("1/?").encode(), "a.txt").status == Status.WIP
+    assert parse_story(head.format("1/1").encode(), "a.txt").status == Status.COMPLETE
+
+
+def test_declared_total_with_first_chapter_only_is_unknown():
+    text = "Total Chapters: 12\n\nA summary of sorts.\n\nChapter 1: Start\n\nIt began badly.\n"
+    story = parse_story(text.encode(), "t.txt")
+    assert story.total_chapters == 12
+    assert story.status == Status.UNKNOWN
+    assert story.summary == "A summary of sorts."
+    assert chapter_rows(story) == [(1, "Chapter 1", "Start")]
+
+
+def test_missing_title_gets_file_name_fallback():
+    story = parse_story(b"Just a story. It has words and ends here.\n", "my_old_fic.txt")
+    assert story.title is None
+    assert story.title_fallback == "my old fic"
+    assert story.display_title == "my old fic"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Chapter 1", (1, "Chapter 1", None)),
+        ("Chapter One", (1, "Chapter One", None)),
+        ("Chapter 1: Release", (1, "Chapter 1", "Release")),
+        ("CHAPTER TWENTY-ONE - The End", (21, "CHAPTER TWENTY-ONE", "The End")),
+        ("Part III", (3, "Part III", None)),
+        ("Prologue", (None, "Prologue", None)),
+        ("Epilogue: After", (None, "Epilogue", "After")),
+        ("Interlude", (None, "Interlude", None)),
+        ("## Chapter 2: Name", (2, "Chapter 2", "Name")),
+        ("**Chapter 4**", (4, "Chapter 4", None)),
+        ("Ch. 5 - Fire", (5, "Ch. 5", "Fire")),
+    ],
+)
+def test_chapter_headings(line, expected):
+    h = match_heading(line)
+    assert h is not None
+    assert (h.number, h.label, h.title) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Part of me wanted to go.",
+        "Part one of the plan",
+        "Chapter Notes",
+        'Chapter 1: He said, "Go."',
+        "Prologues are overrated, she thought, and many other things besides that.",
+    ],
+)
+def test_not_chapter_headings(line):
+    assert match_heading(line) is None
+
+
+def test_bare_numbers_are_headings_only_in_sequence():
+    lines = ["1.", "text", "more", "2. The Return", "x", "3", "y"]
+    assert numbered_headings(lines) == {0, 3, 5}
+    assert numbered_headings(["In 1999 it rained.", "5", "x"]) == set()
+
+
+def test_numbered_chapters_in_a_story():
+    text = "Title: Numbers\n\n1\n\nFirst part text here.\n\n2\n\nSecond part text here.\n"
+    story = parse_story(text.encode(), "n.txt")
+    assert [c.number for c in story.chapters] == [1, 2]
+    assert story.chapters[1].text == "Second part text here."
