@@ -251,7 +251,7 @@ def test_unlabelled_summary_and_disclaimer_before_heading():
 
 
 def test_total_chapters_and_status_from_ao3_counts():
-    head = "Title: Counting\nAuthor: Abacus\nChapters: {}\n\nChapter 1\n\nOne two three four five.\n"
+    head = "Title: Counting\nAuthor: Abacus\nChapters: {}\n\nChapter 1\n\nOne two three four.\n"
     assert parse_story(head.format("1/3").encode(), "a.txt").status == Status.WIP
     assert parse_story(head.format("1/3").encode(), "a.txt").total_chapters == 3
     assert parse_story(head.format("1/?").encode(), "a.txt").status == Status.WIP

@@ -182,7 +182,8 @@ def test_boilerplate_not_in_body(seed):
 def test_body_matches_clean_body(seed):
     story, want = seed
     with_epigraph = want.get("body_file_with_epigraph")
-    path = SEEDS / (with_epigraph if story.epigraph is None and with_epigraph else want["body_file"])
+    use_epigraph_body = story.epigraph is None and with_epigraph
+    path = SEEDS / (with_epigraph if use_epigraph_body else want["body_file"])
     expected = path.read_text("utf-8")
     assert norm(story.body) == norm(expected)
     # stronger than the README asks: paragraphs split exactly as the clean body
