@@ -176,6 +176,11 @@ class Member:
             )
         return list(inter.choices or [])
 
+    def options_of(self, command: str, channel: Channel | None = None) -> list[dict[str, Any]]:
+        """The options `/command` takes here (raises CommandRefused as `slash` would)."""
+        _, _, schema = self._command(command, self._where(channel))
+        return list(schema)
+
     async def click(self, reply: Reply, target: str, **kwargs: Any) -> Reply:
         return await reply.click(target, by=self, **kwargs)
 

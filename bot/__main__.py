@@ -1,0 +1,41 @@
+"""`python -m bot` (= `make run`): the real bot with DISCORD_TOKEN, else the playground."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+
+import discord
+
+from bot.config import Config, ConfigError, load_config
+
+
+async def run_discord(config: Config) -> None:
+    from bot.client import StoryBot
+
+    assert config.token is not None
+    async with StoryBot(config) as bot:
+        await bot.start(config.token)
+
+
+def main() -> int:
+    try:
+        config = load_config()
+    except ConfigError as error:
+        sys.stderr.write(f"storybot: {error}\n")
+        return 2
+    if config.token:
+        discord.utils.setup_logging(level=getattr(logging, config.log_level, logging.INFO))
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_discord(config))
+        return 0
+    from bot import playground
+
+    playground.main(config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
