@@ -153,12 +153,11 @@ class Store:
             await self._conn.execute("COMMIT")
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def _row(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self._conn.execute_fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = await self._row(sql, params)
@@ -182,7 +181,15 @@ class Store:
           kept ("unchanged", with a detail saying why);
         * otherwise → "added".
         """
-        prepared = prepare_story(story, source_name)
+        return await self.import_prepared(
+            guild_id, prepare_story(story, source_name), actor_id=actor_id
+        )
+
+    async def import_prepared(
+        self, guild_id: int, prepared: PreparedStory, *, actor_id: int | None
+    ) -> ImportOutcome:
+        """`import_story` for a story already flattened by `store_prepare.prepare_story`
+        (bulk imports prepare in the parser processes, so the writer only writes)."""
         try:
             async with self._transaction() as conn:
                 return await self._import_prepared(conn, guild_id, prepared, actor_id)
@@ -192,21 +199,17 @@ class Store:
     async def _import_prepared(
         self, conn: aiosqlite.Connection, guild_id: int, p: PreparedStory, actor_id: int | None
     ) -> ImportOutcome:
-        async with conn.execute(
-            "SELECT id, title FROM stories WHERE guild_id = ? AND content_hash = ? LIMIT 1",
-            (guild_id, p.content_hash),
-        ) as cur:
-            same = await cur.fetchone()
-        if same is not None:
-            return ImportOutcome("unchanged", same["id"], same["title"])
-        existing = None
-        if p.identity_key is not None:
-            async with conn.execute(
-                "SELECT id, title, chapter_count FROM stories"
-                " WHERE guild_id = ? AND identity_key = ? ORDER BY id LIMIT 1",
-                (guild_id, p.identity_key),
-            ) as cur:
-                existing = await cur.fetchone()
+        # One lookup: an identical story (same content hash) first, else the same story
+        # (same declared title + authors) in this guild.
+        found = await conn.execute_fetchall(
+            "SELECT id, title, chapter_count, content_hash = ? AS same FROM stories"
+            " WHERE guild_id = ? AND (content_hash = ? OR identity_key = ?)"
+            " ORDER BY same DESC, id LIMIT 1",
+            (p.content_hash, guild_id, p.content_hash, p.identity_key),
+        )
+        existing = found[0] if found else None
+        if existing is not None and existing["same"]:
+            return ImportOutcome("unchanged", existing["id"], existing["title"])
         now = _now()
         if existing is not None:
             if existing["chapter_count"] > p.chapter_count:
@@ -253,7 +256,7 @@ class Store:
             action = "updated"
             detail = {"chapters": [existing["chapter_count"], p.chapter_count], "words": p.words}
         else:
-            cur = await conn.execute(
+            inserted = await conn.execute_insert(
                 "INSERT INTO stories (guild_id, title, title_declared, rating_level,"
                 " rating_declared, rating_inferred, status, words, chapter_count, total_chapters,"
                 " summary, notes, disclaimer, epigraph, spoilers, language, source_name, layout,"
@@ -286,8 +289,7 @@ class Store:
                     actor_id,
                 ),
             )
-            story_id = cur.lastrowid
-            await cur.close()
+            story_id = inserted[0]
             action = "added"
             detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
         await conn.executemany(

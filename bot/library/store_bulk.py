@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from bot.library.errors import LibraryError, StoryRejected
-from bot.library.model import ParsedStory
 from bot.library.records import ImportOutcome
 from bot.library.store import Store
+from bot.library.store_prepare import PreparedStory, prepare_story
 
 log = logging.getLogger(__name__)
 
@@ -193,17 +193,18 @@ class EntryReader:
         self._archive_path = None
 
 
-ParseResult = tuple[ParsedStory | None, str | None]
+ParseResult = tuple[PreparedStory | None, str | None]
 
 
 def parse_entry(data: bytes, file_name: str, max_bytes: int) -> ParseResult:
-    """Parse one file: (story, None), or (None, reason) when the parser refuses it."""
+    """Parse one file and flatten it for the store (runs in a worker process):
+    (prepared story, None), or (None, reason) when it cannot be imported."""
     from bot.library.parse import parse_story
 
     try:
-        return parse_story(data, file_name, max_bytes=max_bytes), None
-    except StoryRejected as err:
-        return None, err.reason
+        return prepare_story(parse_story(data, file_name, max_bytes=max_bytes), file_name), None
+    except (StoryRejected, LibraryError) as err:
+        return None, str(err)
     except Exception as err:  # a parser bug must not stop a bulk import
         log.exception("parser failed on %s", file_name)
         return None, f"could not be parsed (internal error: {type(err).__name__}: {err})"
@@ -298,9 +299,7 @@ async def _finish_one(
     outcome = None
     if story is not None:
         try:
-            outcome = await store.import_story(
-                guild_id, story, actor_id=actor_id, source_name=entry.file_name
-            )
+            outcome = await store.import_prepared(guild_id, story, actor_id=actor_id)
         except LibraryError as err:
             reason = str(err)
     if outcome is not None:

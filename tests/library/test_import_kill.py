@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.library.parse import parse_story
 
 ROOT = Path(__file__).resolve().parents[2]
-STORIES = 600
+STORIES = 300
 GUILD = 7
 
 
@@ -34,10 +34,10 @@ def write_library(folder: Path) -> None:
         ]
         for c in range(1, chapters + 1):
             lines += ["", f"Chapter {c}", ""]
-            for p in range(6):
+            for p in range(3):
                 lines.append(
                     f"Paragraph {p} of chapter {c} in story {i}. "
-                    + "Spike lit a cigarette and Buffy watched the rain fall on the crypt. " * 6
+                    + "Spike lit a cigarette and Buffy watched the rain fall on the crypt. " * 4
                 )
                 lines.append("")
         (folder / f"story_{i:04d}.txt").write_text("\n".join(lines), encoding="utf-8")
@@ -80,10 +80,6 @@ def test_sigkill_midway_leaves_whole_stories_only(tmp_path: Path, capsys) -> Non
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
 
-    expected = {}
-    for path in library.iterdir():
-        expected[path.name] = parse_story(path.read_bytes(), path.name)
-
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -92,7 +88,7 @@ def test_sigkill_midway_leaves_whole_stories_only(tmp_path: Path, capsys) -> Non
         ).fetchall()
         assert 25 <= len(stories) < STORIES, "the kill did not land midway"
         for story_id, source, title, chapter_count, words in stories:
-            want = expected[source]
+            want = parse_story((library / source).read_bytes(), source)
             positions = [
                 r[0]
                 for r in conn.execute(
