@@ -8,11 +8,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.library.errors import LibraryError
 from bot.library.model import Chapter, Pairing, ParsedStory, Rating, RatingLevel, Status
+from bot.library.model import count_words as model_count_words
 from bot.library.store import Store
 from bot.library.store_migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
+from bot.library.store_prepare import count_words as store_count_words
 
 G1, G2 = 111, 222
 MOD = 42
@@ -528,3 +532,16 @@ async def test_stats(store: Store) -> None:
     assert s1["by_rating"] == {"General": 1, "Teen": 1}
     assert s1["authors"] == 1 and s1["pairings"] == 1
     assert (await store.stats())["stories"] == 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("ab Z9_-—…*'\"\n\r\t.,!?é中\u00a0\u2003\u200b\x1c\x85\u2028")
+        ),
+        max_size=80,
+    )
+)
+def test_store_word_count_matches_the_model(text: str) -> None:
+    assert store_count_words(text) == model_count_words(text)
