@@ -64,6 +64,8 @@ _SAMPLE = 256 * 1024  # bytes given to charset detection
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
+# guesses charset-normalizer makes for short Western texts that are really Windows-1252
+_EXOTIC = {"cp437", "cp850", "cp858", "cp1125", "ptcp154", "kz1048", "hp_roman8", "cp037", "cp500"}
 _WESTERN = {"latin_1", "iso8859_1", "iso8859_15", "cp1252", "windows_1252", "ascii", "cp850"}
 
 
@@ -178,7 +180,8 @@ def _detect(data: bytes) -> tuple[str, str]:
     best = from_bytes(sample).best()
     encoding = best.encoding if best is not None else None
     log.debug("charset-normalizer guessed %s", encoding)
-    if encoding is None or encoding in _WESTERN or _looks_cp1252(data):
+    exotic = encoding is not None and (encoding.startswith("mac_") or encoding in _EXOTIC)
+    if encoding is None or encoding in _WESTERN or exotic or _looks_cp1252(data):
         if encoding is None and not _mostly_text(sample.replace(b"\x00", b"\x01")):
             raise StoryRejected(
                 "The file's characters could not be decoded in any known text encoding."
@@ -250,6 +253,6 @@ def _utf8_with_stray_cp1252(data: bytes) -> tuple[str, str] | None:
     codecs.register_error("storybot-cp1252", handler)
     text = data.decode("utf-8", errors="storybot-cp1252")
     multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
-    if bad and multibyte >= 2 * bad:
+    if bad and multibyte >= bad:
         return text, "utf-8"
     return None

@@ -1,0 +1,117 @@
+"""Encoding detection: BOMs, UTF-8, UTF-16, legacy code pages (never assumed), binary."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from bot.library.decode import binary_kind, decode_bytes, normalise_text
+from bot.library.errors import StoryRejected
+
+SAMPLE = "“Don’t,” she said… and then — quietly — “please.”\nCafé au lait, naïve."
+
+
+def test_utf8_plain():
+    assert decode_bytes(SAMPLE.encode()) == (SAMPLE, "utf-8")
+
+
+def test_utf8_with_bom_drops_bom():
+    text, enc = decode_bytes(codecs.BOM_UTF8 + SAMPLE.encode())
+    assert (text, enc) == (SAMPLE, "utf-8-sig")
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16(codec):
+    data = SAMPLE.encode(codec)
+    if codec != "utf-16":
+        bom = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
+        data = bom + data
+    text, enc = decode_bytes(data)
+    assert text == SAMPLE
+    assert enc.startswith("utf-16")
+
+
+def test_utf16_without_bom():
+    text, enc = decode_bytes("Plain words in UTF-16, no mark.\n".encode("utf-16-le"))
+    assert text == "Plain words in UTF-16, no mark.\n"
+    assert enc == "utf-16-le"
+
+
+def test_cp1252_ellipsis_is_not_a_line_break():
+    data = SAMPLE.encode("cp1252")
+    assert b"\x85" in data
+    text, enc = decode_bytes(data)
+    assert enc == "cp1252"
+    assert text == SAMPLE
+    assert "\x85" not in text
+    assert len(text.split("\n")) == 2
+
+
+def test_latin1_accents_are_read_as_western():
+    data = ("Ich heiße Müller und wohne in Köln. Élodie est très naïve. " * 8).encode("latin-1")
+    text, enc = decode_bytes(data)
+    assert "heiße Müller" in text and "Élodie est très naïve" in text
+    assert enc == "cp1252"
+
+
+def test_cyrillic_legacy_encoding_is_detected_not_assumed():
+    phrase = "Привет, мир! Баффи и Спайк гуляли по кладбищу всю ночь. "
+    text, enc = decode_bytes((phrase * 20).encode("cp1251"))
+    assert text.startswith(phrase)
+    assert enc.replace("_", "").replace("-", "").lower() in {"cp1251", "windows1251"}
+
+
+def test_mostly_utf8_with_stray_cp1252_bytes():
+    data = "“Smart” quotes, then a stray ".encode() + b"\x92 apostrophe and \x85 ellipsis"
+    text, enc = decode_bytes(data)
+    assert enc == "utf-8"
+    assert text == "“Smart” quotes, then a stray ’ apostrophe and … ellipsis"
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\u2028"])
+def test_line_endings_normalised(newline):
+    text, _ = decode_bytes(f"one{newline}two{newline}{newline}three".encode())
+    assert text == "one\ntwo\n\nthree"
+
+
+def test_c1_controls_in_unicode_text_are_repaired():
+    assert normalise_text("wait\x85 what\x93s\x94") == "wait… what“s”"
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "PNG"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"PK\x03\x04" + b"\x14\x00" * 20, "ZIP"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
+        (b"GIF89a\x01\x00\x01\x00", "GIF"),
+        (b"\x7fELF\x02\x01\x01" + b"\x00" * 9, "ELF"),
+    ],
+)
+def test_binary_formats_rejected_by_name(data, words):
+    with pytest.raises(StoryRejected, match=words):
+        decode_bytes(data)
+
+
+def test_weak_magic_that_is_really_text_is_text():
+    assert binary_kind(b"MZ is a magazine she liked.\n") is None
+    assert decode_bytes(b"BM was his initials.\n")[0] == "BM was his initials.\n"
+
+
+def test_nul_bytes_rejected():
+    with pytest.raises(StoryRejected, match="binary"):
+        decode_bytes(b"text\x00\x01\x02\x03 more" * 50)
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\r\n\t ", codecs.BOM_UTF8 + b"  \n"])
+def test_empty_rejected(data):
+    with pytest.raises(StoryRejected, match=r"empty|no text"):
+        decode_bytes(data)
+
+
+def test_random_high_bytes_rejected_or_text():
+    data = bytes(range(1, 32)) * 40
+    with pytest.raises(StoryRejected):
+        decode_bytes(data)
