@@ -7,6 +7,7 @@ import contextlib
 import logging
 import sys
 
+import aiohttp
 import discord
 
 from bot.config import Config, ConfigError, load_config
@@ -28,8 +29,15 @@ def main() -> int:
         return 2
     if config.token:
         discord.utils.setup_logging(level=getattr(logging, config.log_level, logging.INFO))
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(run_discord(config))
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(run_discord(config))
+        except discord.LoginFailure:
+            sys.stderr.write("storybot: Discord refused DISCORD_TOKEN (check the bot token)\n")
+            return 2
+        except aiohttp.ClientConnectionError as error:
+            sys.stderr.write(f"storybot: cannot reach Discord: {error}\n")
+            return 2
         return 0
     from bot import playground
 

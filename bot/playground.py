@@ -73,7 +73,7 @@ class Session:
     app: App
     member: Member
     channel: Channel
-    last: Reply | None = None
+    replies: list[Reply] = field(default_factory=list)
     pending_file: Upload | None = None
     out: list[str] = field(default_factory=list)
 
@@ -164,15 +164,21 @@ async def handle(session: Session, line: str) -> None:
         await _complete(session, rest)
     elif word == "click":
         await _act(
-            session, lambda reply: reply.click(_button_target(reply, rest), by=session.member)
+            session,
+            lambda r: bool(r.buttons),
+            lambda reply: reply.click(_button_target(reply, rest), by=session.member),
         )
     elif word == "select":
         await _act(
-            session, lambda reply: reply.select(*_option_values(reply, rest), by=session.member)
+            session,
+            lambda r: bool(r.options),
+            lambda reply: reply.select(*_option_values(reply, rest), by=session.member),
         )
     elif word == "submit":
         await _act(
-            session, lambda reply: reply.submit_modal(_modal_values(rest), by=session.member)
+            session,
+            lambda r: r.modal is not None,
+            lambda reply: reply.submit_modal(_modal_values(rest), by=session.member),
         )
     elif word == "as":
         session.member = session.app.guild.member(rest.lstrip("@"))
@@ -245,11 +251,13 @@ async def _complete(session: Session, line: str) -> None:
         print(f"  {number:>2}) {choice['name']}")
 
 
-async def _act(session: Session, action: Any) -> None:
-    if session.last is None:
-        raise ValueError("there is no reply to act on yet")
+async def _act(session: Session, offers: Any, action: Any) -> None:
+    """Act on the most recent reply that offers this (buttons, options or a form)."""
+    target = next((r for r in reversed(session.replies) if not r.deleted and offers(r)), None)
+    if target is None:
+        raise ValueError("no reply above offers that")
     before = len(session.app.emu.messages)
-    reply = await action(session.last)
+    reply = await action(target)
     await _show(session, reply, before)
 
 
@@ -262,7 +270,8 @@ async def _show(session: Session, reply: Reply, before: int) -> None:
     for message in list(session.app.emu.messages.values())[before:]:
         if message.interaction is None and id(message) not in shown and not message.deleted:
             print(render_message(message, prefix=f"#{message.channel.name}: "))
-    session.last = reply
+    session.replies.append(reply)
+    session.replies.extend(reply.followups)
 
 
 async def _convert(session: Session, option: dict[str, Any], text: str) -> Any:
