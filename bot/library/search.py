@@ -23,6 +23,8 @@ once a quarter of it is dead.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 from array import array
 from bisect import bisect_left, bisect_right
@@ -48,12 +50,16 @@ except ImportError:  # pragma: no cover - CPython always has it
 
 
 FUZZY_CUTOFF = 60.0  # WRatio below this is not a match at all
-PREFIX_TAKE = 64  # titles starting with the query that are considered, alphabetically
+PREFIX_TAKE = 40  # titles starting with the query that are considered, alphabetically
 PREFIX_EXPANSIONS = 40  # vocabulary words tried for a query word typed half-way
-CANDIDATES = 256  # entries scored with WRatio after narrowing by shared words
+CANDIDATES = 64  # entries scored with WRatio after narrowing by shared words
+WORD_SCORED = 200  # entries ranked by `_word_score` to choose those CANDIDATES
+TYPO_QUALITY = 0.9  # a query word one typo away from a title word explains 90 % of it
 RESTRICTED_SCORE_ALL = 512  # an author filter this small is scored in full
-POSTINGS_BUDGET_MIN = 20_000  # slots counted per query, at least...
-POSTINGS_BUDGET_SHARE = 10  # ...or one tenth of the index, whichever is larger
+NAME_BUDGET_MIN = 2_000  # postings that may name new candidates, at least...
+NAME_BUDGET_SHARE = 40  # ...or this fraction of the index
+POSTINGS_BUDGET_MIN = 12_000  # postings counted per query, at least...
+POSTINGS_BUDGET_SHARE = 10  # ...or this fraction of the index
 _SORT_IN_PLACE_MAX = 64
 
 TIER_EXACT = 5
@@ -86,6 +92,32 @@ class _SearchEntry(Protocol):
 def _words_prefixed(query_words: Sequence[str], words: Sequence[str]) -> bool:
     """Every query word starts some word of `words`."""
     return all(any(w.startswith(q) for w in words) for q in query_words)
+
+
+def _word_score(
+    query_words: int, norm: str, title_match: dict[str, list[tuple[int, float]]]
+) -> tuple[float, bool]:
+    """How much of the query the title's words explain, times how much of the title.
+
+    Each query word counts its best match in the title (exact 1, completion 0.91–1, typo
+    0.9 or 0.8); a title with words the query never mentions loses up to a quarter.
+    Returns the score (0–100) and whether every query word is a title word or starts one.
+    """
+    best = [0.0] * query_words
+    title_words = norm.split()
+    covered = 0
+    get = title_match.get
+    for word in title_words:
+        matches = get(word)
+        if matches is not None:
+            covered += 1
+            for i, quality in matches:
+                if quality > best[i]:  # noqa: PLR1730 - hot loop, max() is slower
+                    best[i] = quality
+    if not covered:
+        return 0.0, False
+    score = 100.0 * sum(best) / query_words * (0.75 + 0.25 * covered / len(title_words))
+    return score, min(best) > TYPO_QUALITY
 
 
 def _words_near(query_words: Sequence[str], words: Sequence[str]) -> bool:
@@ -288,7 +320,7 @@ class SearchIndex:
         pool: set[int] | None = None
         for i, word in enumerate(words):
             matched = self._matching_words(self._author_words, word, last=i == len(words) - 1)
-            slots: set[int] = set()
+            slots = set()
             for w in matched:
                 slots.update(self._author_words.postings(w) or ())
             pool = slots if pool is None else pool & slots
@@ -305,17 +337,39 @@ class SearchIndex:
                     break
         return result
 
-    def _matching_words(self, index: WordIndex, word: str, *, last: bool) -> list[str]:
-        """Vocabulary words a query word may stand for: itself, completions, typo neighbours."""
-        matched = [word] if word in index else []
-        if last or len(word) >= 3:
-            matched.extend(index.with_prefix(word, PREFIX_EXPANSIONS if last else 8))
-        if word not in index:
-            matched.extend(index.near(word, typo_budget(word)))
+    def _matching_words(self, index: WordIndex, word: str, *, last: bool) -> dict[str, float]:
+        """Vocabulary words a query word may stand for → how well (1.0 is the word itself).
+
+        Completions (the word typed half-way; any word of 2+ letters, more for the last
+        one) score 0.91–1.0 by how much is typed; typo neighbours 0.9, or 0.8 for two.
+        """
+        matched: dict[str, float] = {}
+        if word in index:
+            matched[word] = 1.0
+        else:
+            for near, dist in index.near(word, typo_budget(word)).items():
+                matched[near] = TYPO_QUALITY + 0.1 - 0.1 * dist
+        if last or len(word) >= 2:
+            for longer in index.with_prefix(word, PREFIX_EXPANSIONS if last else 8):
+                quality = TYPO_QUALITY + 0.01 + 0.09 * len(word) / len(longer)
+                matched[longer] = max(matched.get(longer, 0.0), quality)
         return matched
 
-    def _candidates(self, q: str, words: list[str]) -> set[int]:
-        """Slots worth scoring: titles starting with `q`, then those sharing most words."""
+    def _candidates(
+        self, q: str, words: list[str]
+    ) -> tuple[
+        set[int], set[int], dict[str, list[tuple[int, float]]], dict[int, tuple[float, bool]]
+    ]:
+        """Slots worth scoring; those named through an author; each title word's matches;
+        the `_word_score` of the slots already scored.
+
+        Titles starting with `q` come first (alphabetically). Then the query words'
+        postings (the word itself, its completions, its typo neighbours; in titles and
+        authors) name candidates, rarest word first, while a budget of postings lasts, so
+        a query costs about the same at ten thousand or a million titles. Common words
+        then only add to the counts of candidates already named; the best few hundred by
+        count are ranked by `_word_score` and the best of those kept for WRatio.
+        """
         self._ensure_sorted()
         found: set[int] = set()
         i = bisect_left(self._sorted_norms, q)
@@ -327,51 +381,84 @@ class SearchIndex:
                 found.add(sorted_slots[i])
             i += 1
 
-        lists: list[array] = []
+        title_match: dict[str, list[tuple[int, float]]] = {}
+        groups: list[tuple[int, list[array], list[array]]] = []
         for i, word in enumerate(words):
             last = i == len(words) - 1
-            for index in (self._title_words, self._author_words):
-                for w in self._matching_words(index, word, last=last):
-                    postings = index.postings(w)
-                    if postings:
-                        lists.append(postings)
-        if not lists:
-            return found
-        lists.sort(key=len)
-        budget = max(POSTINGS_BUDGET_MIN, len(self._ids) // POSTINGS_BUDGET_SHARE)
+            title_words = self._matching_words(self._title_words, word, last=last)
+            for w, quality in title_words.items():
+                title_match.setdefault(w, []).append((i, quality))
+            title_lists = [p for w in title_words if (p := self._title_words.postings(w))]
+            author_lists = [
+                p
+                for w in self._matching_words(self._author_words, word, last=last)
+                if (p := self._author_words.postings(w))
+            ]
+            size = sum(map(len, title_lists)) + sum(map(len, author_lists))
+            if size:
+                groups.append((size, title_lists, author_lists))
+        by_author: set[int] = set()
+        word_scores: dict[int, tuple[float, bool]] = {}
+        if not groups:
+            return found, by_author, title_match, word_scores
+        groups.sort(key=lambda g: g[0])
+        scale = len(self._ids)
+        name_budget = max(NAME_BUDGET_MIN, scale // NAME_BUDGET_SHARE)
+        budget = max(POSTINGS_BUDGET_MIN, scale // POSTINGS_BUDGET_SHARE)
         counts: Counter[int] = Counter()
-        for postings in lists:
-            if len(postings) > budget:
-                if not counts:
-                    _count_elements(counts, postings[:budget])
-                break
-            _count_elements(counts, postings)
-            budget -= len(postings)
-        if len(counts) <= CANDIDATES:
-            found.update(counts)
-            return found
-        levels = sorted(Counter(counts.values()).items(), reverse=True)
-        room = CANDIDATES
-        threshold = levels[-1][0]
-        for level, how_many in levels:
-            threshold = level
-            if how_many >= room:
-                break
-            room -= how_many
-        above = [s for s, c in counts.items() if c > threshold]
-        at = [s for s, c in counts.items() if c == threshold]
-        found.update(above)
-        found.update(at[: max(0, CANDIDATES - len(above))])
-        return found
+        named: set[int] | None = None  # frozen once common words only add to counts
+        for size, title_lists, author_lists in groups:
+            if named is None and (not counts or size <= name_budget):
+                name_budget -= size
+                for postings in title_lists + author_lists:
+                    _count_elements(
+                        counts, postings[:budget] if len(postings) > budget else postings
+                    )
+                for postings in author_lists:
+                    by_author.update(postings)
+                continue
+            if len(counts) <= WORD_SCORED or size > budget:
+                break  # `_word_score` judges the common words on so few candidates
+            budget -= size
+            if named is None:
+                named = set(counts)
+            for postings in title_lists + author_lists:
+                _count_elements(counts, named.intersection(postings))
+            for postings in author_lists:
+                by_author.update(named.intersection(postings))
+        if len(counts) > WORD_SCORED:
+            levels = sorted(Counter(counts.values()).items(), reverse=True)
+            room = WORD_SCORED
+            threshold = levels[-1][0]
+            for level, how_many in levels:
+                threshold = level
+                if how_many >= room:
+                    break
+                room -= how_many
+            kept = [s for s, c in counts.items() if c > threshold]
+            kept.extend(itertools.islice((s for s, c in counts.items() if c == threshold), room))
+        else:
+            kept = list(counts)
+        if len(kept) > CANDIDATES:
+            norms, n = self._norms, len(words)
+            scored = {s: _word_score(n, norms[s], title_match) for s in kept}  # type: ignore[arg-type]
+            kept = heapq.nlargest(CANDIDATES, scored, key=lambda s: scored[s][0])
+            word_scores.update((s, scored[s]) for s in kept)
+        found.update(kept)
+        return found, by_author & found, title_match, word_scores
 
     def _ranked(
         self, q: str, limit: int, include_adult: bool, allowed: set[int] | None
     ) -> list[SearchHit]:
         words = q.split()
         if allowed is not None and len(allowed) <= RESTRICTED_SCORE_ALL:
+            _found, _by_author, title_match, word_scores = self._candidates(q, words)
             pool: Iterable[int] = allowed
+            by_author: set[int] = allowed
         else:
-            pool = self._candidates(q, words)
+            pool, by_author, title_match, word_scores = self._candidates(q, words)
+        # completions of very short words are only sampled; check those titles in full
+        short_words = any(len(w) < 3 for w in words)
         ids, adult, norms = self._ids, self._adult, self._norms
         slots = [
             s
@@ -392,22 +479,24 @@ class SearchIndex:
         ranked: list[tuple[tuple[Any, ...], int, float]] = []
         for i, slot in enumerate(slots):
             norm: str = choices[i]  # type: ignore[assignment]
-            score = title_scores.get(i, 0.0)
+            known = word_scores.get(slot)
+            by_words, all_prefixed = known or _word_score(len(words), norm, title_match)
+            score = max(title_scores.get(i, 0.0), by_words)
             if norm == q:
                 tier = TIER_EXACT
             elif norm.startswith(q):
                 tier = TIER_TITLE_PREFIX
-            elif _words_prefixed(words, norm.split()):
+            elif all_prefixed or (short_words and _words_prefixed(words, norm.split())):
                 tier = TIER_ALL_WORDS
             else:
                 tier = TIER_FUZZY
-                for name in self._author_norms[slot]:
-                    if name.startswith(q) or _words_prefixed(words, name.split()):
-                        tier = TIER_AUTHOR
-                        break
-                    score = max(
-                        score, fuzz.WRatio(q, name, processor=None, score_cutoff=score) or 0.0
-                    )
+                if slot in by_author:
+                    for name in self._author_norms[slot]:
+                        if name.startswith(q) or _words_prefixed(words, name.split()):
+                            tier = TIER_AUTHOR
+                            break
+                        named = fuzz.WRatio(q, name, processor=None, score_cutoff=score)
+                        score = max(score, named)
                 if tier == TIER_FUZZY and score < FUZZY_CUTOFF:
                     continue
             shown = max(score, _TIER_FLOOR.get(tier, 0.0))

@@ -27,7 +27,7 @@ def typo_budget(word: str) -> int:
     """How many typos a word of this length may carry and still be recognised."""
     if len(word) < 3:
         return 0
-    return 1 if len(word) <= 5 else 2
+    return 1 if len(word) == 3 else 2
 
 
 class WordIndex:
@@ -76,11 +76,11 @@ class WordIndex:
             i += 1
         return found
 
-    def near(self, word: str, max_typos: int) -> list[str]:
-        """Vocabulary words within `max_typos` edits (OSA distance) of `word`, not itself."""
+    def near(self, word: str, max_typos: int) -> dict[str, int]:
+        """Vocabulary words within `max_typos` edits (OSA distance) of `word` → distance."""
         if max_typos <= 0 or not word:
-            return []
-        found: set[str] = set()
+            return {}
+        found: dict[str, int] = {}
         for length in range(max(1, len(word) - max_typos), len(word) + max_typos + 1):
             for bucket in (
                 self._by_head.get((length, word[0])),
@@ -88,16 +88,16 @@ class WordIndex:
             ):
                 if not bucket:
                     continue
-                for match, _dist, _i in process.extract(
+                for match, dist, _i in process.extract(
                     word,
                     bucket,
                     scorer=OSA.distance,
                     score_cutoff=max_typos,
                     limit=None,
                 ):
-                    found.add(match)
-        found.discard(word)
-        return sorted(found)
+                    found[match] = int(dist)
+        found.pop(word, None)
+        return found
 
     def _sorted_vocab(self) -> list[str]:
         if self._new_words:
