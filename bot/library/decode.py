@@ -130,7 +130,7 @@ def normalise_text(text: str) -> str:
 
 def _check_text(text: str, encoding: str) -> None:
     if not text.strip():
-        raise StoryRejected("The file holds no text (only blank space).")
+        raise StoryRejected("The file is empty (it holds only blank space).")
     sample = text[:20000]
     controls = len(_CONTROL.findall(sample))
     replacement = sample.count("\ufffd")
@@ -236,7 +236,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     _check_text(text, encoding)
     text = normalise_text(text)
     if not text.strip():
-        raise StoryRejected("The file holds no text (only blank space).")
+        raise StoryRejected("The file is empty (it holds only blank space).")
     return text, encoding
 
 
