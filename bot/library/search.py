@@ -356,7 +356,7 @@ class SearchIndex:
         return matched
 
     def _candidates(
-        self, q: str, words: list[str]
+        self, q: str, words: list[str], include_adult: bool
     ) -> tuple[
         set[int], set[int], dict[str, list[tuple[int, float]]], dict[int, tuple[float, bool]]
     ]:
@@ -377,8 +377,9 @@ class SearchIndex:
         while i < len(sorted_norms) and len(found) < PREFIX_TAKE:
             if not sorted_norms[i].startswith(q):
                 break
-            if ids[sorted_slots[i]] is not None:
-                found.add(sorted_slots[i])
+            slot = sorted_slots[i]
+            if ids[slot] is not None and (include_adult or not self._adult[slot]):
+                found.add(slot)
             i += 1
 
         title_match: dict[str, list[tuple[int, float]]] = {}
@@ -439,6 +440,8 @@ class SearchIndex:
             kept.extend(itertools.islice((s for s, c in counts.items() if c == threshold), room))
         else:
             kept = list(counts)
+        adult = self._adult
+        kept = [s for s in kept if ids[s] is not None and (include_adult or not adult[s])]
         if len(kept) > CANDIDATES:
             norms, n = self._norms, len(words)
             scored = {s: _word_score(n, norms[s], title_match) for s in kept}  # type: ignore[arg-type]
@@ -452,11 +455,11 @@ class SearchIndex:
     ) -> list[SearchHit]:
         words = q.split()
         if allowed is not None and len(allowed) <= RESTRICTED_SCORE_ALL:
-            _found, _by_author, title_match, word_scores = self._candidates(q, words)
+            _found, _by_author, title_match, word_scores = self._candidates(q, words, include_adult)
             pool: Iterable[int] = allowed
             by_author: set[int] = allowed
         else:
-            pool, by_author, title_match, word_scores = self._candidates(q, words)
+            pool, by_author, title_match, word_scores = self._candidates(q, words, include_adult)
         # completions of very short words are only sampled; check those titles in full
         short_words = any(len(w) < 3 for w in words)
         ids, adult, norms = self._ids, self._adult, self._norms
