@@ -72,6 +72,13 @@ EDITABLE = (
     "warnings",
     "total_chapters",
 )
+_EDIT_COLUMNS = {  # editable field -> the stories columns a re-import must then keep
+    "title": ("title", "title_declared"),
+    "rating_level": ("rating_level", "rating_declared", "rating_inferred"),
+    "status": ("status",),
+    "summary": ("summary",),
+    "total_chapters": ("total_chapters",),
+}
 _ADULT_LEVELS = tuple(str(level) for level in RatingLevel if level.is_adult)
 _ID_CHUNK = 500
 
@@ -202,7 +209,7 @@ class Store:
         # One lookup: an identical story (same content hash) first, else the same story
         # (same declared title + authors) in this guild.
         found = await conn.execute_fetchall(
-            "SELECT id, title, chapter_count, content_hash = ? AS same FROM stories"
+            "SELECT id, title, chapter_count, edited_fields, content_hash = ? AS same FROM stories"
             " WHERE guild_id = ? AND (content_hash = ? OR identity_key = ?)"
             " ORDER BY same DESC, id LIMIT 1",
             (p.content_hash, guild_id, p.content_hash, p.identity_key),
@@ -221,38 +228,8 @@ class Store:
                     f"({existing['chapter_count']} chapters, this file has {p.chapter_count})",
                 )
             story_id = existing["id"]
-            await conn.execute(
-                "UPDATE stories SET title = ?, title_declared = ?, rating_level = ?,"
-                " rating_declared = ?, rating_inferred = ?, status = ?, words = ?,"
-                " chapter_count = ?, total_chapters = ?, summary = ?, notes = ?, disclaimer = ?,"
-                " epigraph = ?, spoilers = ?, language = ?, source_name = ?, layout = ?,"
-                " encoding = ?, content_hash = ?, updated_at = ? WHERE id = ?",
-                (
-                    p.title,
-                    p.title_declared,
-                    p.rating_level,
-                    p.rating_declared,
-                    p.rating_inferred,
-                    p.status,
-                    p.words,
-                    p.chapter_count,
-                    p.total_chapters,
-                    p.summary,
-                    p.notes_json,
-                    p.disclaimer,
-                    p.epigraph,
-                    p.spoilers,
-                    p.language,
-                    p.source_name,
-                    p.layout,
-                    p.encoding,
-                    p.content_hash,
-                    now,
-                    story_id,
-                ),
-            )
-            await conn.execute("DELETE FROM chapters WHERE story_id = ?", (story_id,))
-            await self._clear_links(conn, story_id)
+            edited = set(json.loads(existing["edited_fields"]))
+            await self._update_in_place(conn, story_id, p, edited, now)
             action = "updated"
             detail = {"chapters": [existing["chapter_count"], p.chapter_count], "words": p.words}
         else:
@@ -297,34 +274,101 @@ class Store:
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(story_id, *chapter) for chapter in p.chapters],
         )
-        await self._write_links(
-            conn,
-            story_id,
-            authors=p.authors,
-            characters=p.characters,
-            pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
-            tags=p.tags,
-        )
-        await self._write_fts(
-            conn,
-            story_id,
-            title=p.title,
-            authors=p.authors,
-            summary=p.summary,
-            tags=p.fts_tags(),
-            replace=action != "added",
-        )
+        title = p.title
+        if action == "added":
+            await self._write_links(
+                conn,
+                story_id,
+                authors=p.authors,
+                characters=p.characters,
+                pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
+                tags=p.tags,
+            )
+            await self._write_fts(
+                conn,
+                story_id,
+                title=p.title,
+                authors=p.authors,
+                summary=p.summary,
+                tags=p.fts_tags(),
+                replace=False,
+            )
+        else:
+            title = await self._refresh_fts(conn, story_id)
         await self._audit(
             conn,
             guild_id,
             actor_id=actor_id,
             action=action,
             story_id=story_id,
-            title=p.title,
+            title=title,
             detail=detail,
             at=now,
         )
-        return ImportOutcome(action, story_id, p.title)
+        return ImportOutcome(action, story_id, title)
+
+    async def _update_in_place(
+        self,
+        conn: aiosqlite.Connection,
+        story_id: int,
+        p: PreparedStory,
+        edited: set[str],
+        now: str,
+    ) -> None:
+        """Replace a story's chapters and metadata with a newer version's, keeping the
+        fields a moderator edited (the caller then refreshes the FTS row)."""
+        columns: dict[str, Any] = {
+            "title": p.title,
+            "title_declared": p.title_declared,
+            "rating_level": p.rating_level,
+            "rating_declared": p.rating_declared,
+            "rating_inferred": p.rating_inferred,
+            "status": p.status,
+            "words": p.words,
+            "chapter_count": p.chapter_count,
+            "total_chapters": p.total_chapters,
+            "summary": p.summary,
+            "notes": p.notes_json,
+            "disclaimer": p.disclaimer,
+            "epigraph": p.epigraph,
+            "spoilers": p.spoilers,
+            "language": p.language,
+            "source_name": p.source_name,
+            "layout": p.layout,
+            "encoding": p.encoding,
+            "content_hash": p.content_hash,
+            "updated_at": now,
+        }
+        for name in edited:
+            for column in _EDIT_COLUMNS.get(name, ()):
+                columns.pop(column, None)
+        assignments = ", ".join(f"{c} = ?" for c in columns)
+        await conn.execute(
+            f"UPDATE stories SET {assignments} WHERE id = ?", [*columns.values(), story_id]
+        )
+        await conn.execute("DELETE FROM chapters WHERE story_id = ?", (story_id,))
+        (current,) = await self._records([story_id])
+
+        def keep(name: str, new: list[str]) -> list[str]:
+            return list(getattr(current, name)) if name in edited else new
+
+        if "pairings" in edited:
+            inferred = set(current.inferred_pairings)
+            pairings = [(n, split_pairing(n), n in inferred) for n in current.pairings]
+        else:
+            pairings = [(x.name, x.characters, x.inferred) for x in p.pairings]
+        tags = [("fandom", n) for n in keep("fandoms", [n for k, n in p.tags if k == "fandom"])]
+        tags += [("warning", n) for n in keep("warnings", [n for k, n in p.tags if k == "warning"])]
+        tags += [("tag", n) for n in keep("tags", [n for k, n in p.tags if k == "tag"])]
+        await self._clear_links(conn, story_id)
+        await self._write_links(
+            conn,
+            story_id,
+            authors=keep("authors", p.authors),
+            characters=keep("characters", p.characters),
+            pairings=pairings,
+            tags=tags,
+        )
 
     async def _clear_links(self, conn: aiosqlite.Connection, story_id: int) -> None:
         for table in ("story_authors", "story_characters", "story_pairings", "story_tags"):
@@ -406,7 +450,8 @@ class Store:
             (story_id, title, ", ".join(authors), summary or "", tags),
         )
 
-    async def _refresh_fts(self, conn: aiosqlite.Connection, story_id: int) -> None:
+    async def _refresh_fts(self, conn: aiosqlite.Connection, story_id: int) -> str:
+        """Rewrite a story's FTS row from what is stored; returns its title."""
         (record,) = await self._records([story_id])
         tags = " ; ".join(
             record.fandoms + record.warnings + record.tags + record.pairings + record.characters
@@ -420,6 +465,7 @@ class Store:
             tags=tags,
             replace=True,
         )
+        return record.title
 
     async def _audit(
         self,
@@ -832,12 +878,16 @@ class Store:
                 lists[name] = shown[name] = names
         async with self._transaction() as conn:
             row = await self._row(
-                "SELECT title FROM stories WHERE id = ? AND guild_id = ?", (story_id, guild_id)
+                "SELECT title, edited_fields FROM stories WHERE id = ? AND guild_id = ?",
+                (story_id, guild_id),
             )
             if row is None:
                 raise _no_story(story_id)
             now = _now()
             columns["updated_at"] = now
+            columns["edited_fields"] = json.dumps(
+                sorted(set(json.loads(row["edited_fields"])) | set(fields))
+            )
             assignments = ", ".join(f"{c} = ?" for c in columns)
             await conn.execute(
                 f"UPDATE stories SET {assignments} WHERE id = ?", [*columns.values(), story_id]

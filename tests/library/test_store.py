@@ -140,6 +140,31 @@ async def test_failed_migration_rolls_back_and_keeps_version(tmp_path: Path) -> 
     assert "half_done" not in names and "stories" in names
 
 
+async def test_upgrade_from_first_schema_keeps_data(tmp_path: Path) -> None:
+    first_only = tmp_path / "migrations"
+    first_only.mkdir()
+    shutil.copy(MIGRATIONS_DIR / "001_initial.sql", first_only / "001_initial.sql")
+    import aiosqlite
+
+    db = tmp_path / "old.db"
+    async with aiosqlite.connect(db, isolation_level=None) as conn:
+        assert await apply_migrations(conn, first_only) == 1
+        await conn.execute(
+            "INSERT INTO stories (guild_id, title, rating_level, content_hash, created_at,"
+            " updated_at) VALUES (1, 'Old Story', 'Teen', 'h', '2020-01-01T00:00:00+00:00',"
+            " '2020-01-01T00:00:00+00:00')"
+        )
+    store = await Store.open(db)
+    try:
+        assert await store.schema_version() == len(load_migrations())
+        (record,) = (await store.list_stories(1))[0]
+        assert record.title == "Old Story"
+    finally:
+        await store.close()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT edited_fields FROM stories").fetchone() == ("[]",)
+
+
 def test_migration_files_must_be_numbered_in_order(tmp_path: Path) -> None:
     (tmp_path / "001_a.sql").write_text("CREATE TABLE a (x);")
     (tmp_path / "003_c.sql").write_text("CREATE TABLE c (x);")
@@ -418,6 +443,27 @@ async def test_update_story_fields_and_validation(store: Store) -> None:
         await store.update_story(G1, 999, actor_id=MOD, title="X")
     with pytest.raises(LibraryError, match="no story"):
         await store.update_story(G2, sid, actor_id=MOD, title="X")
+
+
+async def test_reimport_keeps_moderator_edits(store: Store) -> None:
+    sid = (await store.import_story(G1, make_story(chapters=2), actor_id=MOD)).story_id
+    await store.update_story(
+        G1,
+        sid,
+        actor_id=MOD,
+        title="Let's Talk (edited)",
+        pairings=["Angel/Buffy Summers"],
+        rating_level="Explicit",
+    )
+    outcome = await store.import_story(G1, make_story(chapters=4), actor_id=MOD)
+    assert (outcome.action, outcome.story_id) == ("updated", sid)
+    assert outcome.title == "Let's Talk (edited)"
+    record = await store.get_story(G1, sid)
+    assert record.chapter_count == 4 and record.title == "Let's Talk (edited)"
+    assert record.pairings == ["Angel/Buffy Summers"]
+    assert record.rating_level is RatingLevel.EXPLICIT
+    assert record.tags == ["Angst", "Post-Series"] and record.summary.startswith("Buffy finds")
+    assert [r.id for r in await store.text_search(G1, "edited")] == [sid]
 
 
 async def test_remove_cascades(store: Store) -> None:
