@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.library.errors import LibraryError, StoryRejected
+from bot.library.safety import neutralise_mentions
 
 log = logging.getLogger("bot.errors")
 
@@ -87,7 +88,11 @@ def _options(options: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 async def reply(interaction: discord.Interaction, message: str) -> None:
-    """Send `message` ephemerally, whether or not the interaction was answered already."""
+    """Send `message` ephemerally, whether or not the interaction was answered already.
+
+    Messages often quote what a member typed or a story's title: mentions are neutralised.
+    """
+    message = neutralise_mentions(message)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(
