@@ -65,9 +65,12 @@ def grants_moderator(
     return False
 
 
-def _manage_guild(interaction: discord.Interaction, member: discord.Member) -> bool:
-    if interaction.permissions.manage_guild:
-        return True
+def _manage_guild(member: discord.Member) -> bool:
+    """Manage Server from the member's roles (owner and Administrator included).
+
+    Server-level on purpose: a channel overwrite that lets someone use the commands in
+    one channel does not make them a moderator.
+    """
     return member.guild_permissions.manage_guild
 
 
@@ -85,7 +88,7 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
     config = getattr(interaction.client, "config", None)
     config_role = getattr(config, "moderator_role", None)
     return grants_moderator(
-        manage_guild=_manage_guild(interaction, member),
+        manage_guild=_manage_guild(member),
         roles=((role.id, role.name) for role in member.roles),
         setting_role_id=setting_role_id,
         config_role=config_role,

@@ -88,8 +88,12 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-def megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def sizes(size: int, limit: int) -> tuple[str, str]:
+    """A file size and the limit in MB, or in bytes when MB would show them equal."""
+    shown = f"{size / (1024 * 1024):.1f} MB", f"{limit / (1024 * 1024):.1f} MB"
+    if shown[0] == shown[1]:
+        return f"{size:,} bytes", f"{limit:,} bytes"
+    return shown
 
 
 def canonical_pairings(values: list[str]) -> list[Pairing]:
@@ -424,9 +428,10 @@ class LibraryCog(
         name = clip(safe(file.filename), 120)
         limit = self.max_upload_bytes
         if file.size > limit:
+            size_text, limit_text = sizes(file.size, limit)
             await interaction.response.send_message(
-                f"`{name}` was not added: it is {megabytes(file.size)} and the library takes "
-                f"files up to {megabytes(limit)}.",
+                f"`{name}` was not added: it is {size_text} and the library takes files up "
+                f"to {limit_text}.",
                 ephemeral=True,
             )
             return

@@ -1,0 +1,341 @@
+"""`/library add|edit|remove|log|stats` end to end: the real bot against the loopback Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SAMPLES_DIR
+from bot.emulator import permissions as perms
+from bot.emulator.harness import App
+from bot.emulator.people import CommandRefused, Member, Reply
+from bot.library.safety import has_live_mention
+from bot.permissions import NOT_MODERATOR_MESSAGE
+from cogs.library import sizes
+
+FINAL_PARTING = SAMPLES_DIR / "004_3a1befc0c0f73a1a.txt"
+UNTITLED = SAMPLES_DIR / "001_14faca31c7fee4ab.txt"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
+
+STORY_WITH_MENTIONS = """Title: Hello @everyone <@123456789012345678>
+Author: <@&987654321098765432>
+Rating: G
+Pairing: Buffy/Spike
+
+Buffy walked into the crypt and found Spike reading by candlelight. "You again," he
+said, without looking up from the page. She sat down across from him anyway.
+
+They talked until the candle burned down, about nothing much, and it was the best
+night either of them had had in a long time.
+"""
+
+
+async def upload(app: App, path: Path, *, who: Member | None = None, **options: str) -> Reply:
+    data = await asyncio.to_thread(path.read_bytes)
+    return await add_bytes(app, path.name, data, who=who, **options)
+
+
+async def add_bytes(
+    app: App, name: str, data: bytes, *, who: Member | None = None, **options: str
+) -> Reply:
+    member = who or app.moderator
+    return await member.slash(
+        "library add", file=app.emu.attachment(name, data), channel=app.general, **options
+    )
+
+
+def field(reply: Reply, name: str) -> str:
+    for item in reply.embed.get("fields", []):
+        if item["name"] == name:
+            return item["value"]
+    raise AssertionError(f"no field {name!r} in {reply.embed}")
+
+
+async def story_count(app: App) -> int:
+    _, total = await app.bot.library.store.list_stories(app.guild.id)
+    return total
+
+
+async def only_story_id(app: App) -> int:
+    stories, total = await app.bot.library.store.list_stories(app.guild.id)
+    assert total == 1
+    return stories[0].id
+
+
+# ---------------------------------------------------------------- adding
+
+
+async def test_moderator_uploads_a_story_and_sees_its_card(app: App) -> None:
+    reply = await upload(app, FINAL_PARTING)
+
+    assert reply.ephemeral
+    assert reply.embed["title"] == "Added: Final Parting"
+    assert field(reply, "Title") == "Final Parting"
+    assert field(reply, "Author") == "Jojo"
+    assert field(reply, "Rating") == "PG → 🟢 General"
+    assert field(reply, "Pairings") == "Angel/Buffy Summers"
+    assert field(reply, "Chapters").startswith("1 ")
+    assert int(field(reply, "Words").replace(",", "")) > 1000
+    assert FINAL_PARTING.name in reply.embed["description"]
+    assert not reply.pinged
+    assert await story_count(app) == 1
+    hits = app.bot.library.search(app.guild.id, "final parting")
+    assert hits and hits[0].title == "Final Parting"
+
+
+async def test_the_same_file_again_is_unchanged(app: App) -> None:
+    first = await upload(app, FINAL_PARTING)
+    again = await upload(app, FINAL_PARTING)
+
+    assert first.embed["title"].startswith("Added")
+    assert again.embed["title"] == "Unchanged: Final Parting"
+    assert "already in the library" in again.embed["description"]
+    assert await story_count(app) == 1
+
+
+async def test_a_png_named_txt_is_refused_and_nothing_is_stored(app: App) -> None:
+    reply = await add_bytes(app, "cover.txt", PNG)
+
+    assert reply.ephemeral
+    assert reply.embeds == []
+    assert reply.content.startswith("`cover.txt` was not added: ")
+    assert len(reply.content) > len("`cover.txt` was not added: ") + 10
+    assert await story_count(app) == 0
+    assert await app.bot.library.store.audit_log(app.guild.id) == []
+
+
+async def test_an_over_limit_file_is_refused_before_it_is_downloaded(app: App) -> None:
+    limit = app.config.max_upload_bytes
+    attachment = app.emu.attachment("huge.txt", b"x" * (limit + 1024 * 1024))
+    app.emu.uploads.pop(attachment.id)  # a download would fail now: only the size may decide
+
+    reply = await app.moderator.slash("library add", file=attachment, channel=app.general)
+
+    assert reply.ephemeral
+    assert reply.content == (
+        "`huge.txt` was not added: it is 11.0 MB and the library takes files up to 10.0 MB."
+    )
+    assert reply.interaction.response_type == 4  # answered at once: no defer, no download
+    assert await story_count(app) == 0
+
+
+def test_sizes_fall_back_to_bytes_when_megabytes_look_equal() -> None:
+    assert sizes(11 * 1024 * 1024, 10 * 1024 * 1024) == ("11.0 MB", "10.0 MB")
+    assert sizes(10 * 1024 * 1024 + 5, 10 * 1024 * 1024) == ("10,485,765 bytes", "10,485,760 bytes")
+
+
+async def test_a_file_without_a_title_says_so_and_edit_fills_it(app: App) -> None:
+    added = await upload(app, UNTITLED)
+
+    assert "no title found" in added.embed["title"]
+    assert "set one with `/library edit`" in field(added, "Title")
+    assert "no title found" in field(added, "Check")
+    story_id = await only_story_id(app)
+
+    choices = await app.moderator.autocomplete("library edit", "story", "001", channel=app.general)
+    assert str(story_id) in [c["value"] for c in choices]
+    edited = await app.moderator.slash(
+        "library edit", story=str(story_id), title="Letters Never Sent", channel=app.general
+    )
+
+    assert edited.ephemeral
+    assert edited.embed["title"] == "Edited: Letters Never Sent"
+    assert "Changed: title." in edited.embed["description"]
+    record = await app.bot.library.store.get_story(app.guild.id, story_id)
+    assert record is not None and record.title == "Letters Never Sent" and record.title_declared
+    assert app.bot.library.search(app.guild.id, "letters never sent")[0].story_id == story_id
+
+
+async def test_a_moderator_fills_in_fields_while_adding(app: App) -> None:
+    reply = await upload(
+        app,
+        UNTITLED,
+        title="Letters Never Sent",
+        author="Anonymous",
+        rating="Teen",
+        pairing="Spuffy",
+    )
+
+    assert reply.embed["title"] == "Added: Letters Never Sent"
+    assert field(reply, "Author") == "Anonymous"
+    assert field(reply, "Rating") == "🟡 Teen (set by a moderator)"
+    assert field(reply, "Pairings") == "Buffy Summers/Spike"  # canonical, not "(inferred)"
+    record = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    assert record is not None
+    assert record.pairings == ["Buffy Summers/Spike"] and record.inferred_pairings == []
+
+
+async def test_a_friendship_is_not_accepted_as_a_pairing(app: App) -> None:
+    reply = await upload(app, FINAL_PARTING, pairing="Buffy & Willow")
+
+    assert reply.ephemeral
+    assert "is not a pairing" in reply.content
+    assert await story_count(app) == 0
+
+
+async def test_mention_syntax_in_a_story_pings_nobody_and_does_not_render(app: App) -> None:
+    reply = await add_bytes(app, "hello.txt", STORY_WITH_MENTIONS.encode())
+
+    assert "Hello" in reply.embed["title"]
+    assert not reply.pinged
+    assert not has_live_mention(reply.text), reply.text
+
+
+# ---------------------------------------------------------------- who may
+
+
+async def test_a_reader_cannot_invoke_moderator_commands(app: App) -> None:
+    data = FINAL_PARTING.read_bytes()
+    with pytest.raises(CommandRefused, match="lacks the permissions"):
+        await add_bytes(app, FINAL_PARTING.name, data, who=app.reader)
+    with pytest.raises(CommandRefused, match="lacks the permissions"):
+        await app.reader.slash("library log", channel=app.general)
+    assert await story_count(app) == 0
+
+
+async def test_the_runtime_check_refuses_when_discord_lets_a_reader_through(app: App) -> None:
+    # An admin's override lets the reader use the command in #general; being let in by
+    # Discord does not make the reader a moderator.
+    app.general.set_permissions(app.reader, allow=perms.MANAGE_GUILD)
+
+    reply = await upload(app, FINAL_PARTING, who=app.reader)
+
+    assert reply.ephemeral
+    assert reply.content == NOT_MODERATOR_MESSAGE
+    assert await story_count(app) == 0
+
+
+async def test_the_configured_moderator_role_is_enough(app: App) -> None:
+    librarian = app.guild.create_member("librarian", roles=[app.librarian])
+    app.general.set_permissions(app.librarian, allow=perms.MANAGE_GUILD)
+    await asyncio.sleep(0.05)  # the member reaches the bot's cache
+
+    reply = await upload(app, FINAL_PARTING, who=librarian)
+
+    assert reply.embed["title"] == "Added: Final Parting"
+
+
+# ---------------------------------------------------------------- edit
+
+
+async def test_edit_needs_something_to_change(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    reply = await app.moderator.slash("library edit", story="Final Parting", channel=app.general)
+    assert reply.ephemeral
+    assert reply.content.startswith("Nothing to change")
+
+
+async def test_edit_corrects_rating_pairing_status_and_summary(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    reply = await app.moderator.slash(
+        "library edit",
+        story="final parting",
+        rating="Teen",
+        pairing="Spike/Buffy, B/A",
+        status="wip",
+        summary="-",
+        channel=app.general,
+    )
+
+    assert field(reply, "Rating").endswith("Teen")
+    assert field(reply, "Pairings") == "Buffy Summers/Spike, Angel/Buffy Summers"
+    assert field(reply, "Status") == "Work in progress"
+    assert "no summary" in field(reply, "Check")
+    assert "Changed: rating, pairings, status, summary." in reply.embed["description"]
+
+
+async def test_edit_of_an_unknown_story_changes_nothing(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    reply = await app.moderator.slash(
+        "library edit", story="Zebra Crossing", title="x", channel=app.general
+    )
+    assert reply.ephemeral
+    assert reply.content.startswith("No story called “Zebra Crossing”")
+    record = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    assert record is not None and record.title == "Final Parting"
+
+
+# ---------------------------------------------------------------- remove
+
+
+async def test_remove_asks_and_only_the_asking_moderator_can_confirm(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    prompt = await app.moderator.slash("library remove", story="Final Parting", channel=app.general)
+
+    assert prompt.ephemeral
+    assert "Remove **Final Parting** by Jojo" in prompt.content
+    assert prompt.labels == ["Remove", "Cancel"]
+
+    refused = await prompt.click("Remove", by=app.owner)
+    assert refused.ephemeral
+    assert refused.content == "Only the moderator who asked for this removal can confirm it."
+    assert await story_count(app) == 1
+
+    done = await prompt.click("Remove", by=app.moderator)
+    assert done.content == "Removed **Final Parting**."
+    assert prompt.buttons == []
+    assert await story_count(app) == 0
+    assert app.bot.library.search(app.guild.id, "final parting") == []
+
+
+async def test_cancel_keeps_the_story(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    prompt = await app.moderator.slash("library remove", story="Final Parting", channel=app.general)
+    kept = await prompt.click("Cancel")
+    assert kept.content == "Kept **Final Parting**; nothing was removed."
+    assert await story_count(app) == 1
+
+
+async def test_an_unanswered_removal_times_out_and_keeps_the_story(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # load_extension put its own module object in sys.modules: patch the one the bot runs
+    monkeypatch.setattr(sys.modules["cogs.library"], "CONFIRM_TIMEOUT", 0.2)
+    await upload(app, FINAL_PARTING)
+    prompt = await app.moderator.slash("library remove", story="Final Parting", channel=app.general)
+
+    await prompt.wait_for(lambda r: "was not removed" in r.content, timeout=3)
+    assert prompt.buttons == []
+    assert await story_count(app) == 1
+
+
+# ---------------------------------------------------------------- log and stats
+
+
+async def test_the_log_lists_who_added_edited_and_removed_what(app: App) -> None:
+    empty = await app.moderator.slash("library log", channel=app.general)
+    assert empty.ephemeral and "log is empty" in empty.content
+
+    await upload(app, FINAL_PARTING)
+    await app.moderator.slash(
+        "library edit", story="Final Parting", status="complete", channel=app.general
+    )
+    prompt = await app.moderator.slash("library remove", story="Final Parting", channel=app.general)
+    await prompt.click("Remove")
+
+    log = await app.moderator.slash("library log", channel=app.general)
+    lines = log.embed["description"].splitlines()
+    who = f"<@{app.moderator.id}>"
+    assert len(lines) == 3
+    assert f"{who} removed **Final Parting**" in lines[0]
+    assert f"{who} edited **Final Parting**" in lines[1] and lines[1].endswith(": status")
+    assert f"{who} added **Final Parting**" in lines[2]
+    assert all(line.startswith("<t:") for line in lines)
+    assert log.ephemeral and not log.pinged
+
+
+async def test_stats_count_by_rating_status_and_pairing(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    await upload(app, UNTITLED, rating="General", pairing="Spuffy")
+
+    reply = await app.moderator.slash("library stats", channel=app.general)
+
+    assert reply.ephemeral
+    assert reply.embed["description"].startswith("2 stories")
+    assert field(reply, "By rating") == "🟢 General: 2"
+    assert "Complete: 1" in field(reply, "By status")
+    top = field(reply, "Top pairings").splitlines()
+    assert sorted(top) == ["Angel/Buffy Summers: 1", "Buffy Summers/Spike: 1"]
