@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import os
 import platform
 import random
@@ -343,7 +344,7 @@ def run_size(size: int, per_kind: int, baseline_per_kind: int, *, trace: bool) -
         if b:
             per_query_ratio.append(o / b)
 
-    keys_time = _keystroke_latency(index, lib, 60)
+    keys_time = _keystroke_latency(index, lib, 15 if size < 100_000 else 60)
 
     def pct(found: dict[str, list[bool]]) -> dict[str, float]:
         out = {k: 100.0 * sum(v) / len(v) for k, v in found.items() if v}
@@ -507,16 +508,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e2e", action="store_true", help="also measure through loopback Discord")
     parser.add_argument("--no-memory", action="store_true", help="skip tracemalloc")
     parser.add_argument("--sizes", help="comma-separated library sizes instead of 100k,1M")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     print(machine())
     plan = [(10_000, 25, 10)] if args.quick else [(100_000, 250, 50), (1_000_000, 250, 10)]
     if args.sizes:
         plan = [(int(n), 250, 50 if int(n) <= 200_000 else 10) for n in args.sizes.split(",")]
     results = [run_size(n, q, b, trace=not args.no_memory) for n, q, b in plan]
+    e2e = None
     if args.e2e and not e2e_available():
         print("end to end: skipped (bot/emulator/harness.py or cogs/ not present)")
     elif args.e2e:
-        asyncio.run(end_to_end(2_000 if args.quick else 100_000, 100 if args.quick else 600))
+        e2e = asyncio.run(end_to_end(2_000 if args.quick else 100_000, 100 if args.quick else 600))
+    if args.json:
+        args.json.write_text(
+            json.dumps({"machine": machine(), "sizes": results, "end_to_end": e2e}, indent=2)
+        )
     failed = [
         r["size"]
         for r in results
