@@ -126,6 +126,7 @@ def add_rest_routes(app: web.Application, emu: Emulator) -> None:
 class Api:
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
+        self.deferred_updates: dict[int, list[Interaction]] = {}
 
     def wrap(
         self, handler: Handler, *, auth: bool
@@ -370,6 +371,8 @@ class Api:
         elif rtype == DEFERRED_UPDATE:
             message = inter.message
             settle = False
+            assert message is not None
+            self.deferred_updates.setdefault(message.id, []).append(inter)
         elif rtype == UPDATE_MESSAGE:
             assert inter.message is not None
             message = inter.message
@@ -569,11 +572,7 @@ class Api:
 
     def _waiting_on(self, message: Message) -> list[Interaction]:
         """Interactions whose deferred update is answered by an edit of `message`."""
-        return [
-            i
-            for i in self.emu.interactions.values()
-            if not i.settled and i.response_type == DEFERRED_UPDATE and i.message is message
-        ]
+        return [i for i in self.deferred_updates.pop(message.id, []) if not i.settled]
 
     async def create_dm(self, request: web.Request, call: Call) -> web.Response:
         body = await self.read_body(request, call)

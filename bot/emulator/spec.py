@@ -65,6 +65,57 @@ def _any_of_last_match_first(validator, any_of, instance, schema):  # type: igno
 
 
 _LAST_MATCH: dict[int, int] = {}
+
+# Keywords that only constrain instances of one JSON type (so they let `null` through).
+_TYPE_SPECIFIC = frozenset(
+    {
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "patternProperties",
+        "maxProperties",
+        "minProperties",
+        "items",
+        "prefixItems",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "contains",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "description",
+        "title",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+
+
+def _nullable(schema: Any) -> dict[str, Any] | None:
+    """`oneOf: [{type: null}, X]` as one schema: X with "null" added to its type.
+
+    Exactly equivalent when X has a single non-null type and only type-specific keywords
+    (those ignore a null instance); otherwise None and the union stays as written.
+    """
+    if not isinstance(schema, dict):
+        return None
+    kind = schema.get("type")
+    if not isinstance(kind, str) or kind == "null" or not set(schema) <= _TYPE_SPECIFIC:
+        return None
+    return {**schema, "type": [kind, "null"]}
+
+
 _Validator = validators.extend(Draft202012Validator, {"anyOf": _any_of_last_match_first})
 
 
@@ -135,14 +186,12 @@ class SpecChecker:
         out = {key: self._inline(value, stack) for key, value in node.items()}
         one_of = out.get("oneOf")
         if isinstance(one_of, list) and len(one_of) == 2 and one_of[0] == {"type": "null"}:
-            other = one_of[1]
-            other_type = other.get("type") if isinstance(other, dict) else None
-            rejects_null = isinstance(other_type, str) and other_type != "null"
-            if isinstance(other_type, list):
-                rejects_null = "null" not in other_type
-            if rejects_null:
+            merged = _nullable(one_of[1])
+            if merged is not None:
                 del out["oneOf"]
-                out["anyOf"] = [other, {"type": "null"}]
+                if not out:
+                    return merged
+                out["allOf"] = [*out.get("allOf", []), merged]
         return out
 
     def _branch_for_type(self, pointer: str, type_value: Any) -> str | None:

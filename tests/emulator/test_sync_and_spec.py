@@ -1,0 +1,91 @@
+"""Command sync (global and guild) and the spec checks on bodies the client sends."""
+
+from __future__ import annotations
+
+import discord
+import pytest
+from discord.http import Route
+
+from bot.emulator import CommandRefused
+from bot.emulator.errors import DiscordError, flatten_errors
+from bot.emulator.spec import SpecChecker
+from tests.emulator.tinybot import Tiny
+
+
+async def test_guild_sync_registers_guild_commands(tiny: Tiny) -> None:
+    guild = discord.Object(id=tiny.guild.id)
+    tiny.bot.tree.copy_global_to(guild=guild)
+    synced = await tiny.bot.tree.sync(guild=guild)
+    assert {c.name for c in synced} == {c["name"] for c in tiny.emu.guild_commands[tiny.guild.id]}
+    fetched = await tiny.bot.tree.fetch_commands(guild=guild)
+    assert {c.id for c in fetched} == {c.id for c in synced}
+    modonly = next(c for c in synced if c.name == "modonly")
+    assert modonly.default_member_permissions == discord.Permissions(manage_guild=True)
+
+
+async def test_guild_commands_are_not_offered_in_dms(tiny: Tiny) -> None:
+    tiny.bot.tree.clear_commands(guild=None)
+    await tiny.bot.tree.sync()
+    tiny.bot.tree.add_command(
+        discord.app_commands.Command(name="local", description="guild only", callback=_local),
+        guild=discord.Object(id=tiny.guild.id),
+    )
+    await tiny.bot.tree.sync(guild=discord.Object(id=tiny.guild.id))
+    assert (await tiny.reader.slash("local")).content == "local"
+    with pytest.raises(CommandRefused, match="not a command"):
+        await tiny.reader.slash("local", channel=tiny.reader.dm_channel)
+
+
+async def _local(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message("local")
+
+
+async def test_invalid_command_registration_is_rejected(tiny: Tiny) -> None:
+    route = Route(
+        "PUT", "/applications/{application_id}/commands", application_id=tiny.emu.application_id
+    )
+    with pytest.raises(discord.HTTPException) as caught:
+        await tiny.bot.http.request(route, json=[{"name": "x", "description": "d" * 101}])
+    assert caught.value.code == 50035
+    assert "0.description" in flatten_errors(tiny.emu.rejections[-1].errors or {})
+    with pytest.raises(discord.HTTPException):
+        await tiny.bot.http.request(route, json=[{"name": "a", "description": "d"}] * 2)
+
+
+async def test_callback_with_a_wrong_token_is_unknown_interaction(tiny: Tiny) -> None:
+    reply = await tiny.reader.slash("hello", name="x")
+    route = Route(
+        "POST",
+        "/interactions/{interaction_id}/{token}/callback",
+        interaction_id=reply.interaction.id,
+        token="not-the-token",
+    )
+    with pytest.raises(discord.NotFound) as caught:
+        await tiny.bot.http.request(route, json={"type": 4, "data": {"content": "x"}})
+    assert caught.value.code == 10062
+
+
+def test_spec_checker_reports_the_field_in_discords_error_tree() -> None:
+    spec = SpecChecker()
+    spec.check(
+        "create_interaction_response",
+        {"type": 8, "data": {"choices": [{"name": "a", "value": "b"}]}},
+        discriminate=True,
+    )
+    with pytest.raises(DiscordError) as caught:
+        spec.check(
+            "create_interaction_response",
+            {"type": 4, "data": {"embeds": [{"title": "t" * 257}]}},
+            discriminate=True,
+        )
+    assert caught.value.code == 50035
+    assert flatten_errors(caught.value.errors or {}) == {
+        "data.embeds.0.title": "Must be 256 or fewer in length."
+    }
+
+
+def test_snowflakes_may_be_integers_as_discord_accepts() -> None:
+    spec = SpecChecker()
+    spec.check("create_message", {"content": "x", "allowed_mentions": {"users": [123, "456"]}})
+    with pytest.raises(DiscordError):
+        spec.check("create_message", {"content": "x", "allowed_mentions": {"users": ["abc"]}})
