@@ -15,6 +15,7 @@ import multiprocessing
 import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -246,8 +247,13 @@ async def bulk_import(
         report.bytes_read += len(data)
         if executor is None:
             pending.append((entry, parse_entry(data, entry.file_name, max_bytes)))
-        else:
-            pending.append((entry, executor.submit(parse_entry, data, entry.file_name, max_bytes)))
+            return
+        try:
+            job = executor.submit(parse_entry, data, entry.file_name, max_bytes)
+        except BrokenProcessPool as err:
+            pending.append((entry, (None, f"could not be parsed (parser process failed: {err})")))
+            return
+        pending.append((entry, job))
 
     try:
         todo = iter(entries)
@@ -293,7 +299,10 @@ async def _finish_one(
 ) -> None:
     entry, job = pending.pop(0)
     if isinstance(job, Future):
-        story, reason = await asyncio.wrap_future(job)
+        try:
+            story, reason = await asyncio.wrap_future(job)
+        except BrokenProcessPool as err:  # a worker died (killed, out of memory…)
+            story, reason = None, f"could not be parsed (parser process failed: {err})"
     else:
         story, reason = job
     outcome = None

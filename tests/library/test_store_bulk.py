@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from bot.library.errors import StoryRejected
-from bot.library.store_bulk import Entry, EntryReader, collect
+from bot.library.store import Store
+from bot.library.store_bulk import Entry, EntryReader, bulk_import, collect, make_pool
 
 
 def make_tree(root: Path) -> None:
@@ -93,3 +96,23 @@ def test_unreadable_file_is_a_rejection(tmp_path: Path) -> None:
     reader = EntryReader(max_bytes=10)
     with pytest.raises(StoryRejected, match="could not be read"):
         reader.read(Entry(tmp_path / "gone.txt"))
+
+
+async def test_a_dead_parser_process_rejects_instead_of_crashing(tmp_path: Path) -> None:
+    for i in range(3):
+        (tmp_path / f"s{i}.txt").write_text(f"Title: Story {i}\nAuthor: A\n\nSome text {i}.")
+    entries, _ = collect([tmp_path])
+    pool = make_pool(1)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            pool.submit(os._exit, 3).result(timeout=30)  # the worker dies: the pool is broken
+        store = await Store.open(tmp_path / "lib.db")
+        try:
+            report = await bulk_import(store, 1, entries, executor=pool)
+            assert report.imported == 0 and (await store.stats())["stories"] == 0
+        finally:
+            await store.close()
+    finally:
+        pool.shutdown()
+    assert [name for name, _ in report.rejected] == [e.name for e in entries]
+    assert all("parser process failed" in reason for _, reason in report.rejected)
