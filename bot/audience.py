@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.library.errors import LibraryError
+from bot.library.model import RatingLevel
 
 if TYPE_CHECKING:
     from bot.library.records import StoryRecord
@@ -45,7 +46,10 @@ class Audience:
         return self.adult_text or not story.is_adult
 
     def may_list(self, story: StoryRecord) -> bool:
-        return self.adult_titles or not story.is_adult
+        return self.may_list_rating(story.rating_level)
+
+    def may_list_rating(self, level: RatingLevel) -> bool:
+        return self.adult_titles or not level.is_adult
 
     def check_read(self, story: StoryRecord) -> None:
         """Raise LibraryError (shown to the member) if `story`'s text may not appear here."""

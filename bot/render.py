@@ -82,7 +82,11 @@ def community_rating(summary: RatingSummary) -> str:
 
 
 def chapters_text(story: StoryRecord) -> str:
+    """AO3 style: present/declared, "?" when the total is unknown (a complete story with
+    no declared total has all its chapters)."""
     total = story.total_chapters
+    if not total and story.status is Status.COMPLETE:
+        total = story.chapter_count
     return f"{story.chapter_count}/{total if total else '?'}"
 
 

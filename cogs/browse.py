@@ -80,7 +80,7 @@ class Browse(commands.Cog):
         guild_id = interaction.guild_id
         store = self.bot.library.store  # type: ignore[attr-defined]
         audience = await audience_for(interaction)
-        if rating and RatingLevel(rating).is_adult and not audience.adult_titles:
+        if rating and not audience.may_list_rating(RatingLevel(rating)):
             raise LibraryError(
                 f"{rating} stories are listed only in age-restricted channels: browse there."
             )

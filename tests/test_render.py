@@ -95,7 +95,7 @@ def test_card_shows_everything_for_a_readable_story():
         "Buffy Summers/Spike",
         "Complete",
         "3,147 words",
-        "1/? chapters",
+        "1/1 chapters",
         "Spike dreams.",
         "(3 ratings)",
         "★★★★☆ (4/5)",

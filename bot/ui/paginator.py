@@ -156,7 +156,9 @@ class Paginator(BaseView):
             self.index = self.source.pages - 1
             page = await self.source.page(self.index)
         self._update(page)
-        await interaction.response.edit_message(embed=page.embed, view=self)
+        await interaction.response.edit_message(
+            embed=page.embed, view=self, allowed_mentions=discord.AllowedMentions.none()
+        )
 
     @discord.ui.button(label="First", style=discord.ButtonStyle.secondary, row=0)
     async def first(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:

@@ -81,7 +81,9 @@ class ReadingView(BaseView):
         (await audience_for(interaction)).check_read(self.story)
         self.passage = passage
         self._refresh()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
+        await interaction.response.edit_message(
+            embed=self.embed(), view=self, allowed_mentions=discord.AllowedMentions.none()
+        )
         await save(interaction, self.story, passage)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, row=0)

@@ -76,3 +76,13 @@ async def test_read_unknown_chapter(app):
     await add(app, make_story("Saga", chapters=2))
     reply = await app.reader.slash("read", story="Saga", chapter=5, channel=app.general)
     assert reply.ephemeral and reply.content == "“Saga” has 2 chapters; pick one from 1 to 2."
+
+
+async def test_chapter_select_shows_25_chapters_around_the_current_one(app):
+    await add(app, make_story("Epic", chapters=40, paragraphs=1))
+    session = await app.reader.slash("read", story="Epic", chapter=30, channel=app.general)
+    values = [int(o["value"]) for o in session.options]
+    assert len(values) == 25 and 30 in values and values == sorted(values)
+    assert next(o for o in session.options if o.get("default"))["value"] == "30"
+    nxt = await session.click("Next")  # one passage per chapter: next is chapter 31
+    assert "Chapter 31 (31/40)" in footer(nxt)

@@ -156,3 +156,27 @@ def test_overrides_replace_parsed_fields():
         apply_overrides(s, {"colour": "red"})
     with pytest.raises(LibraryError, match="Unknown rating"):
         apply_overrides(s, {"rating_level": "PG-13"})
+
+
+async def test_a_rejected_file_changes_nothing(library):
+    from bot.library.errors import StoryRejected
+
+    with pytest.raises(StoryRejected):
+        await library.add_file(GUILD, b"\x00\x01\x02binary", "x.txt", actor_id=1)
+    with pytest.raises(StoryRejected):
+        await library.add_file(GUILD, b"", "empty.txt", actor_id=1)
+    assert len(library.indexes.get(GUILD)) == 0
+    assert (await library.store.list_stories(GUILD))[1] == 0
+
+
+async def test_add_file_parses_indexes_and_applies_overrides(library):
+    data = ("Moonrise\nby Someone\n\n" + "Words in a paragraph here. " * 40 + "\n\n") * 3
+    outcome = await library.add_file(
+        GUILD, data.encode(), "moon.txt", actor_id=1, overrides={"title": "Moon Rising"}
+    )
+    assert outcome.action == "added"
+    assert library.search(GUILD, "moon rising")[0].story_id == outcome.story_id
+    again = await library.add_file(
+        GUILD, data.encode(), "moon.txt", actor_id=1, overrides={"title": "Moon Rising"}
+    )
+    assert again.action == "unchanged" and len(library.indexes.get(GUILD)) == 1
