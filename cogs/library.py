@@ -400,7 +400,7 @@ class LibraryCog(
     def max_upload_bytes(self) -> int:
         return self.bot.config.max_upload_bytes  # type: ignore[attr-defined]
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await require_moderator(interaction)
 
     # ---- add

@@ -71,7 +71,7 @@ class SettingsCog(
     def config(self) -> Any:
         return self.bot.config  # type: ignore[attr-defined]
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await require_moderator(interaction)
 
     def settings_card(self, guild: discord.Guild, settings: GuildSettings) -> discord.Embed:
