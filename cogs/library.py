@@ -88,6 +88,14 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
+def count(n: int, noun: str) -> str:
+    """'1 story', '2 stories', '1,394 words'."""
+    if n == 1:
+        return f"1 {noun}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2] not in "aeiou" else noun + "s"
+    return f"{n:,} {plural}"
+
+
 def sizes(size: int, limit: int) -> tuple[str, str]:
     """A file size and the limit in MB, or in bytes when MB would show them equal."""
     shown = f"{size / (1024 * 1024):.1f} MB", f"{limit / (1024 * 1024):.1f} MB"
@@ -131,7 +139,8 @@ def apply_pairings(story: ParsedStory, pairings: list[Pairing]) -> None:
 def rating_line(record: StoryRecord) -> str:
     level = badge(record.rating_level)
     if record.rating_inferred:
-        return f"inferred: {record.rating_level.value} (not declared) · {level}"
+        emoji = level.split(" ", 1)[0]
+        return f"{emoji} inferred: {record.rating_level.value} (not declared in the file)"
     declared = (record.rating_declared or "").strip()
     if not declared:
         return f"{level} (set by a moderator)"
@@ -255,11 +264,15 @@ def fit_lines(lines: list[str], limit: int) -> str:
 
 def stats_card(stats: dict[str, Any], top_pairings: list[tuple[str, int]]) -> discord.Embed:
     embed = discord.Embed(title="Library stats", colour=discord.Colour.blurple())
-    stories = stats.get("stories", 0)
-    embed.description = (
-        f"{stories:,} {'story' if stories == 1 else 'stories'} · "
-        f"{stats.get('chapters', 0):,} chapters · {stats.get('words', 0):,} words · "
-        f"{stats.get('authors', 0):,} authors · {stats.get('ratings', 0):,} reader ratings"
+    embed.description = " · ".join(
+        count(stats.get(key, 0), noun)
+        for key, noun in (
+            ("stories", "story"),
+            ("chapters", "chapter"),
+            ("words", "word"),
+            ("authors", "author"),
+            ("ratings", "reader rating"),
+        )
     )
     by_rating = stats.get("by_rating", {})
     rating_lines = [

@@ -14,10 +14,12 @@ from bot.emulator.harness import App
 from bot.emulator.people import CommandRefused, Member, Reply
 from bot.library.safety import has_live_mention
 from bot.permissions import NOT_MODERATOR_MESSAGE
-from cogs.library import sizes
+from cogs.library import count, sizes
 
 FINAL_PARTING = SAMPLES_DIR / "004_3a1befc0c0f73a1a.txt"
 UNTITLED = SAMPLES_DIR / "001_14faca31c7fee4ab.txt"
+CHAPTER_ONE_OF_TWENTY = SAMPLES_DIR / "002_1b55e561e287f567.txt"
+WALKING = SAMPLES_DIR / "003_8891b8927e7392ef.txt"  # explicit, rating not declared
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
 
 STORY_WITH_MENTIONS = """Title: Hello @everyone <@123456789012345678>
@@ -122,9 +124,41 @@ async def test_an_over_limit_file_is_refused_before_it_is_downloaded(app: App) -
     assert await story_count(app) == 0
 
 
+def test_count_pluralises() -> None:
+    assert [count(1, "story"), count(2, "story"), count(1394, "word")] == [
+        "1 story",
+        "2 stories",
+        "1,394 words",
+    ]
+    assert count(0, "reader rating") == "0 reader ratings"
+
+
 def test_sizes_fall_back_to_bytes_when_megabytes_look_equal() -> None:
     assert sizes(11 * 1024 * 1024, 10 * 1024 * 1024) == ("11.0 MB", "10.0 MB")
     assert sizes(10 * 1024 * 1024 + 5, 10 * 1024 * 1024) == ("10,485,765 bytes", "10,485,760 bytes")
+
+
+async def test_the_card_flags_what_was_inferred_and_what_is_missing(app: App) -> None:
+    walking = await upload(app, WALKING)
+    assert walking.embed["title"] == "Added: Walking in Dreams"
+    assert field(walking, "Rating") == "🔴 inferred: Explicit (not declared in the file)"
+    assert field(walking, "Pairings") == "Buffy Summers/Spike (inferred)"
+    check = field(walking, "Check")
+    assert "no rating declared — inferred as Explicit" in check
+    assert "pairings inferred from the text" in check
+
+    partial = await upload(app, CHAPTER_ONE_OF_TWENTY)
+    assert field(partial, "Chapters") == "1 of 20 declared"
+    assert "only 1 of 20 chapters present" in field(partial, "Check")
+    assert "no title found" in partial.embed["title"]
+    assert field(partial, "Author") == "unknown"
+    assert "no author found" in field(partial, "Check")
+
+    # moderators reach adult stories from any channel (titles only, to them alone)
+    choices = await app.moderator.autocomplete(
+        "library remove", "story", "walking", channel=app.general
+    )
+    assert [c["name"] for c in choices][:1] == ["Walking in Dreams — Sweetprincipale"]
 
 
 async def test_a_file_without_a_title_says_so_and_edit_fills_it(app: App) -> None:
@@ -328,7 +362,7 @@ async def test_stats_count_by_rating_status_and_pairing(app: App) -> None:
     reply = await app.moderator.slash("library stats", channel=app.general)
 
     assert reply.ephemeral
-    assert reply.embed["description"].startswith("2 stories")
+    assert reply.embed["description"].startswith("2 stories · 2 chapters · ")
     assert field(reply, "By rating") == "🟢 General: 2"
     assert "Complete: 1" in field(reply, "By status")
     top = field(reply, "Top pairings").splitlines()
