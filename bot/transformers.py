@@ -28,6 +28,10 @@ def _choice_name(title: str, authors: tuple[str, ...]) -> str:
 
 
 class StoryTransformer(app_commands.Transformer):
+    """Reader commands: adult titles are offered only where they may be listed."""
+
+    list_every_title = False
+
     @property
     def type(self) -> discord.AppCommandOptionType:
         return discord.AppCommandOptionType.string
@@ -37,9 +41,9 @@ class StoryTransformer(app_commands.Transformer):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        audience = await audience_for(interaction)
+        include_adult = self.list_every_title or (await audience_for(interaction)).adult_titles
         hits = interaction.client.library.autocomplete(  # type: ignore[attr-defined]
-            interaction.guild_id, value or "", limit=25, include_adult=audience.adult_titles
+            interaction.guild_id, value or "", limit=25, include_adult=include_adult
         )
         return [
             app_commands.Choice(name=_choice_name(h.title, h.authors), value=str(h.story_id))
@@ -49,13 +53,21 @@ class StoryTransformer(app_commands.Transformer):
     async def transform(self, interaction: discord.Interaction, value: str) -> StoryRecord:
         if interaction.guild_id is None:
             raise LibraryError("Stories live in a server's library: use this in the server.")
-        audience = await audience_for(interaction)
+        suggest_adult = self.list_every_title or (await audience_for(interaction)).adult_titles
         return await interaction.client.library.resolve(  # type: ignore[attr-defined]
-            interaction.guild_id, value, suggest_adult=audience.adult_titles
+            interaction.guild_id, value, suggest_adult=suggest_adult
         )
 
 
+class ModeratorStoryTransformer(StoryTransformer):
+    """Moderator tools (/library edit, remove): every title is offered — titles are not
+    story text, and a moderator must be able to find an Explicit story from any channel."""
+
+    list_every_title = True
+
+
 StoryArg = Annotated[StoryRecord, StoryTransformer]
+ModeratorStoryArg = Annotated[StoryRecord, ModeratorStoryTransformer]
 
 
 def facet_autocomplete(

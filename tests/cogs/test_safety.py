@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from discord import app_commands
 
 from bot.emulator.people import CommandRefused
 from bot.library.safety import has_live_mention
+from bot.transformers import ModeratorStoryArg
 from tests.cogs.storygen import add, make_story
 
 DREAMS = "Walking in Dreams"  # seed 003 parses to Explicit
@@ -121,3 +123,19 @@ async def test_mentions_in_story_text_ping_nobody(app):
     )
     assert unknown.ephemeral and not unknown.pinged
     assert not has_live_mention(unknown.content)
+
+
+async def test_moderator_story_option_offers_every_title(samples):
+    app = samples
+
+    @app_commands.command(name="modpick", description="a moderator tool's story option")
+    @app_commands.guild_only()
+    async def modpick(interaction, story: ModeratorStoryArg) -> None:
+        await interaction.response.send_message(story.title, ephemeral=True)
+
+    app.bot.tree.add_command(modpick)
+    await app.bot.tree.sync()
+    offered = await app.moderator.autocomplete("modpick", "story", "walk", channel=app.general)
+    assert offered[0]["name"].startswith(DREAMS)
+    picked = await app.moderator.slash("modpick", story=offered[0]["value"], channel=app.general)
+    assert picked.content == DREAMS
