@@ -24,7 +24,7 @@ from bot.library.model import Pairing, ParsedStory, RatingLevel, Status
 from bot.library.parse import parse_story
 from bot.library.records import AuditEntry, ImportOutcome, StoryRecord
 from bot.library.service import apply_overrides
-from bot.permissions import require_moderator
+from bot.permissions import is_moderator, require_moderator
 from bot.render import FIELD_VALUE_MAX, TITLE_MAX, badge, clip, fit_embed, safe
 from bot.transformers import StoryTransformer
 
@@ -310,7 +310,8 @@ class LibraryStoryTransformer(StoryTransformer):
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
+        # discord.py runs no command checks for autocomplete: guard the titles here
+        if interaction.guild_id is None or not await is_moderator(interaction):
             return []
         hits = interaction.client.library.autocomplete(  # type: ignore[attr-defined]
             interaction.guild_id, value or "", limit=25, include_adult=True
@@ -438,7 +439,7 @@ class LibraryCog(
         rating: app_commands.Choice[str] | None = None,
         pairing: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        name = clip(safe(file.filename), 120)
+        name = clip(safe(file.filename).replace("`", "'"), 120)
         limit = self.max_upload_bytes
         if file.size > limit:
             size_text, limit_text = sizes(file.size, limit)
@@ -546,7 +547,7 @@ class LibraryCog(
         self, interaction: discord.Interaction, kind: str, current: str
     ) -> list[app_commands.Choice[str]]:
         """Values already in the library, completing the last item of a comma list."""
-        if interaction.guild_id is None:
+        if interaction.guild_id is None or not await is_moderator(interaction):
             return []
         done, _, typing = current.rpartition(",")
         prefix = ", ".join(split_list(done))

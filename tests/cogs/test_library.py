@@ -121,6 +121,15 @@ async def test_an_over_limit_file_is_refused_before_it_is_downloaded(app: App) -
         "`huge.txt` was not added: it is 11.0 MB and the library takes files up to 10.0 MB."
     )
     assert reply.interaction.response_type == 4  # answered at once: no defer, no download
+
+    small = app.emu.attachment("gone.txt", FINAL_PARTING.read_bytes())
+    app.emu.uploads.pop(small.id)  # within the limit, but the CDN no longer has it
+    failed = await app.moderator.slash("library add", file=small, channel=app.general)
+    assert failed.ephemeral
+    assert failed.content == (
+        "`gone.txt` was not added: Discord did not hand over the file (404). "
+        "Try uploading it again."
+    )
     assert await story_count(app) == 0
 
 
@@ -237,6 +246,18 @@ async def test_the_runtime_check_refuses_when_discord_lets_a_reader_through(app:
     assert reply.ephemeral
     assert reply.content == NOT_MODERATOR_MESSAGE
     assert await story_count(app) == 0
+
+    await upload(app, FINAL_PARTING)  # by the moderator
+    offered = await app.reader.autocomplete("library edit", "story", "final", channel=app.general)
+    assert offered == []  # no check runs for autocomplete: the option guards itself
+    authors = await app.reader.autocomplete(
+        "library edit", "author", "jo", channel=app.general, story="Final Parting"
+    )
+    assert authors == []
+    mine = await app.moderator.autocomplete(
+        "library edit", "author", "jo", channel=app.general, story="Final Parting"
+    )
+    assert [c["value"] for c in mine] == ["Jojo"]
 
 
 async def test_the_configured_moderator_role_is_enough(app: App) -> None:
