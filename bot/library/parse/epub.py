@@ -380,13 +380,13 @@ def _chapter_doc(doc: _Doc, index: int) -> Chapter | None:
     for candidate in body.css(_HEADINGS):
         heading = candidate
         break
+    head = split_heading(inline_text(heading)) if heading is not None else None
     paragraphs = tidy_paragraphs(
         node_paragraphs(body, drop=[heading] if heading is not None else ())
     )
     text = "\n\n".join(paragraphs)
     if not text:
         return None
-    head = split_heading(inline_text(heading)) if heading is not None else None
     if head is None:
         return Chapter(number=index, label=None, title=None, text=text)
     return Chapter(number=head.number or index, label=head.label, title=head.title, text=text)

@@ -3,12 +3,16 @@
 Block elements become paragraphs separated by one blank line, `<br>` a line break (two or
 more in a row a paragraph break), `<hr>` the scene break line "* * *", `<em>`/`<i>` and
 `<strong>`/`<b>` Markdown emphasis. Scripts, styles, forms, navigation, comments, hidden
-elements and Cloudflare's "[email protected]" placeholders are dropped. The walk is
-iterative (no recursion limit on deeply nested pages) and linear in the number of nodes.
+elements and Cloudflare's "[email protected]" placeholders are dropped.
+
+Speed: unwanted subtrees are removed by lexbor (C), the rest is serialised once and turned
+into text by a few regular-expression passes — no Python work per DOM node, and nothing
+recursive, so deeply nested pages are fine.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -92,121 +96,285 @@ BLOCK_TAGS = frozenset(
         "legend",
     }
 )
-EMPHASIS = {"em": "*", "i": "*", "cite": "*", "strong": "**", "b": "**"}
-
-_SPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACE = re.compile(
+    r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}"
+    r"|[\t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 _CF_EMAIL = re.compile(r"\[\s*email(?:\s|&#160;|&nbsp;)*protected\s*\]", re.IGNORECASE)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_BR = "\x00"
-_TRIM = " \t\r\n\f\v\u00a0"  # line-break marker inside a paragraph being built
+_HIDDEN = (
+    "[hidden], [aria-hidden='true'], [style*='display:none' i], [style*='display: none' i], "
+    "[style*='visibility:hidden' i], [style*='visibility: hidden' i], .__cf_email__, "
+    "a[href*='/cdn-cgi/l/email-protection']"
+)
+
+# markers while converting (never in decoded text: C0 controls lexbor does not emit)
+_PARA = "\x00"  # block boundary
+_RULE = "\x06"  # <hr>
+_PRE_SPACE = "\x05"  # a space inside <pre>, kept
+_EM_OPEN, _EM_CLOSE, _B_OPEN, _B_CLOSE = "\x01", "\x02", "\x03", "\x04"
+_MARKERS = {_EM_OPEN: ("*", _EM_CLOSE), _B_OPEN: ("**", _B_CLOSE)}
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_PRE = re.compile(r"<pre\b[^>]*>.*?</pre>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)([^>]*)>")
+_ALT = re.compile(r'\balt="([^"]*)"')
+_EMPTY_INLINE = re.compile(r"<(em|i|cite|b|strong)\b[^>]*>(\s*)</\1>")
+_ANY_MARK = re.compile(r"[\x01-\x04]")
+# lexbor serialises tags in lower case; attribute-less common ones are replaced in bulk
+_PLAIN_TAGS = (
+    ("<p>", "\x00"),
+    ("</p>", "\x00"),
+    ("<div>", "\x00"),
+    ("</div>", "\x00"),
+    ("<br>", "\n"),
+    ("<em>", "\x01"),
+    ("</em>", "\x02"),
+    ("<i>", "\x01"),
+    ("</i>", "\x02"),
+    ("<strong>", "\x03"),
+    ("</strong>", "\x04"),
+    ("<b>", "\x03"),
+    ("</b>", "\x04"),
+    ("<span>", ""),
+    ("</span>", ""),
+)
+_PLAIN_TAG_MAP = dict(_PLAIN_TAGS)
+_PLAIN_TAG_RE = re.compile("|".join(re.escape(tag) for tag, _ in _PLAIN_TAGS))
+
+
+def _plain_tag(m: re.Match[str]) -> str:
+    return _PLAIN_TAG_MAP[m.group()]
+
+
+_IGNORED_ALT = frozenset({"", "image", "img", "picture", "photo", "cover"})
 
 
 def clean_inline(text: str) -> str:
     """Collapse whitespace, drop zero-width characters and e-mail placeholders."""
-    text = _CF_EMAIL.sub("", _ZERO_WIDTH.sub("", text))
-    return _SPACE.sub(" ", text).strip()
+    text = _drop_zero_width(text)
+    if "mail" in text:
+        text = _CF_EMAIL.sub("", text)
+    return " ".join(text.split())
 
 
-def is_dropped(node: LexborNode, skip: frozenset[str]) -> bool:
-    """True for an element whose whole subtree is never story text."""
-    tag = node.tag
-    if tag in skip:
-        return True
-    attrs = node.attributes
-    if not attrs:
-        return False
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
-    style = attrs.get("style")
-    if style and _HIDDEN_STYLE.search(style):
-        return True
-    cls = attrs.get("class") or ""
-    if "__cf_email__" in cls:
-        return True
-    href = attrs.get("href") or ""
-    return "/cdn-cgi/l/email-protection" in href and tag == "a"
+def _drop_zero_width(text: str) -> str:
+    if any(ch in text for ch in _ZERO_WIDTH_CHARS):
+        return _ZERO_WIDTH.sub("", text)
+    return text
 
 
-class _Builder:
-    """Collects paragraphs while the tree is walked."""
+def _inside(node: LexborNode, ids: set[int]) -> bool:
+    cur = node.parent
+    while cur is not None:
+        if cur.mem_id in ids:
+            return True
+        cur = cur.parent
+    return False
 
-    __slots__ = ("_marks", "_pieces", "paragraphs", "pre_depth")
 
-    def __init__(self) -> None:
-        self.paragraphs: list[str] = []
-        self._pieces: list[str] = []
-        self._marks: list[tuple[str, int]] = []  # open emphasis: (marker, piece index)
-        self.pre_depth = 0
+def _remove(root: LexborNode, nodes: Iterable[LexborNode]) -> None:
+    """Remove nodes inside `root` (outermost only; never `root` or its ancestors)."""
+    root_id = root.mem_id
+    chosen = {n.mem_id: n for n in nodes if n.mem_id != root_id}
+    if not chosen:
+        return
+    ids = set(chosen)
+    for mem_id, node in chosen.items():
+        if _inside(node, ids - {mem_id}) or not _inside(node, {root_id}):
+            continue
+        node.decompose()
 
-    def text(self, value: str) -> None:
-        if self.pre_depth:
-            self._pieces.append(value.replace("\n", _BR))
+
+def _tag_replacement(match: re.Match[str]) -> str:
+    closing, name, attrs = match.group(1), match.group(2).lower(), match.group(3)
+    if name in BLOCK_TAGS:
+        return _PARA
+    if name == "br":
+        return "\n"
+    if name == "hr":
+        return f"{_PARA}{_RULE}{_PARA}"
+    if name in ("em", "i", "cite"):
+        return _EM_CLOSE if closing else _EM_OPEN
+    if name in ("strong", "b"):
+        return _B_CLOSE if closing else _B_OPEN
+    if name == "img":
+        m = _ALT.search(attrs)
+        alt = html.unescape(m.group(1)).strip() if m else ""
+        return f" {alt} " if alt.lower() not in _IGNORED_ALT else ""
+    return ""
+
+
+def _pre_lines(match: re.Match[str]) -> str:
+    return match.group().replace("\n", "<br>").replace(" ", _PRE_SPACE).replace("\t", _PRE_SPACE)
+
+
+def _is_closing(markers: str) -> bool:
+    return all(ch in (_EM_CLOSE, _B_CLOSE) for ch in markers)
+
+
+def _balance(paragraph: str, emphasis: bool) -> str:
+    """Emphasis markers → Markdown; an emphasis cut by a paragraph break is closed and
+    reopened so each paragraph is balanced; whitespace moves outside the markers;
+    emphasis around no letters or digits is dropped."""
+    if not emphasis:
+        return _ANY_MARK.sub("", paragraph)
+    out: list[str] = []
+    stack: list[tuple[str, int]] = []  # (opener, its index in out)
+    pos = 0
+
+    def close(opener: str, index: int) -> None:
+        if any(ch.isalnum() for part in out[index + 1 :] for ch in part):
+            out.append(_MARKERS[opener][1])
         else:
-            self._pieces.append(value)
+            out[index] = ""
 
-    def line_break(self) -> None:
-        self._pieces.append(_BR)
+    for m in _ANY_MARK.finditer(paragraph):
+        out.append(paragraph[pos : m.start()])
+        pos = m.end()
+        mark = m.group()
+        if mark in _MARKERS:
+            stack.append((mark, len(out)))
+            out.append(mark)
+            continue
+        opener = _EM_OPEN if mark == _EM_CLOSE else _B_OPEN
+        if any(o == opener for o, _ in stack):
+            while stack:  # close this one and any opened inside it
+                top, index = stack.pop()
+                close(top, index)
+                if top == opener:
+                    break
+        elif any(ch.isalnum() for part in out for ch in part):
+            out.insert(0, opener)  # closes an emphasis opened in an earlier paragraph
+            out.append(mark)
+    out.append(paragraph[pos:])
+    while stack:
+        top, index = stack.pop()
+        close(top, index)
+    text = "".join(out)
+    for opener, (_md, closer) in _MARKERS.items():
+        while f"{opener} " in text:
+            text = text.replace(f"{opener} ", f" {opener}")
+        while f" {closer}" in text:
+            text = text.replace(f" {closer}", f"{closer} ")
+    return (
+        text.replace(_EM_OPEN, "*")
+        .replace(_EM_CLOSE, "*")
+        .replace(_B_OPEN, "**")
+        .replace(_B_CLOSE, "**")
+    )
 
-    def open_emphasis(self, marker: str) -> None:
-        self._marks.append((marker, len(self._pieces)))
 
-    def close_emphasis(self) -> None:
-        if self._marks:
-            marker, start = self._marks.pop()
-            self._wrap(marker, start)
+_SOURCE_SPACE = ("\n", "\r", "\t", "\f", "\v")
+_EXOTIC_SPACE = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005" + (
+    "\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
+_EXOTIC_SPACE_RE = re.compile(f"[{_EXOTIC_SPACE}]")
+_MARK_CHARS = "\x01\x02\x03\x04 "
 
-    def _wrap(self, marker: str, start: int) -> None:
-        inner = "".join(self._pieces[start:])
-        if not any(ch.isalnum() for ch in inner):
-            return
-        self._pieces[start:] = [_BR.join(_emphasise(seg, marker) for seg in inner.split(_BR))]
 
-    def block(self) -> None:
-        """End the current paragraph (if it has text)."""
-        if not self._pieces:
-            if self._marks:
-                self._marks = [(m, 0) for m, _ in self._marks]
-            return
-        # emphasis open across a paragraph break wraps each paragraph separately
-        for marker, start in reversed(self._marks):
-            self._wrap(marker, start)
-        self._marks = [(m, 0) for m, _ in self._marks]
-        raw = "".join(self._pieces)
-        self._pieces = []
-        lines = raw.split(_BR)
+# simple emphasis (opened and closed on one line, nothing nested) in one regex pass;
+# what is left (nested, cut by a paragraph break) goes through _balance
+_EM_PAIR = re.compile(r"\x01([^\x00-\x04\n]*)\x02")
+_B_PAIR = re.compile(r"\x03([^\x00-\x04\n]*)\x04")
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def _pair(inner: str, md: str) -> str:
+    core = inner.strip(" ")
+    if not core or not _ALNUM.search(core):
+        return inner
+    lead = " " if inner[0] == " " else ""
+    trail = " " if inner[-1] == " " else ""
+    return f"{lead}{md}{core}{md}{trail}"
+
+
+def _em_pair(m: re.Match[str]) -> str:
+    return _pair(m.group(1), "*")
+
+
+def _b_pair(m: re.Match[str]) -> str:
+    return _pair(m.group(1), "**")
+
+
+def _squeeze_spaces(text: str) -> str:
+    """Runs of spaces → one (str.replace passes: much faster than a regex scan)."""
+    while "  " in text:
+        text = text.replace("    ", " ").replace("  ", " ")
+    return text
+
+
+def markup_paragraphs(markup: str, *, emphasis: bool = True) -> list[str]:
+    """Serialized (lexbor-normalised) HTML → paragraphs."""
+    if "<!--" in markup:
+        markup = _COMMENT.sub("", markup)
+    if "<pre" in markup or "<PRE" in markup:
+        markup = _PRE.sub(_pre_lines, markup)
+    for ws in _SOURCE_SPACE:  # source line breaks are spaces in HTML
+        if ws in markup:
+            markup = markup.replace(ws, " ")
+    markup = _squeeze_spaces(markup)
+    if "</" in markup:
+        markup = _EMPTY_INLINE.sub(r"\2", _EMPTY_INLINE.sub(r"\2", markup))
+    text = _TAG.sub(_tag_replacement, _PLAIN_TAG_RE.sub(_plain_tag, markup))
+    if "&" in text:
+        text = html.unescape(text)
+    text = _drop_zero_width(text)
+    if any(ch in text for ch in _EXOTIC_SPACE):
+        text = _EXOTIC_SPACE_RE.sub(" ", text)
+    text = _squeeze_spaces(text)
+    if "mail" in text:
+        text = _CF_EMAIL.sub("", text)
+    if _EM_OPEN in text:
+        text = _EM_PAIR.sub(_em_pair, text)
+    if _B_OPEN in text:
+        text = _B_PAIR.sub(_b_pair, text)
+    marked = any(m in text for m in _MARK_CHARS[:4])
+    paragraphs: list[str] = []
+    carry = ""  # emphasis markers with no text of their own join the next text
+    for block in text.split(_PARA):
+        if block == _RULE:
+            if paragraphs and paragraphs[-1] != SCENE_BREAK:
+                paragraphs.append(SCENE_BREAK)
+            continue
+        if not block or block == " ":
+            continue
+        if "\n" not in block and not carry and not marked:
+            line = block.strip(" ")
+            if line:
+                paragraphs.append(line)
+            continue
         current: list[str] = []
-        for line in lines:
-            cleaned = line.rstrip() if self.pre_depth else clean_inline(line)
-            if self.pre_depth:
-                cleaned = _CF_EMAIL.sub("", _ZERO_WIDTH.sub("", cleaned))
-                if not cleaned.strip():
-                    cleaned = ""
-            if cleaned:
-                current.append(cleaned)
-            elif current:  # blank line (two <br>s) ends a paragraph
-                self.paragraphs.append("\n".join(current))
-                current = []
+        for raw_line in block.split("\n"):
+            line = raw_line.strip(" ")
+            if not line:
+                if current:  # an empty line (two <br>s) ends a paragraph
+                    paragraphs.append("\n".join(current))
+                    current = []
+            elif not marked or line.strip(_MARK_CHARS):
+                current.append(carry + line if carry else line)
+                carry = ""
+            elif _is_closing(line.replace(" ", "")) and (current or paragraphs):
+                if current:
+                    current[-1] += line
+                elif paragraphs[-1] != SCENE_BREAK:
+                    paragraphs[-1] += line
+            else:
+                carry += line
         if current:
-            self.paragraphs.append("\n".join(current))
-
-    def scene_break(self) -> None:
-        self.block()
-        if self.paragraphs and self.paragraphs[-1] == SCENE_BREAK:
-            return
-        self.paragraphs.append(SCENE_BREAK)
-
-
-def _emphasise(segment: str, marker: str) -> str:
-    core = segment.strip(_TRIM)
-    if not core or not any(ch.isalnum() for ch in core):
-        return segment
-    lead = segment[: len(segment) - len(segment.lstrip(_TRIM))]
-    trail = segment[len(segment.rstrip(_TRIM)) :]
-    core = _SPACE.sub(" ", core)
-    if core.startswith(marker) and core.endswith(marker) and len(core) > 2 * len(marker):
-        return segment  # already emphasised the same way (nested <i><em>)
-    return f"{lead}{marker}{core}{marker}{trail}"
+            paragraphs.append("\n".join(current))
+    if not marked and _PRE_SPACE not in text:
+        return paragraphs
+    out = []
+    for para in paragraphs:
+        if marked and para != SCENE_BREAK and _ANY_MARK.search(para):
+            para = _balance(para, emphasis).strip()  # noqa: PLW2901
+        if _PRE_SPACE in para:
+            para = "\n".join(x.rstrip() for x in para.replace(_PRE_SPACE, " ").split("\n"))  # noqa: PLW2901
+        if para.strip():
+            out.append(para)
+    return out
 
 
 def node_paragraphs(
@@ -216,64 +384,13 @@ def node_paragraphs(
     skip_chrome: bool = False,
     emphasis: bool = True,
 ) -> list[str]:
-    """The paragraphs of `root`'s subtree; nodes in `drop` (by identity) are left out."""
-    skip = SKIP_TAGS | CHROME_TAGS if skip_chrome else SKIP_TAGS
-    dropped = {n.mem_id for n in drop}
-    out = _Builder()
-    node = root.child
-    while node is not None:
-        descend = False
-        tag = node.tag
-        if tag == "-text":
-            value = node.text_content
-            if value:
-                out.text(value)
-        elif tag and not tag.startswith("-") and not is_dropped(node, skip):
-            if dropped and node.mem_id in dropped:
-                pass
-            elif tag == "br":
-                out.line_break()
-            elif tag == "hr":
-                out.scene_break()
-            elif tag == "img":
-                alt = (node.attributes.get("alt") or "").strip()
-                if alt and alt.lower() not in ("image", "img", "picture"):
-                    out.text(alt)
-            else:
-                if tag in BLOCK_TAGS:
-                    out.block()
-                    if tag == "pre":
-                        out.pre_depth += 1
-                elif emphasis and tag in EMPHASIS:
-                    out.open_emphasis(EMPHASIS[tag])
-                descend = node.child is not None
-                if not descend:
-                    _leave(node, tag, out, emphasis)
-        if descend:
-            node = node.child
-            continue
-        # climb until a next sibling exists, leaving the elements we finish
-        while node is not None:
-            nxt = node.next
-            if nxt is not None:
-                node = nxt
-                break
-            node = node.parent
-            if node is None or node.mem_id == root.mem_id:
-                node = None
-                break
-            _leave(node, node.tag, out, emphasis)
-    out.block()
-    return out.paragraphs
-
-
-def _leave(node: LexborNode, tag: str | None, out: _Builder, emphasis: bool) -> None:
-    if tag in BLOCK_TAGS:
-        out.block()
-        if tag == "pre":
-            out.pre_depth = max(0, out.pre_depth - 1)
-    elif emphasis and tag in EMPHASIS:
-        out.close_emphasis()
+    """The paragraphs of `root`'s subtree. Removes from the tree, in place, the nodes in
+    `drop` and every never-text element under `root` (scripts, forms, hidden…)."""
+    tags = SKIP_TAGS | CHROME_TAGS if skip_chrome else SKIP_TAGS
+    _remove(root, drop)
+    _remove(root, root.css(", ".join(sorted(tags))))
+    _remove(root, root.css(_HIDDEN))
+    return markup_paragraphs(root.html or "", emphasis=emphasis)
 
 
 def node_text(root: LexborNode | None, **kwargs: object) -> str:
