@@ -18,7 +18,7 @@ import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,15 +149,21 @@ class Store:
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (including cancellation)."""
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            await self._conn.execute("COMMIT")
+        """Take the lock, then BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error)."""
+        async with self._lock, self._begin() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (including cancellation);
+        the caller holds the lock."""
+        await self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            await self._conn.execute("ROLLBACK")
+            raise
+        await self._conn.execute("COMMIT")
 
     async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         return list(await self._conn.execute_fetchall(sql, params))
@@ -198,114 +204,66 @@ class Store:
         """`import_story` for a story already flattened by `store_prepare.prepare_story`
         (bulk imports prepare in the parser processes, so the writer only writes)."""
         try:
-            async with self._transaction() as conn:
-                return await self._import_prepared(conn, guild_id, prepared, actor_id)
+            async with self._lock:
+                for _ in range(3):  # another process may change the story between the steps
+                    # The common cases — a new story, or one already stored — are one
+                    # transaction run whole on the connection's thread (one round trip).
+                    outcome = await self._run_sync(
+                        _add_or_find, guild_id, prepared, actor_id, _now()
+                    )
+                    if outcome is None:  # an earlier version is stored: update it
+                        async with self._begin() as conn:
+                            outcome = await self._update_existing(
+                                conn, guild_id, prepared, actor_id
+                            )
+                    if outcome is not None:
+                        return outcome
         except sqlite3.IntegrityError as err:
             raise LibraryError(f"Could not store “{prepared.title}”: {err}.") from err
+        raise LibraryError(f"“{prepared.title}” kept changing while it was being imported.")
 
-    async def _import_prepared(
+    async def _run_sync(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn(sqlite3_connection, *args)`` on aiosqlite's connection thread, in one
+        round trip. aiosqlite has no public call for this; `_execute` and `_conn` have been
+        its internal API for years (the version is pinned in pyproject.toml, and the store
+        tests exercise this path)."""
+        conn = self._conn
+        return await conn._execute(lambda: fn(conn._conn, *args))
+
+    async def _update_existing(
         self, conn: aiosqlite.Connection, guild_id: int, p: PreparedStory, actor_id: int | None
-    ) -> ImportOutcome:
-        # One lookup: an identical story (same content hash) first, else the same story
-        # (same declared title + authors) in this guild.
-        found = await conn.execute_fetchall(
-            "SELECT id, title, chapter_count, edited_fields, content_hash = ? AS same FROM stories"
-            " WHERE guild_id = ? AND (content_hash = ? OR identity_key = ?)"
-            " ORDER BY same DESC, id LIMIT 1",
-            (p.content_hash, guild_id, p.content_hash, p.identity_key),
-        )
+    ) -> ImportOutcome | None:
+        """The same story (declared title + authors) is stored: update it in place, or keep
+        the stored version when it has more chapters."""
+        found = await conn.execute_fetchall(_FIND_SQL, _find_params(guild_id, p))
         existing = found[0] if found else None
-        if existing is not None and existing["same"]:
-            return ImportOutcome("unchanged", existing["id"], existing["title"])
+        if existing is None or existing["same"]:  # changed since the first look: start over
+            return None
+        if existing["chapter_count"] > p.chapter_count:
+            return ImportOutcome(
+                "unchanged",
+                existing["id"],
+                existing["title"],
+                detail=f"the library already has a longer version "
+                f"({existing['chapter_count']} chapters, this file has {p.chapter_count})",
+            )
         now = _now()
-        if existing is not None:
-            if existing["chapter_count"] > p.chapter_count:
-                return ImportOutcome(
-                    "unchanged",
-                    existing["id"],
-                    existing["title"],
-                    detail=f"the library already has a longer version "
-                    f"({existing['chapter_count']} chapters, this file has {p.chapter_count})",
-                )
-            story_id = existing["id"]
-            edited = set(json.loads(existing["edited_fields"]))
-            await self._update_in_place(conn, story_id, p, edited, now)
-            action = "updated"
-            detail = {"chapters": [existing["chapter_count"], p.chapter_count], "words": p.words}
-        else:
-            inserted = await conn.execute_insert(
-                "INSERT INTO stories (guild_id, title, title_declared, rating_level,"
-                " rating_declared, rating_inferred, status, words, chapter_count, total_chapters,"
-                " summary, notes, disclaimer, epigraph, spoilers, language, source_name, layout,"
-                " encoding, content_hash, identity_key, created_at, updated_at, added_by)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    guild_id,
-                    p.title,
-                    p.title_declared,
-                    p.rating_level,
-                    p.rating_declared,
-                    p.rating_inferred,
-                    p.status,
-                    p.words,
-                    p.chapter_count,
-                    p.total_chapters,
-                    p.summary,
-                    p.notes_json,
-                    p.disclaimer,
-                    p.epigraph,
-                    p.spoilers,
-                    p.language,
-                    p.source_name,
-                    p.layout,
-                    p.encoding,
-                    p.content_hash,
-                    p.identity_key,
-                    now,
-                    now,
-                    actor_id,
-                ),
-            )
-            story_id = inserted[0]
-            action = "added"
-            detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
-        await conn.executemany(
-            "INSERT INTO chapters (story_id, position, number, label, title, words, text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(story_id, *chapter) for chapter in p.chapters],
-        )
-        title = p.title
-        if action == "added":
-            await self._write_links(
-                conn,
-                story_id,
-                authors=p.authors,
-                characters=p.characters,
-                pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
-                tags=p.tags,
-            )
-            await self._write_fts(
-                conn,
-                story_id,
-                title=p.title,
-                authors=p.authors,
-                summary=p.summary,
-                tags=p.fts_tags(),
-                replace=False,
-            )
-        else:
-            title = await self._refresh_fts(conn, story_id)
+        story_id = existing["id"]
+        edited = set(json.loads(existing["edited_fields"]))
+        await self._update_in_place(conn, story_id, p, edited, now)
+        await conn.executemany(_CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+        title = await self._refresh_fts(conn, story_id)
         await self._audit(
             conn,
             guild_id,
             actor_id=actor_id,
-            action=action,
+            action="updated",
             story_id=story_id,
             title=title,
-            detail=detail,
+            detail={"chapters": [existing["chapter_count"], p.chapter_count], "words": p.words},
             at=now,
         )
-        return ImportOutcome(action, story_id, title)
+        return ImportOutcome("updated", story_id, title)
 
     async def _update_in_place(
         self,
@@ -384,53 +342,10 @@ class Store:
         pairings: list[tuple[str, list[str], bool]],
         tags: list[tuple[str, str]],
     ) -> None:
-        if authors:
-            await conn.executemany(
-                "INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(a,) for a in authors],
-            )
-            await conn.executemany(
-                "INSERT INTO story_authors (story_id, author_id, position)"
-                " VALUES (?, (SELECT id FROM authors WHERE name = ?), ?)",
-                [(story_id, a, i) for i, a in enumerate(authors)],
-            )
-        every_character = unique(characters + [c for _, members, _ in pairings for c in members])
-        if every_character:
-            await conn.executemany(
-                "INSERT INTO characters (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(c,) for c in every_character],
-            )
-        if characters:
-            await conn.executemany(
-                "INSERT INTO story_characters (story_id, character_id, position)"
-                " VALUES (?, (SELECT id FROM characters WHERE name = ?), ?)",
-                [(story_id, c, i) for i, c in enumerate(characters)],
-            )
-        if pairings:
-            await conn.executemany(
-                "INSERT INTO pairings (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(name,) for name, _, _ in pairings],
-            )
-            await conn.executemany(
-                "INSERT OR IGNORE INTO pairing_characters (pairing_id, character_id)"
-                " SELECT p.id, c.id FROM pairings p, characters c WHERE p.name = ? AND c.name = ?",
-                [(name, c) for name, members, _ in pairings for c in members],
-            )
-            await conn.executemany(
-                "INSERT INTO story_pairings (story_id, pairing_id, inferred, position)"
-                " VALUES (?, (SELECT id FROM pairings WHERE name = ?), ?, ?)",
-                [(story_id, name, inferred, i) for i, (name, _, inferred) in enumerate(pairings)],
-            )
-        if tags:
-            await conn.executemany(
-                "INSERT INTO tags (kind, name) VALUES (?, ?) ON CONFLICT (kind, name) DO NOTHING",
-                tags,
-            )
-            await conn.executemany(
-                "INSERT INTO story_tags (story_id, tag_id, position)"
-                " VALUES (?, (SELECT id FROM tags WHERE kind = ? AND name = ?), ?)",
-                [(story_id, kind, name, i) for i, (kind, name) in enumerate(tags)],
-            )
+        for sql, rows in _link_statements(
+            story_id, authors=authors, characters=characters, pairings=pairings, tags=tags
+        ):
+            await conn.executemany(sql, rows)
 
     async def _write_fts(
         self,
@@ -445,10 +360,7 @@ class Store:
     ) -> None:
         if replace:
             await conn.execute("DELETE FROM stories_fts WHERE rowid = ?", (story_id,))
-        await conn.execute(
-            "INSERT INTO stories_fts (rowid, title, authors, summary, tags) VALUES (?, ?, ?, ?, ?)",
-            (story_id, title, ", ".join(authors), summary or "", tags),
-        )
+        await conn.execute(_FTS_SQL, (story_id, title, ", ".join(authors), summary or "", tags))
 
     async def _refresh_fts(self, conn: aiosqlite.Connection, story_id: int) -> str:
         """Rewrite a story's FTS row from what is stored; returns its title."""
@@ -480,17 +392,7 @@ class Store:
         at: str | None = None,
     ) -> None:
         await conn.execute(
-            "INSERT INTO audit_log (guild_id, actor_id, action, story_id, title, detail, at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                guild_id,
-                actor_id,
-                action,
-                story_id,
-                title,
-                json.dumps(detail, ensure_ascii=False, default=str),
-                at or _now(),
-            ),
+            _AUDIT_SQL, (guild_id, actor_id, action, story_id, title, _json(detail), at or _now())
         )
 
     # ------------------------------------------------------------------ reading stories
@@ -1247,6 +1149,186 @@ class Store:
                 )
                 out[key] = {r[0]: r[1] for r in rows}
         return out
+
+
+_FIND_SQL = (
+    # An identical story (same content hash) first, else the same story (same declared
+    # title + authors) in this guild.
+    "SELECT id, title, chapter_count, edited_fields, content_hash = ? AS same FROM stories"
+    " WHERE guild_id = ? AND (content_hash = ? OR identity_key = ?)"
+    " ORDER BY same DESC, id LIMIT 1"
+)
+_INSERT_STORY_SQL = (
+    "INSERT INTO stories (guild_id, title, title_declared, rating_level, rating_declared,"
+    " rating_inferred, status, words, chapter_count, total_chapters, summary, notes,"
+    " disclaimer, epigraph, spoilers, language, source_name, layout, encoding, content_hash,"
+    " identity_key, created_at, updated_at, added_by)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+_CHAPTER_SQL = (
+    "INSERT INTO chapters (story_id, position, number, label, title, words, text)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_FTS_SQL = "INSERT INTO stories_fts (rowid, title, authors, summary, tags) VALUES (?, ?, ?, ?, ?)"
+_AUDIT_SQL = (
+    "INSERT INTO audit_log (guild_id, actor_id, action, story_id, title, detail, at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _find_params(guild_id: int, p: PreparedStory) -> tuple:
+    return (p.content_hash, guild_id, p.content_hash, p.identity_key)
+
+
+def _link_statements(
+    story_id: int,
+    *,
+    authors: list[str],
+    characters: list[str],
+    pairings: list[tuple[str, list[str], bool]],
+    tags: list[tuple[str, str]],
+) -> list[tuple[str, list[tuple]]]:
+    """The statements (SQL, rows) that link a story to its names, creating missing names."""
+    out: list[tuple[str, list[tuple]]] = []
+    if authors:
+        out.append(
+            (
+                "INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(a,) for a in authors],
+            )
+        )
+        out.append(
+            (
+                "INSERT INTO story_authors (story_id, author_id, position)"
+                " VALUES (?, (SELECT id FROM authors WHERE name = ?), ?)",
+                [(story_id, a, i) for i, a in enumerate(authors)],
+            )
+        )
+    every_character = unique(characters + [c for _, members, _ in pairings for c in members])
+    if every_character:
+        out.append(
+            (
+                "INSERT INTO characters (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(c,) for c in every_character],
+            )
+        )
+    if characters:
+        out.append(
+            (
+                "INSERT INTO story_characters (story_id, character_id, position)"
+                " VALUES (?, (SELECT id FROM characters WHERE name = ?), ?)",
+                [(story_id, c, i) for i, c in enumerate(characters)],
+            )
+        )
+    if pairings:
+        out.append(
+            (
+                "INSERT INTO pairings (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(name,) for name, _, _ in pairings],
+            )
+        )
+        out.append(
+            (
+                "INSERT OR IGNORE INTO pairing_characters (pairing_id, character_id)"
+                " SELECT p.id, c.id FROM pairings p, characters c WHERE p.name = ? AND c.name = ?",
+                [(name, c) for name, members, _ in pairings for c in members],
+            )
+        )
+        out.append(
+            (
+                "INSERT INTO story_pairings (story_id, pairing_id, inferred, position)"
+                " VALUES (?, (SELECT id FROM pairings WHERE name = ?), ?, ?)",
+                [(story_id, name, inferred, i) for i, (name, _, inferred) in enumerate(pairings)],
+            )
+        )
+    if tags:
+        out.append(
+            (
+                "INSERT INTO tags (kind, name) VALUES (?, ?) ON CONFLICT (kind, name) DO NOTHING",
+                list(tags),
+            )
+        )
+        out.append(
+            (
+                "INSERT INTO story_tags (story_id, tag_id, position)"
+                " VALUES (?, (SELECT id FROM tags WHERE kind = ? AND name = ?), ?)",
+                [(story_id, kind, name, i) for i, (kind, name) in enumerate(tags)],
+            )
+        )
+    return out
+
+
+def _add_or_find(
+    db: sqlite3.Connection,
+    guild_id: int,
+    p: PreparedStory,
+    actor_id: int | None,
+    now: str,
+) -> ImportOutcome | None:
+    """One transaction on the connection's thread: "unchanged" when the same content is
+    stored, "added" when the story is new, None when an earlier version of it is stored
+    (the caller updates it). All or nothing: any error rolls back."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        existing = db.execute(_FIND_SQL, _find_params(guild_id, p)).fetchone()
+        if existing is not None:
+            db.execute("ROLLBACK")
+            if existing["same"]:
+                return ImportOutcome("unchanged", existing["id"], existing["title"])
+            return None
+        story_id = db.execute(
+            _INSERT_STORY_SQL,
+            (
+                guild_id,
+                p.title,
+                p.title_declared,
+                p.rating_level,
+                p.rating_declared,
+                p.rating_inferred,
+                p.status,
+                p.words,
+                p.chapter_count,
+                p.total_chapters,
+                p.summary,
+                p.notes_json,
+                p.disclaimer,
+                p.epigraph,
+                p.spoilers,
+                p.language,
+                p.source_name,
+                p.layout,
+                p.encoding,
+                p.content_hash,
+                p.identity_key,
+                now,
+                now,
+                actor_id,
+            ),
+        ).lastrowid
+        db.executemany(_CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+        for sql, rows in _link_statements(
+            story_id,
+            authors=p.authors,
+            characters=p.characters,
+            pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
+            tags=p.tags,
+        ):
+            db.executemany(sql, rows)
+        db.execute(
+            _FTS_SQL, (story_id, p.title, ", ".join(p.authors), p.summary or "", p.fts_tags())
+        )
+        detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
+        db.execute(_AUDIT_SQL, (guild_id, actor_id, "added", story_id, p.title, _json(detail), now))
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return ImportOutcome("added", story_id, p.title)
 
 
 def _rating_level(value: RatingLevel | str | Any) -> RatingLevel:
