@@ -88,6 +88,11 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
+def code_name(name: str, limit: int) -> str:
+    """A file name safe to show between backticks."""
+    return clip(safe(name).replace("`", "'"), limit)
+
+
 def count(n: int, noun: str) -> str:
     """'1 story', '2 stories', '1,394 words'."""
     if n == 1:
@@ -204,7 +209,7 @@ def story_card(
     if note or action in ACTION_NOTES:
         lines.append(note or ACTION_NOTES[action])
     if source_name:
-        lines.append(f"File: `{clip(safe(source_name), 200)}`")
+        lines.append(f"File: `{code_name(source_name, 200)}`")
     if lines:
         embed.description = "\n".join(lines)
     if record.title_declared:
@@ -243,9 +248,15 @@ def audit_line(entry: AuditEntry) -> str:
     if entry.story_id is not None:
         what += f" (#{entry.story_id})"
     fields = detail.get("fields")
+    chapters = detail.get("chapters")
+    source = detail.get("source")
     if isinstance(fields, dict) and fields:
         names = (FIELD_NAMES.get(str(k), str(k)) for k in fields)
         what += ": " + ", ".join(safe(n) for n in names)
+    elif entry.action == "updated" and isinstance(chapters, list) and len(chapters) == 2:
+        what += f": chapters {chapters[0]} → {chapters[1]}"
+    elif entry.action == "added" and isinstance(source, str) and source:
+        what += f" from `{code_name(source, 80)}`"
     return f"{when} {who} {verb} {what}"
 
 
@@ -439,7 +450,7 @@ class LibraryCog(
         rating: app_commands.Choice[str] | None = None,
         pairing: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        name = clip(safe(file.filename).replace("`", "'"), 120)
+        name = code_name(file.filename, 120)
         limit = self.max_upload_bytes
         if file.size > limit:
             size_text, limit_text = sizes(file.size, limit)

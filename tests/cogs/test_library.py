@@ -371,7 +371,7 @@ async def test_the_log_lists_who_added_edited_and_removed_what(app: App) -> None
     assert len(lines) == 3
     assert f"{who} removed **Final Parting**" in lines[0]
     assert f"{who} edited **Final Parting**" in lines[1] and lines[1].endswith(": status")
-    assert f"{who} added **Final Parting**" in lines[2]
+    assert f"{who} added **Final Parting** (#1) from `{FINAL_PARTING.name}`" in lines[2]
     assert all(line.startswith("<t:") for line in lines)
     assert log.ephemeral and not log.pinged
 
