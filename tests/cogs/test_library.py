@@ -98,6 +98,34 @@ async def test_the_same_file_again_is_unchanged(app: App) -> None:
     assert await story_count(app) == 1
 
 
+async def test_a_longer_version_updates_the_story_in_place_keeping_edits(app: App) -> None:
+    one = (
+        "Title: Two Nights\nAuthor: Tester\nRating: G\n\nChapter 1\n\n"
+        "Buffy sat on the porch steps and watched the street lamps come on one by one.\n\n"
+        "Spike came up the walk with his hands in his pockets and said nothing clever.\n"
+    )
+    two = one + (
+        "\nChapter 2\n\nThe next night it rained. She found him in the crypt with a book "
+        "open on his knee.\n\nThey read together until the candle went out.\n"
+    )
+    first = await add_bytes(app, "two-nights.txt", one.encode())
+    assert first.embed["title"] == "Added: Two Nights"
+    assert field(first, "Chapters").startswith("1 ")
+    await app.moderator.slash(
+        "library edit", story="Two Nights", summary="Two quiet nights.", channel=app.general
+    )
+
+    second = await add_bytes(app, "two-nights.txt", two.encode())
+
+    assert second.embed["title"] == "Updated: Two Nights"
+    assert field(second, "Chapters").startswith("2 ")
+    assert await story_count(app) == 1
+    record = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    assert record is not None and record.summary == "Two quiet nights."
+    log = await app.moderator.slash("library log", channel=app.general)
+    assert "updated (re-upload) **Two Nights** (#1): chapters 1 → 2" in log.embed["description"]
+
+
 async def test_a_png_named_txt_is_refused_and_nothing_is_stored(app: App) -> None:
     reply = await add_bytes(app, "cover.txt", PNG)
 
