@@ -401,14 +401,21 @@ def main(argv: list[str] | None = None) -> int:
 
     times: dict[str, list[float]] = {}
     parsed: list = []
+    layout_of = {name: v["layout"] for name, v in manifest["files"].items()}
+    by_layout: dict[str, list[float]] = {}  # layout -> [seconds, bytes] in the last run
     for _ in range(runs):
+        by_layout = {layout: [0.0, 0] for layout in LAYOUTS}
         t = time.perf_counter()
         parsed = []
         for name, data in items:
+            one = time.perf_counter()
             try:
                 parsed.append((name, parse_story(data, name)))
             except Exception as err:
                 parsed.append((name, err))
+            cell = by_layout[layout_of[name]]
+            cell[0] += time.perf_counter() - one
+            cell[1] += len(data)
         times.setdefault("parse, 1 process", []).append(time.perf_counter() - t)
     ok_parsed = [(n, s) for n, s in parsed if not isinstance(s, Exception)]
 
@@ -450,6 +457,11 @@ def main(argv: list[str] | None = None) -> int:
         med = statistics.median(values)
         shown = ", ".join(f"{v:.2f}" for v in values)
         print(f"| {label} | {med:.2f} | {mb / med:.1f} | {shown} |")
+    print()
+    print("| layout (parse, 1 process, last run) | MB | MB/s |")
+    print("|---|---:|---:|")
+    for layout, (seconds, size) in by_layout.items():
+        print(f"| {layout} | {size / 1e6:.1f} | {size / 1e6 / seconds:.1f} |")
     assert report is not None and stored is not None
     by_title = {r.title: r.chapter_count for r in stored}
     right = sum(1 for v in manifest["files"].values() if by_title.get(v["title"]) == v["chapters"])
