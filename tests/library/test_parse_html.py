@@ -513,3 +513,27 @@ def test_parse_story_reads_a_legacy_encoded_page() -> None:
     page = page.replace('charset=UTF-8"', 'charset=windows-1252"')
     story = parse_story(page.encode("cp1252"), "talk.htm")
     assert "Thinner… older." in story.body
+
+
+def test_livejournal_entry_with_a_long_comment_thread() -> None:
+    """Comments outweigh the story; `<br>`-separated prose lines are paragraphs."""
+    raw = parse_html(load("livejournal_entry.html"), "lj.html")
+    assert raw.layout.startswith("html-article")
+    assert raw.title == "Walking in Dreams"
+    assert raw.authors == ["Sweetprincipale"]
+    assert raw.rating == "NC-17"
+    assert raw.relationships == ["Spike/Buffy"]
+    assert raw.summary == "Buffy dreams of a man she has never met."
+    body = body_of(raw)
+    assert body.startswith("She woke with his name in her mouth. *William.*")
+    assert "\n\nThe dream lingered all through breakfast" in body
+    assert body.endswith("a man with bleached hair standing at the rail.")
+    for chrome in ("Comment number", "Reply", "reader1", "LiveJournal", "Log in", "Tags:"):
+        assert chrome not in body
+
+
+def test_verse_lines_stay_one_paragraph() -> None:
+    html = "<p>Roses are red<br>violets are blue<br>stakes are for vamps<br>and so are you</p>"
+    assert paragraphs(html) == [
+        "Roses are red\nviolets are blue\nstakes are for vamps\nand so are you"
+    ]

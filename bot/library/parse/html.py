@@ -112,7 +112,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[|»«–—:]|::|-)\s+")
 
 
 def _text_len(node: LexborNode) -> int:
-    return len(node.text(deep=True, separator=" ").split())
+    return len(node.text(deep=True))
 
 
 def _main_content(tree: LexborHTMLParser) -> LexborNode:
@@ -135,7 +135,7 @@ def _main_content(tree: LexborHTMLParser) -> LexborNode:
         parent = p.parent
         if parent is None:
             continue
-        n = len(p.text(deep=True, separator=" ").split())
+        n = len(p.text(deep=True))
         p_total += n
         scores[parent.mem_id] = scores.get(parent.mem_id, 0) + n
         parents[parent.mem_id] = parent
@@ -160,9 +160,9 @@ def extract_article(tree: LexborHTMLParser, source_name: str) -> RawStory:
 
     page_title = _page_title(tree)
     tree.strip_tags(sorted(SKIP_TAGS - {"head", "title"}))
+    _remove_chrome(tree.body or tree.root)
     container = _main_content(tree)
-    drop = _chrome_nodes(container)
-    paragraphs = tidy_paragraphs(node_paragraphs(container, drop=drop))
+    paragraphs = tidy_paragraphs(node_paragraphs(container))
     heading = _outside_heading(tree, container)
     if heading and (not paragraphs or paragraphs[0] != heading):
         paragraphs.insert(0, heading)
@@ -182,19 +182,39 @@ def _has_ancestor(node: LexborNode, tags: frozenset[str]) -> bool:
     return False
 
 
-def _chrome_nodes(container: LexborNode) -> list[LexborNode]:
-    """Navigation, sharing, comments, widgets… inside the chosen content."""
-    own = container.mem_id
-    drop = [n for n in container.css(_CHROME_SELECTOR) if n.mem_id != own]
-    drop.extend(n for n in container.css("nav, footer, aside, menu") if n.mem_id != own)
-    for header in container.css("header"):
-        if header.mem_id == own or _has_ancestor(header, _ARTICLE_TAGS):
-            continue  # an article's own header holds its title and byline
-        attrs = header.attributes or {}
-        marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}"
-        if header.css_first("nav") is not None or _SITE_TITLE.search(marks) or "banner" in marks:
-            drop.append(header)
-    return drop
+def _is_site_header(header: LexborNode) -> bool:
+    if _has_ancestor(header, _ARTICLE_TAGS):
+        return False  # an article's own header holds its title and byline
+    attrs = header.attributes or {}
+    marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}"
+    return header.css_first("nav") is not None or bool(_SITE_TITLE.search(marks))
+
+
+def _remove_chrome(body: LexborNode) -> None:
+    """Drop navigation, comments, sharing, widgets… — but never a block holding a large
+    share of the page's text (a wrapper whose class happens to say "has-sidebar")."""
+    total = len(body.text(deep=True))
+    if total == 0:
+        return
+    dropped: set[int] = set()
+    chosen: list[LexborNode] = []
+    body_id = body.mem_id
+    for node in body.css(f"{_CHROME_SELECTOR}, nav, footer, aside, menu, header"):
+        if node.mem_id == body_id or (node.tag == "header" and not _is_site_header(node)):
+            continue
+        cur = node.parent
+        inside = False
+        while cur is not None:
+            if cur.mem_id in dropped:
+                inside = True
+                break
+            cur = cur.parent
+        if inside or len(node.text(deep=True)) >= 0.4 * total:
+            continue
+        dropped.add(node.mem_id)
+        chosen.append(node)
+    for node in chosen:
+        node.decompose()
 
 
 _ARTICLE_TAGS = frozenset({"article"})

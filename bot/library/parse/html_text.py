@@ -305,6 +305,15 @@ def _squeeze_spaces(text: str) -> str:
     return text
 
 
+def _add_lines(paragraphs: list[str], lines: list[str]) -> None:
+    """Lines split by single `<br>`s: one paragraph (verse, a letter's lines) — unless they
+    are long prose lines, the way pages that put one `<br>` between paragraphs look."""
+    if len(lines) >= 3 and sum(len(x) > 60 for x in lines) >= 0.7 * len(lines):
+        paragraphs.extend(lines)
+    else:
+        paragraphs.append("\n".join(lines))
+
+
 def markup_paragraphs(markup: str, *, emphasis: bool = True) -> list[str]:
     """Serialized (lexbor-normalised) HTML → paragraphs."""
     if "<!--" in markup:
@@ -350,7 +359,7 @@ def markup_paragraphs(markup: str, *, emphasis: bool = True) -> list[str]:
             line = raw_line.strip(" ")
             if not line:
                 if current:  # an empty line (two <br>s) ends a paragraph
-                    paragraphs.append("\n".join(current))
+                    _add_lines(paragraphs, current)
                     current = []
             elif not marked or line.strip(_MARK_CHARS):
                 current.append(carry + line if carry else line)
@@ -363,7 +372,7 @@ def markup_paragraphs(markup: str, *, emphasis: bool = True) -> list[str]:
             else:
                 carry += line
         if current:
-            paragraphs.append("\n".join(current))
+            _add_lines(paragraphs, current)
     if not marked and _PRE_SPACE not in text:
         return paragraphs
     out = []
