@@ -63,7 +63,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _SAMPLE = 256 * 1024  # bytes given to charset detection
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
-_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # guesses charset-normalizer makes for short Western texts that are really Windows-1252
 _EXOTIC = {"cp437", "cp850", "cp858", "cp1125", "ptcp154", "kz1048", "hp_roman8", "cp037", "cp500"}
 _WESTERN = {"latin_1", "iso8859_1", "iso8859_15", "cp1252", "windows_1252", "ascii", "cp850"}
@@ -118,12 +118,15 @@ def normalise_text(text: str) -> str:
     """LF line ends, no BOM, C1 controls repaired, no other control characters but tab."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = _NEWLINES.sub("\n", text)
-    if _C1.search(text):
-        text = _fix_c1(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n")
     if "\ufeff" in text:
         text = text.replace("\ufeff", "")
-    if _CONTROL.search(text):
+    if _ANY_CONTROL.search(text):
+        if _C1.search(text):
+            text = _fix_c1(text)
         text = _CONTROL.sub("", text)
     return text
 
@@ -153,35 +156,38 @@ _WESTERN_CHARS = frozenset(
 )
 
 
+_HIGH = re.compile(rb"[\x80-\xff]")
+_HIGH_RUNS = re.compile(rb"[\x80-\xff]{2,}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _looks_cp1252(data: bytes) -> bool:
     """Western text: high bytes are isolated (accents inside ASCII words) or cp1252
     punctuation, and read as cp1252 they are common Western letters and punctuation."""
     sample = data[:_SAMPLE]
-    positions = [i for i, b in enumerate(sample) if b >= 0x80]
-    if not positions:
+    high = len(_HIGH.findall(sample))
+    if not high:
         return True
-    adjacent = sum(
-        1
-        for i in positions
-        if (i > 0 and sample[i - 1] >= 0x80) or (i + 1 < len(sample) and sample[i + 1] >= 0x80)
-    )
-    if adjacent / len(positions) > 0.3:
+    adjacent = sum(len(run) for run in _HIGH_RUNS.findall(sample))
+    if adjacent / high > 0.3:
         return False
     decoded = sample.decode("cp1252", errors="replace")
-    high = [ch for ch in decoded if ord(ch) > 0x7F]
-    western = sum(1 for ch in high if ch in _WESTERN_CHARS)
-    return western / len(high) >= 0.9
+    chars = _NON_ASCII.findall(decoded)
+    western = sum(1 for ch in chars if ch in _WESTERN_CHARS)
+    return western / len(chars) >= 0.9
 
 
 def _detect(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
+    if _looks_cp1252(data):
+        return _cp1252_or_latin1(data)
     sample = data[:_SAMPLE]
     best = from_bytes(sample).best()
     encoding = best.encoding if best is not None else None
     log.debug("charset-normalizer guessed %s", encoding)
     exotic = encoding is not None and (encoding.startswith("mac_") or encoding in _EXOTIC)
-    if encoding is None or encoding in _WESTERN or exotic or _looks_cp1252(data):
+    if encoding is None or encoding in _WESTERN or exotic:
         if encoding is None and not _mostly_text(sample.replace(b"\x00", b"\x01")):
             raise StoryRejected(
                 "The file's characters could not be decoded in any known text encoding."
@@ -240,8 +246,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
+
+
 def _utf8_with_stray_cp1252(data: bytes) -> tuple[str, str] | None:
     """Mostly valid UTF-8 with a few Windows-1252 bytes pasted in (a common scrape artefact)."""
+    sequences = len(_UTF8_SEQUENCE.findall(data, 0, _SAMPLE))
+    if not sequences or sequences < len(_HIGH.findall(data, 0, _SAMPLE)) // 8:
+        return None
     bad = 0
 
     def handler(err: UnicodeDecodeError) -> tuple[str, int]:
@@ -252,7 +264,7 @@ def _utf8_with_stray_cp1252(data: bytes) -> tuple[str, str] | None:
 
     codecs.register_error("storybot-cp1252", handler)
     text = data.decode("utf-8", errors="storybot-cp1252")
-    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    multibyte = len(_NON_ASCII.findall(text)) - bad
     if bad and multibyte >= bad:
         return text, "utf-8"
     return None

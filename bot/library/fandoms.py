@@ -26,7 +26,7 @@ from bot.library.rules import fold, load_toml
 
 log = logging.getLogger(__name__)
 
-_CAP_TOKEN = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]*")
+_CAP_TOKEN = re.compile(r"[A-Z][a-z]*")
 _PAREN = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]\s*")
 _ROMANTIC_SEP = re.compile(r"\s*/\s*|\s+[xX×]\s+")
 _PLATONIC_SEP = re.compile(r"\s*&\s*|\s+and\s+", re.IGNORECASE)
@@ -58,6 +58,10 @@ class FandomTables:
     ships: dict[str, tuple[str, ...]] = field(default_factory=dict)  # portmanteau key
     known: set[frozenset[str]] = field(default_factory=set)
     ship_pattern: re.Pattern[str] | None = None
+    single_aliases: dict[str, str] = field(default_factory=dict)  # "Buffy" -> character
+    multi_aliases: list[tuple[str, str]] = field(default_factory=list)
+    first_cap: dict[str, str] = field(default_factory=dict)  # multi alias -> a word in it
+    _aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     # ---- loading -------------------------------------------------------------------
     def add_file(self, data: dict) -> None:
@@ -90,6 +94,19 @@ class FandomTables:
     def finalise(self) -> None:
         for entries in self.text_aliases.values():
             entries.sort(key=lambda e: len(e[0]), reverse=True)
+        for token, entries in self.text_aliases.items():
+            for alias, offset, name in entries:
+                if alias == token and offset == 0:
+                    self.single_aliases.setdefault(alias, name)
+        for token, entries in self.text_aliases.items():
+            for alias, _offset, name in entries:
+                if alias == token:
+                    continue
+                parts = _CAP_TOKEN.findall(alias)
+                if any(self.single_aliases.get(p) == name for p in parts):
+                    continue
+                self.multi_aliases.append((alias, name))
+                self.first_cap[alias] = token
         if self.ships:
             names = sorted(self.ships, key=len, reverse=True)
             alts = "|".join(re.escape(n).replace(r"\ ", r"[\s-]") for n in names)
@@ -134,25 +151,48 @@ class FandomTables:
         return found[0] if found else None
 
     def count_mentions(self, text: str) -> Counter[str]:
-        """How often each canonical character is named in `text` (case-sensitive aliases)."""
+        """How often each canonical character is named in `text` (case-sensitive aliases).
+
+        One-word aliases are counted from a Counter of capitalised words; longer aliases
+        ("The Immortal", "Captain Cardboard") with `str.count`, unless one of their
+        words is already a one-word alias of the same character.
+        """
+        words = Counter(_CAP_TOKEN.findall(text))
         counts: Counter[str] = Counter()
-        aliases = self.text_aliases
-        for m in _CAP_TOKEN.finditer(text):
-            entries = aliases.get(m.group())
-            if not entries:
-                continue
-            for alias, offset, name in entries:
-                start = m.start() - offset
-                end = start + len(alias)
-                if start < 0 or text[start:end] != alias:
-                    continue
-                if start > 0 and text[start - 1].isalnum():
-                    continue
-                if end < len(text) and text[end].isalnum():
-                    continue
-                counts[name] += 1
-                break
+        for alias, name in self.single_aliases.items():
+            n = words.get(alias)
+            if n:
+                counts[name] += n
+        for alias, name in self.multi_aliases:
+            if words.get(self.first_cap[alias]):
+                n = text.count(alias)
+                if n:
+                    counts[name] += n
         return counts
+
+    def aliases_of(self, name: str) -> tuple[str, ...]:
+        """The names a story text may call a character by (longest first)."""
+        cached = self._aliases.get(name)
+        if cached is None:
+            found = {name}
+            for entries in self.text_aliases.values():
+                found.update(alias for alias, _, canonical in entries if canonical == name)
+            cached = self._aliases[name] = tuple(sorted(found, key=len, reverse=True))
+        return cached
+
+    def positions(self, text: str, name: str) -> list[int]:
+        """Where a character is named in `text` (whole-word, case-sensitive)."""
+        out: list[int] = []
+        for alias in self.aliases_of(name):
+            pos = text.find(alias)
+            while pos != -1:
+                end = pos + len(alias)
+                if (pos == 0 or not text[pos - 1].isalnum()) and (
+                    end == len(text) or not text[end].isalnum()
+                ):
+                    out.append(pos)
+                pos = text.find(alias, end)
+        return out
 
     # ---- relationships ----------------------------------------------------------------
     def ship(self, word: str) -> tuple[str, ...] | None:

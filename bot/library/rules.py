@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,23 +25,26 @@ from bot.library.model import RatingLevel
 
 log = logging.getLogger(__name__)
 
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u02bc": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u00a0": " ",
-        "\u2009": " ",
-        "\u202f": " ",
-    }
+_FOLD_PAIRS = (
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u02bc", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u00a0", " "),
+    ("\u2009", " "),
+    ("\u202f", " "),
 )
 
 
 def fold(text: str) -> str:
     """Text for matching rules: straight quotes, plain spaces (same length as `text`)."""
-    return text.translate(_FOLD)
+    if text.isascii():
+        return text
+    for a, b in _FOLD_PAIRS:
+        if a in text:
+            text = text.replace(a, b)
+    return text
 
 
 def load_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
@@ -157,26 +161,53 @@ def rating_map() -> RatingMap:
     return RatingMap(exact=exact, prefixes=prefixes)
 
 
+def trie_pattern(terms: list[str]) -> str:
+    """A regex alternation of literal terms arranged as a trie (fast to match)."""
+    root: dict[str, dict] = {}
+    for term in terms:
+        node = root
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        optional = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        return f"(?:{body})?" if optional else body
+
+    return build(root)
+
+
 @dataclass(frozen=True, slots=True)
 class ContentRules:
-    explicit: re.Pattern[str]
-    mature: re.Pattern[str]
-    teen: re.Pattern[str]
+    vocabulary: re.Pattern[str]  # every term of every level, matched on lower-case text
+    levels: dict[str, frozenset[str]]  # "explicit" / "mature" / "teen" -> terms
     romance: re.Pattern[str]
     thresholds: dict[str, float]
 
-
-def _words_pattern(terms: list[str]) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{_alternation(terms)})\b", re.IGNORECASE)
+    def hits(self, text: str) -> dict[str, Counter[str]]:
+        """Occurrences of each term, per level, in `text` (whole words, any case)."""
+        found = Counter(self.vocabulary.findall(fold(text).lower()))
+        return {
+            level: Counter({t: n for t, n in found.items() if t in terms})
+            for level, terms in self.levels.items()
+        }
 
 
 @lru_cache(maxsize=1)
 def content_rules() -> ContentRules:
     data = load_toml("content.toml")
+    levels = {
+        level: frozenset(" ".join(t.lower().split()) for t in data[level]["terms"])
+        for level in ("explicit", "mature", "teen")
+    }
+    everything = sorted(set().union(*levels.values()))
     return ContentRules(
-        explicit=_words_pattern(data["explicit"]["terms"]),
-        mature=_words_pattern(data["mature"]["terms"]),
-        teen=_words_pattern(data["teen"]["terms"]),
-        romance=_words_pattern(data["romance"]["terms"]),
+        vocabulary=re.compile(rf"\b{trie_pattern(everything)}\b"),
+        levels=levels,
+        romance=re.compile(rf"\b(?:{_alternation(data['romance']['terms'])})\b", re.IGNORECASE),
         thresholds={k: float(v) for k, v in data["thresholds"].items()},
     )

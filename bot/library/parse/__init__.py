@@ -8,6 +8,7 @@ error inside a layout is logged and reported as a rejection a moderator can read
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import PurePath
 
 from bot.library.decode import binary_kind, decode_bytes
@@ -18,6 +19,7 @@ from bot.library.parse.raw import RawStory
 from bot.library.parse.text import parse_text
 
 log = logging.getLogger(__name__)
+_HAS_WORD = re.compile(r"[^\W_]")
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 TEXT_EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".asc", ""}
@@ -79,7 +81,7 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             text, encoding = decode_bytes(data)
             raw = parse_text(text, name)
         story = finish(raw, source_name=name, encoding=encoding)
-        if not story.chapters or not story.body.strip() or story.words == 0:
+        if not story.chapters or not _HAS_WORD.search(story.body):
             raise StoryRejected("No story text was found in the file.")
         return story
     except StoryRejected as err:

@@ -6,58 +6,65 @@ Long bodies are sampled (start, middle, end) so inference stays linear and bound
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
 from bot.library.fandoms import FandomTables, Relationship
-from bot.library.model import RatingLevel, count_words
+from bot.library.model import RatingLevel
 from bot.library.rules import content_rules
 
-_SAMPLE_CHARS = 400_000
+_SAMPLE_CHARS = 600_000
 _PARA = re.compile(r"\n\s*\n")
 
 
-def sample(text: str, size: int = _SAMPLE_CHARS) -> str:
-    """The whole text when short; otherwise its start, middle and end."""
-    if len(text) <= size * 3:
+def sample(text: str, size: int = _SAMPLE_CHARS, windows: int = 3) -> str:
+    """The whole text when short; otherwise `windows` evenly spread slices of it."""
+    if len(text) <= size:
         return text
-    mid = len(text) // 2
-    return "\n\n".join((text[:size], text[mid - size // 2 : mid + size // 2], text[-size:]))
+    width = size // windows
+    step = (len(text) - width) / max(windows - 1, 1)
+    return "\n\n".join(text[int(k * step) : int(k * step) + width] for k in range(windows))
 
 
 @dataclass(frozen=True, slots=True)
 class ContentJudgement:
     level: RatingLevel
-    explicit: int
+    explicit: int  # distinct graphic terms
     mature: int
     teen: int
 
 
 def judge_rating(body: str) -> ContentJudgement:
-    """AO3 level from the words of the body; errs towards the higher level."""
+    """AO3 level from the words of the body; errs towards the higher level.
+
+    Long bodies are judged on 16 slices spread through the text (800,000 characters).
+    """
     rules = content_rules()
     t = rules.thresholds
-    text = sample(body, 1_500_000)
-    words = max(count_words(text), 1)
-    per_k = words / 1000
-    explicit_hits = rules.explicit.findall(text)
-    explicit = len(explicit_hits)
-    distinct_explicit = len({h.lower() for h in explicit_hits})
-    mature = len(rules.mature.findall(text))
-    teen = len(rules.teen.findall(text))
-    if distinct_explicit >= t["explicit_graphic_min"] and explicit >= t[
-        "explicit_graphic_per_k"
-    ] * min(per_k, 10):
+    text = sample(body, 800_000, windows=16)
+    hits = rules.hits(text)
+    rate_k = min(len(text) / 5.7, 10_000) / 1000  # about 5.7 characters per English word
+    distinct_explicit = len(hits["explicit"])
+    explicit = sum(hits["explicit"].values())
+    mature = sum(hits["mature"].values())
+    teen = sum(hits["teen"].values())
+    graphic = (
+        distinct_explicit >= t["explicit_distinct_min"] and explicit >= t["explicit_per_k"] * rate_k
+    )
+    dense = (
+        distinct_explicit >= t["explicit_with_mature_distinct"]
+        and mature >= t["explicit_with_mature_hits"]
+    )
+    if graphic or dense:
         level = RatingLevel.EXPLICIT
-    elif (mature >= t["mature_min"] and mature >= t["mature_per_k"] * min(per_k, 10)) or (
-        explicit >= 2
-    ):
+    elif (mature >= t["mature_min"] and mature >= t["mature_per_k"] * rate_k) or explicit >= 2:
         level = RatingLevel.MATURE
-    elif (teen >= t["teen_min"] and teen >= t["teen_per_k"] * min(per_k, 10)) or mature >= 1:
+    elif (teen >= t["teen_min"] and teen >= t["teen_per_k"] * rate_k) or mature >= 1:
         level = RatingLevel.TEEN
     else:
         level = RatingLevel.GENERAL
-    return ContentJudgement(level, explicit, mature, teen)
+    return ContentJudgement(level, distinct_explicit, mature, teen)
 
 
 def main_characters(counts: Counter[str]) -> tuple[list[str], list[str]]:
@@ -75,36 +82,51 @@ def main_characters(counts: Counter[str]) -> tuple[list[str], list[str]]:
 def couple_from_text(
     body: str, tables: FandomTables, counts: Counter[str], main: list[str]
 ) -> Relationship | None:
-    """The couple a story is about: two main characters who share romantic scenes."""
+    """The couple a story is about: two main characters who share romantic paragraphs."""
     if len(main) < 2:
         return None
     rules = content_rules()
     candidates = main[:4]
-    shared: Counter[frozenset[str]] = Counter()
     text = sample(body)
-    names_in: dict[str, re.Pattern[str]] = {}
-    for name in candidates:
-        aliases = [name]
-        for entries in tables.text_aliases.values():
-            aliases.extend(alias for alias, _, canonical in entries if canonical == name)
-        alts = "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
-        names_in[name] = re.compile(rf"(?<![\w])(?:{alts})(?![\w])")
-    for para in _PARA.split(text):
-        if not rules.romance.search(para):
-            continue
-        present = [n for n in candidates if names_in[n].search(para)]
-        for i in range(len(present)):
-            for j in range(i + 1, len(present)):
-                shared[frozenset((present[i], present[j]))] += 1
+    starts = [0] + [m.end() for m in _PARA.finditer(text)]
+
+    def paragraphs(name: str) -> set[int]:
+        return {bisect_right(starts, pos) - 1 for pos in tables.positions(text, name)}
+
+    present = {name: paragraphs(name) for name in candidates}
+    together: dict[frozenset[str], set[int]] = {}
+    for i, a in enumerate(candidates):
+        for b in candidates[i + 1 :]:
+            both = present[a] & present[b]
+            if both:
+                together[frozenset((a, b))] = both
+    ends = [*starts[1:], len(text)]
+    romantic_cache: dict[int, bool] = {}
+
+    def romantic(k: int) -> bool:
+        if k not in romantic_cache:
+            romantic_cache[k] = bool(rules.romance.search(text, starts[k], ends[k]))
+        return romantic_cache[k]
+
+    shared: Counter[frozenset[str]] = Counter()
+    for pair, paras in together.items():
+        n = 0
+        for k in sorted(paras):
+            if romantic(k):
+                n += 1
+                if n >= 50:  # plenty of evidence
+                    break
+        if n:
+            shared[pair] = n
     if not shared:
         return None
-    top = main[0], main[1]
+    top = frozenset(main[:2])
 
-    def score(pair: frozenset[str]) -> float:
+    def score(pair: frozenset[str]) -> tuple[float, bool]:
         bonus = 1.5 if pair in tables.known else 1.0
-        return shared[pair] * bonus
+        return shared[pair] * bonus, pair == top
 
-    best = max(shared, key=lambda p: (score(p), frozenset(top) == p))
+    best = max(shared, key=score)
     if shared[best] < 2:
         return None
     return Relationship(tuple(sorted(best)), romantic=True)

@@ -381,9 +381,9 @@ def _title_like(line: str) -> bool:
 
 
 def _is_chrome(line: str) -> bool:
-    rules = boilerplate()
-    folded = fold(line)
-    return bool(rules.drop_line.match(folded))
+    if len(line) > 200:
+        return False
+    return bool(boilerplate().drop_line.match(fold(line)))
 
 
 def _is_scene_break(line: str) -> bool:
@@ -915,6 +915,8 @@ def _chapter_end(paras: list[str], edges: _Edges, *, last: bool) -> list[str]:
     rules = boilerplate()
     # AO3-style "End Notes" / "Chapter End Notes": everything after is notes
     for k in range(len(paras) - 1, max(-1, len(paras) - 30), -1):
+        if len(paras[k]) > 40 and "\n" not in paras[k][:41]:
+            continue
         key = label_key(paras[k].split("\n", 1)[0].strip("#*_ "))
         if key in _END_NOTE_LABELS:
             rest = paras[k].split("\n", 1)[1:] + paras[k + 1 :]
