@@ -20,7 +20,9 @@ handle, each on purpose:
 Speed (the search benchmark times an autocomplete round trip through the emulator): `$ref`s
 are inlined once per operation (recursive ones stay references), `oneOf: [{type: null}, X]`
 with an X that rejects null becomes the equivalent `anyOf: [X, {type: null}]`, and `anyOf`
-tries first the branch that matched last time. None of these changes what is accepted.
+tries first the branch that matched last time, and `properties` does not descend into a
+scalar subschema (type/length/range only) its value plainly satisfies. None of these
+changes what is accepted or the errors reported.
 """
 
 from __future__ import annotations
@@ -116,7 +118,64 @@ def _nullable(schema: Any) -> dict[str, Any] | None:
     return {**schema, "type": [kind, "null"]}
 
 
-_Validator = validators.extend(Draft202012Validator, {"anyOf": _any_of_last_match_first})
+# Scalar subschemas whose every keyword `_scalar_holds` checks (or that are annotations).
+_SCALAR_KEYWORDS = frozenset(
+    {
+        "type",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "format",
+        "description",
+        "title",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+
+
+def _scalar_holds(validator: Any, schema: dict[str, Any], value: Any) -> bool:
+    """True only when `value` certainly satisfies the scalar `schema` (else: full check)."""
+    kind = schema.get("type")
+    if kind is not None:
+        kinds = (kind,) if isinstance(kind, str) else kind
+        if not any(validator.is_type(value, k) for k in kinds):
+            return False
+    if isinstance(value, str):
+        return schema.get("minLength", 0) <= len(value) <= schema.get("maxLength", len(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        return (low is None or value >= low) and (high is None or value <= high)
+    return True  # length and range keywords do not apply to other JSON types
+
+
+def _properties_fast(validator, properties, instance, schema):  # type: ignore[no-untyped-def]
+    """The standard `properties` keyword, skipping the descent into a scalar subschema
+    when the value plainly satisfies it. Anything else (and every failure) takes the
+    standard path, so results and errors are the library's own."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name, subschema in properties.items():
+        if name not in instance:
+            continue
+        value = instance[name]
+        if (
+            type(subschema) is dict
+            and subschema.keys() <= _SCALAR_KEYWORDS
+            and _scalar_holds(validator, subschema, value)
+        ):
+            continue
+        yield from validator.descend(value, subschema, path=name, schema_path=name)
+
+
+_Validator = validators.extend(
+    Draft202012Validator,
+    {"anyOf": _any_of_last_match_first, "properties": _properties_fast},
+)
 
 
 class SpecChecker:

@@ -89,3 +89,117 @@ def test_snowflakes_may_be_integers_as_discord_accepts() -> None:
     spec.check("create_message", {"content": "x", "allowed_mentions": {"users": [123, "456"]}})
     with pytest.raises(DiscordError):
         spec.check("create_message", {"content": "x", "allowed_mentions": {"users": ["abc"]}})
+
+
+BODIES = [
+    (
+        "create_interaction_response",
+        {"type": 8, "data": {"choices": [{"name": "a", "value": "b"}] * 25}},
+    ),
+    ("create_interaction_response", {"type": 8, "data": {"choices": [{"name": "", "value": "b"}]}}),
+    ("create_interaction_response", {"type": 8, "data": {"choices": [{"name": "a", "value": 3}]}}),
+    ("create_interaction_response", {"type": 8, "data": {"choices": None}}),
+    (
+        "create_interaction_response",
+        {
+            "type": 4,
+            "data": {
+                "content": "x",
+                "flags": 64,
+                "embeds": [
+                    {
+                        "title": "t",
+                        "fields": [{"name": "n", "value": "v", "inline": True}],
+                        "color": 5,
+                    }
+                ],
+            },
+        },
+    ),
+    ("create_interaction_response", {"type": 4, "data": {"embeds": [{"fields": [{"name": "n"}]}]}}),
+    (
+        "create_interaction_response",
+        {
+            "type": 9,
+            "data": {
+                "custom_id": "m",
+                "title": "T",
+                "components": [
+                    {
+                        "type": 1,
+                        "components": [{"type": 4, "custom_id": "i", "label": "L", "style": 1}],
+                    }
+                ],
+            },
+        },
+    ),
+    ("create_interaction_response", {"type": 9, "data": {"custom_id": "m", "components": []}}),
+    ("create_interaction_response", {"type": 5, "data": {"flags": 64}}),
+    ("create_interaction_response", {"type": 77}),
+    ("create_message", {"content": "x", "allowed_mentions": {"parse": [], "users": None}}),
+    ("create_message", {"content": None, "tts": "yes"}),
+    (
+        "execute_webhook",
+        {
+            "content": "x" * 2000,
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {
+                            "type": 3,
+                            "custom_id": "s",
+                            "options": [{"label": "a", "value": "a"}],
+                            "max_values": 1,
+                        }
+                    ],
+                }
+            ],
+        },
+    ),
+    (
+        "bulk_set_application_commands",
+        [
+            {
+                "name": "search",
+                "description": "d",
+                "options": [
+                    {
+                        "type": 3,
+                        "name": "query",
+                        "description": "q",
+                        "required": True,
+                        "autocomplete": True,
+                    }
+                ],
+            }
+        ],
+    ),
+    (
+        "bulk_set_application_commands",
+        [
+            {
+                "name": "search",
+                "description": "d",
+                "options": [{"type": 3, "name": "query", "description": "q" * 101}],
+            }
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("operation", "body"), BODIES)
+def test_fast_paths_accept_exactly_what_plain_jsonschema_accepts(
+    operation: str, body: object
+) -> None:
+    from jsonschema import Draft202012Validator
+
+    spec = SpecChecker()
+    pointer = spec._schema_pointer(operation, "application/json")
+    plain = Draft202012Validator({"$ref": "urn:discord:openapi" + pointer}, registry=spec.registry)
+    try:
+        spec.check(operation, body, discriminate=operation == "create_interaction_response")
+        ours = True
+    except DiscordError:
+        ours = False
+    assert ours == plain.is_valid(body)
