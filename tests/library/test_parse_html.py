@@ -537,3 +537,35 @@ def test_verse_lines_stay_one_paragraph() -> None:
     assert paragraphs(html) == [
         "Roses are red\nviolets are blue\nstakes are for vamps\nand so are you"
     ]
+
+
+def test_fanfiction_net_crossover_breadcrumb() -> None:
+    page = load("ffnet_chapter.html").replace(
+        '<a class="xcontrast_txt" href="/tv/">TV Shows</a>',
+        '<a class="xcontrast_txt" href="/crossovers/">Crossover</a>',
+    )
+    page = page.replace(
+        ">Buffy: The Vampire Slayer</a>", ">Buffy: The Vampire Slayer + Angel Crossover</a>"
+    )
+    raw = parse_html(page, "x.html")
+    assert raw.fandoms == ["Buffy: The Vampire Slayer", "Angel"]
+
+
+def test_efiction_chapter_page_with_bold_title_and_no_info_block() -> None:
+    """The page the first seed was scraped from: notes, a bold title line, the story."""
+    page = """<html><head><title>Archive :: Let's Talk</title></head><body>
+    <div id="menu"><a href="index.php">Home</a> <a href="search.php">Search</a></div>
+    <div id="pagetitle"><a href="viewstory.php?sid=7">Let's Talk</a></div>
+    <div class="notes"><div class="title"><span class="label">Author's Chapter Notes:</span>
+    </div><div class="noteinfo">As a devout Spike and Buffy fan...</div></div>
+    <div id="story"><p><b>Let's Talk</b></p><p>Spike sat quietly sipping his scotch.</p>
+    <p>"Goodbye, William."</p><p>***</p></div>
+    <div class="respond">You must login (<a href="user.php">register</a>) to review.</div>
+    </body></html>"""
+    raw = parse_html(page, "talk.html")
+    assert raw.layout == "efiction-html"
+    assert raw.title == "Let's Talk"
+    assert raw.authors == []
+    assert raw.notes == ["As a devout Spike and Buffy fan..."]
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [(1, None, "Let's Talk")]
+    assert raw.chapters[0].text == 'Spike sat quietly sipping his scotch.\n\n"Goodbye, William."'

@@ -103,7 +103,7 @@ def score(tree: LexborHTMLParser) -> float:
     value = 0.0
     if tree.css_first("#profile_top") is not None:
         value += 0.4
-    if tree.css_first("#storytext") is not None:
+    if tree.css_first("#storytext, #storycontent") is not None:
         value += 0.4
     if tree.css_first("#chap_select, select[name='chapter']") is not None:
         value += 0.1
@@ -191,10 +191,13 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
                 apply_meta_line(raw, text[text.index("Rated:") :])
                 break
     crumbs = [inline_text(a) for a in tree.css("#pre_story_links a")]
-    if len(crumbs) >= 2:
-        raw.fandoms = dedupe(crumbs[1:])  # the first is the section ("TV Shows")
-    elif crumbs and "crossover" not in crumbs[0].lower():
-        raw.fandoms = crumbs
+    fandoms: list[str] = []
+    for crumb in crumbs[1:] if len(crumbs) >= 2 else crumbs:  # the first is "TV Shows"
+        if crumb.lower() == "crossover":
+            continue
+        crumb = re.sub(r"\s+Crossover$", "", crumb)  # noqa: PLW2901
+        fandoms.extend(part.strip() for part in crumb.split(" + ") if part.strip())
+    raw.fandoms = dedupe(fandoms)
 
     number, label, title = 1, None, None
     select = tree.css_first("#chap_select") or tree.css_first("select[name='chapter']")
@@ -205,7 +208,11 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
             head = split_heading(inline_text(chosen))
             number = head.number or to_int(chosen.attributes.get("value")) or 1
             label, title = head.label, head.title
-    body = tree.css_first("#storytext") or tree.css_first(".storytext")
+    body = (
+        tree.css_first("#storytext")
+        or tree.css_first(".storytext")
+        or tree.css_first("#storycontent")  # m.fanfiction.net
+    )
     paragraphs = node_paragraphs(body) if body is not None else []
     text = lift_front_matter(raw, paragraphs)
     if text:

@@ -63,3 +63,16 @@ def lift_front_matter(raw: RawStory, paragraphs: list[str]) -> str:
             continue
         break
     return "\n\n".join(tidy_paragraphs(paras[start:end]))
+
+
+_BOLD_LINE = re.compile(r"^\*\*([^*\n]{1,120})\*\*$")
+
+
+def take_bold_heading(text: str) -> tuple[str | None, str]:
+    """A chapter body that opens with a short bold line ("**Let's Talk**"): that line is
+    the chapter's heading, not story text. Returns (heading or None, remaining text)."""
+    first, _, rest = text.partition("\n\n")
+    m = _BOLD_LINE.match(first.strip())
+    if m is None or not rest.strip() or len(m.group(1).split()) > 12:
+        return None, text
+    return m.group(1).strip(), rest
