@@ -38,7 +38,11 @@ COLOURS: dict[RatingLevel, int] = {
     RatingLevel.EXPLICIT: 0xEB5757,
     RatingLevel.NOT_RATED: 0x9E9E9E,
 }
-STATUS_TEXT = {Status.COMPLETE: "Complete", Status.WIP: "Work in progress", Status.UNKNOWN: "—"}
+STATUS_TEXT = {
+    Status.COMPLETE: "Complete",
+    Status.WIP: "Work in progress",
+    Status.UNKNOWN: "Unknown",
+}
 ADULT_NOTE = "Rated {rating}: its text and summary are shown only in age-restricted channels."
 
 
