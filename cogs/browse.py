@@ -110,6 +110,10 @@ class Browse(commands.Cog):
         if not audience.adult_titles:
             _, everything = await store.list_stories(guild_id, **filters, limit=0)
             hidden = everything - total
+        if total == 0 and hidden == 0 and not any(filters.values()):
+            raise LibraryError(
+                "The library is empty so far: moderators add stories with /library add."
+            )
         if total == 0:
             message = "No stories match those filters."
             if hidden:

@@ -105,3 +105,8 @@ async def test_adult_stories_are_left_out_of_lists_in_normal_channels(app):
     )
     opted = await app.reader.slash("browse", channel=app.general)
     assert "Steamy Tale" in opted.text
+
+
+async def test_an_empty_library_says_how_stories_get_in(app):
+    reply = await app.reader.slash("browse", channel=app.general)
+    assert reply.ephemeral and "/library add" in reply.content
