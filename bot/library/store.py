@@ -1,26 +1,23 @@
-"""The library's SQLite store (aiosqlite): every SQL statement storybot runs lives here.
+"""The library's SQLite store (aiosqlite): every SQL statement storybot runs lives in
+`store*.py`.
 
 One `Store` holds one connection in autocommit mode; each write is an explicit
 `BEGIN IMMEDIATE … COMMIT` (ROLLBACK on any error), so a story is stored whole or not at
 all. An asyncio lock keeps coroutines from interleaving inside a transaction. Chapter text
 stays in the database and is read one chapter at a time.
 
-Ratings are ranked by a Bayesian average: ``(C·m + Σstars) / (C + n)`` where ``n`` is the
-story's number of ratings, ``m`` the mean of every rating in the guild (3.0 when the guild
-has none) and ``C = PRIOR_WEIGHT`` (3) — a story needs several good ratings to outrank the
-guild's typical story, and one 5-star rating does not beat ten 4.8s.
+Parts: `store_base` (connection, transactions, records), `store_sql` (writing a new story
+in one round trip), `store_readers` (ratings, reading positions, settings, audit log;
+the Bayesian average is documented there), `store_prepare` (content hash, identity,
+validation), `store_migrations`, `store_bulk` (files, folders and zips).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +25,14 @@ import aiosqlite
 
 from bot.library.errors import LibraryError
 from bot.library.model import ParsedStory, RatingLevel, Status
-from bot.library.records import (
-    AuditEntry,
-    ChapterInfo,
-    GuildSettings,
-    ImportOutcome,
-    RatingSummary,
-    ReaderRating,
-    SearchEntry,
-    StoryRecord,
+from bot.library.records import ChapterInfo, ImportOutcome, RatingSummary, SearchEntry, StoryRecord
+from bot.library.store_base import (
+    PRIOR_WEIGHT,
+    StoreBase,
+    bayesian,
+    marks,
+    no_story,
+    now_iso,
 )
 from bot.library.store_migrations import apply_migrations
 from bot.library.store_prepare import (
@@ -44,21 +40,21 @@ from bot.library.store_prepare import (
     nocase,
     pairing_name,
     prepare_story,
+    rating_level_of,
     split_pairing,
     squash,
+    status_of,
     unique,
 )
+from bot.library.store_readers import MAX_REVIEW_CHARS, SETTINGS, ReaderDataMixin
+from bot.library.store_sql import CHAPTER_SQL, FIND_SQL, add_or_find, find_params
 
 log = logging.getLogger(__name__)
 
-PRIOR_WEIGHT = 3.0  # C in the Bayesian average
-DEFAULT_MEAN = 3.0  # m when a guild has no ratings yet
-MAX_REVIEW_CHARS = 300
 MAX_TITLE_CHARS = 300
 BUSY_TIMEOUT_MS = 10_000
 SORTS = ("top", "newest", "longest", "shortest", "title")
 FACET_KINDS = ("pairing", "character", "author", "tag", "fandom", "warning")
-SETTINGS: dict[str, type] = {"list_adult_titles": bool, "moderator_role_id": int}
 EDITABLE = (
     "title",
     "authors",
@@ -79,37 +75,12 @@ _EDIT_COLUMNS = {  # editable field -> the stories columns a re-import must then
     "summary": ("summary",),
     "total_chapters": ("total_chapters",),
 }
-_ADULT_LEVELS = tuple(str(level) for level in RatingLevel if level.is_adult)
-_ID_CHUNK = 500
+ADULT_LEVELS = tuple(str(level) for level in RatingLevel if level.is_adult)
+__all__ = ["MAX_REVIEW_CHARS", "SETTINGS", "SORTS", "Store"]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _when(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-def _no_story(story_id: int) -> LibraryError:
-    return LibraryError(f"There is no story #{story_id} in this server's library.")
-
-
-def _bayesian(n: int, total: int, mean: float) -> float:
-    return (PRIOR_WEIGHT * mean + total) / (PRIOR_WEIGHT + n)
-
-
-class Store:
+class Store(ReaderDataMixin, StoreBase):
     """The library database. Open with `await Store.open(path)`; close when done."""
-
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
-        self._lock = asyncio.Lock()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -147,35 +118,6 @@ class Store:
 
     # ------------------------------------------------------------------ low level
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Take the lock, then BEGIN IMMEDIATE … COMMIT (ROLLBACK on any error)."""
-        async with self._lock, self._begin() as conn:
-            yield conn
-
-    @asynccontextmanager
-    async def _begin(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error (including cancellation);
-        the caller holds the lock."""
-        await self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            await self._conn.execute("ROLLBACK")
-            raise
-        await self._conn.execute("COMMIT")
-
-    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return list(await self._conn.execute_fetchall(sql, params))
-
-    async def _row(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        rows = await self._conn.execute_fetchall(sql, params)
-        return rows[0] if rows else None
-
-    async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = await self._row(sql, params)
-        return None if row is None else row[0]
-
     # ------------------------------------------------------------------ import
 
     async def import_story(
@@ -209,7 +151,7 @@ class Store:
                     # The common cases — a new story, or one already stored — are one
                     # transaction run whole on the connection's thread (one round trip).
                     outcome = await self._run_sync(
-                        _add_or_find, guild_id, prepared, actor_id, _now()
+                        add_or_find, guild_id, prepared, actor_id, now_iso()
                     )
                     if outcome is None:  # an earlier version is stored: update it
                         async with self._begin() as conn:
@@ -222,20 +164,12 @@ class Store:
             raise LibraryError(f"Could not store “{prepared.title}”: {err}.") from err
         raise LibraryError(f"“{prepared.title}” kept changing while it was being imported.")
 
-    async def _run_sync(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(sqlite3_connection, *args)`` on aiosqlite's connection thread, in one
-        round trip. aiosqlite has no public call for this; `_execute` and `_conn` have been
-        its internal API for years (the version is pinned in pyproject.toml, and the store
-        tests exercise this path)."""
-        conn = self._conn
-        return await conn._execute(lambda: fn(conn._conn, *args))
-
     async def _update_existing(
         self, conn: aiosqlite.Connection, guild_id: int, p: PreparedStory, actor_id: int | None
     ) -> ImportOutcome | None:
         """The same story (declared title + authors) is stored: update it in place, or keep
         the stored version when it has more chapters."""
-        found = await conn.execute_fetchall(_FIND_SQL, _find_params(guild_id, p))
+        found = await conn.execute_fetchall(FIND_SQL, find_params(guild_id, p))
         existing = found[0] if found else None
         if existing is None or existing["same"]:  # changed since the first look: start over
             return None
@@ -247,11 +181,11 @@ class Store:
                 detail=f"the library already has a longer version "
                 f"({existing['chapter_count']} chapters, this file has {p.chapter_count})",
             )
-        now = _now()
+        now = now_iso()
         story_id = existing["id"]
         edited = set(json.loads(existing["edited_fields"]))
         await self._update_in_place(conn, story_id, p, edited, now)
-        await conn.executemany(_CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+        await conn.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
         title = await self._refresh_fts(conn, story_id)
         await self._audit(
             conn,
@@ -328,146 +262,7 @@ class Store:
             tags=tags,
         )
 
-    async def _clear_links(self, conn: aiosqlite.Connection, story_id: int) -> None:
-        for table in ("story_authors", "story_characters", "story_pairings", "story_tags"):
-            await conn.execute(f"DELETE FROM {table} WHERE story_id = ?", (story_id,))
-
-    async def _write_links(
-        self,
-        conn: aiosqlite.Connection,
-        story_id: int,
-        *,
-        authors: list[str],
-        characters: list[str],
-        pairings: list[tuple[str, list[str], bool]],
-        tags: list[tuple[str, str]],
-    ) -> None:
-        for sql, rows in _link_statements(
-            story_id, authors=authors, characters=characters, pairings=pairings, tags=tags
-        ):
-            await conn.executemany(sql, rows)
-
-    async def _write_fts(
-        self,
-        conn: aiosqlite.Connection,
-        story_id: int,
-        *,
-        title: str,
-        authors: list[str],
-        summary: str | None,
-        tags: str,
-        replace: bool,
-    ) -> None:
-        if replace:
-            await conn.execute("DELETE FROM stories_fts WHERE rowid = ?", (story_id,))
-        await conn.execute(_FTS_SQL, (story_id, title, ", ".join(authors), summary or "", tags))
-
-    async def _refresh_fts(self, conn: aiosqlite.Connection, story_id: int) -> str:
-        """Rewrite a story's FTS row from what is stored; returns its title."""
-        (record,) = await self._records([story_id])
-        tags = " ; ".join(
-            record.fandoms + record.warnings + record.tags + record.pairings + record.characters
-        )
-        await self._write_fts(
-            conn,
-            story_id,
-            title=record.title,
-            authors=record.authors,
-            summary=record.summary,
-            tags=tags,
-            replace=True,
-        )
-        return record.title
-
-    async def _audit(
-        self,
-        conn: aiosqlite.Connection,
-        guild_id: int,
-        *,
-        actor_id: int | None,
-        action: str,
-        story_id: int | None,
-        title: str | None,
-        detail: dict,
-        at: str | None = None,
-    ) -> None:
-        await conn.execute(
-            _AUDIT_SQL, (guild_id, actor_id, action, story_id, title, _json(detail), at or _now())
-        )
-
     # ------------------------------------------------------------------ reading stories
-
-    async def _records(self, ids: Sequence[int]) -> list[StoryRecord]:
-        """Full records for `ids`, in the order given (unknown ids are skipped)."""
-        if not ids:
-            return []
-        rows: dict[int, sqlite3.Row] = {}
-        links: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for start in range(0, len(ids), _ID_CHUNK):
-            chunk = list(ids[start : start + _ID_CHUNK])
-            marks = _marks(len(chunk))
-            for row in await self._rows(f"SELECT * FROM stories WHERE id IN ({marks})", chunk):
-                rows[row["id"]] = row
-            sql = (
-                "SELECT sa.story_id, 'author' AS kind, a.name, sa.position, 0 AS inferred"
-                " FROM story_authors sa JOIN authors a ON a.id = sa.author_id"
-                f" WHERE sa.story_id IN ({marks})"
-                " UNION ALL SELECT sc.story_id, 'character', c.name, sc.position, 0"
-                " FROM story_characters sc JOIN characters c ON c.id = sc.character_id"
-                f" WHERE sc.story_id IN ({marks})"
-                " UNION ALL SELECT sp.story_id, 'pairing', p.name, sp.position, sp.inferred"
-                " FROM story_pairings sp JOIN pairings p ON p.id = sp.pairing_id"
-                f" WHERE sp.story_id IN ({marks})"
-                " UNION ALL SELECT st.story_id, t.kind, t.name, st.position, 0"
-                " FROM story_tags st JOIN tags t ON t.id = st.tag_id"
-                f" WHERE st.story_id IN ({marks})"
-                " ORDER BY 1, 2, 4"
-            )
-            for story_id, kind, name, _, inferred in await self._rows(sql, chunk * 4):
-                links[story_id][kind].append(name)
-                if kind == "pairing" and inferred:
-                    links[story_id]["inferred_pairing"].append(name)
-        out = []
-        for story_id in ids:
-            row = rows.get(story_id)
-            if row is None:
-                continue
-            got = links[story_id]
-            out.append(
-                StoryRecord(
-                    id=row["id"],
-                    guild_id=row["guild_id"],
-                    title=row["title"],
-                    title_declared=bool(row["title_declared"]),
-                    authors=list(got["author"]),
-                    rating_level=RatingLevel(row["rating_level"]),
-                    rating_declared=row["rating_declared"],
-                    rating_inferred=bool(row["rating_inferred"]),
-                    pairings=list(got["pairing"]),
-                    characters=list(got["character"]),
-                    fandoms=list(got["fandom"]),
-                    tags=list(got["tag"]),
-                    warnings=list(got["warning"]),
-                    summary=row["summary"],
-                    notes=json.loads(row["notes"]),
-                    disclaimer=row["disclaimer"],
-                    status=Status(row["status"]),
-                    words=row["words"],
-                    chapter_count=row["chapter_count"],
-                    total_chapters=row["total_chapters"],
-                    source_name=row["source_name"],
-                    created_at=_when(row["created_at"]),
-                    updated_at=_when(row["updated_at"]),
-                    inferred_pairings=list(got["inferred_pairing"]),
-                    epigraph=row["epigraph"],
-                    spoilers=row["spoilers"],
-                    language=row["language"],
-                    layout=row["layout"],
-                    encoding=row["encoding"],
-                    added_by=row["added_by"],
-                )
-            )
-        return out
 
     async def get_story(self, guild_id: int, story_id: int) -> StoryRecord | None:
         """One story's metadata (no chapter text), or None if it is not in this guild."""
@@ -537,8 +332,8 @@ class Store:
         )
         params: list[Any] = [match, guild_id]
         if not include_adult:
-            sql += f" AND s.rating_level NOT IN ({_marks(len(_ADULT_LEVELS))})"
-            params += _ADULT_LEVELS
+            sql += f" AND s.rating_level NOT IN ({marks(len(ADULT_LEVELS))})"
+            params += ADULT_LEVELS
         sql += " ORDER BY bm25(stories_fts, 10.0, 5.0, 1.0, 3.0), s.id LIMIT ?"
         params.append(limit)
         async with self._lock:
@@ -546,12 +341,6 @@ class Store:
             return await self._records(ids)
 
     # ------------------------------------------------------------------ listing
-
-    async def _guild_mean(self, guild_id: int) -> float:
-        mean = await self._scalar(
-            "SELECT AVG(stars) FROM reader_ratings WHERE guild_id = ?", (guild_id,)
-        )
-        return DEFAULT_MEAN if mean is None else float(mean)
 
     def _filters(
         self,
@@ -575,7 +364,7 @@ class Store:
                 names.add(pairing_name(parts))
             where.append(
                 "EXISTS (SELECT 1 FROM story_pairings sp JOIN pairings p ON p.id = sp.pairing_id"
-                f" WHERE sp.story_id = s.id AND p.name IN ({_marks(len(names))}))"
+                f" WHERE sp.story_id = s.id AND p.name IN ({marks(len(names))}))"
             )
             params += sorted(names)
         if character:
@@ -589,10 +378,10 @@ class Store:
             params += [squash(character)] * 2
         if rating is not None:
             where.append("s.rating_level = ?")
-            params.append(str(_rating_level(rating)))
+            params.append(str(rating_level_of(rating)))
         if status is not None:
             where.append("s.status = ?")
-            params.append(str(_status(status)))
+            params.append(str(status_of(status)))
         if min_words is not None:
             where.append("s.words >= ?")
             params.append(int(min_words))
@@ -606,8 +395,8 @@ class Store:
             )
             params.append(squash(author))
         if not include_adult:
-            where.append(f"s.rating_level NOT IN ({_marks(len(_ADULT_LEVELS))})")
-            params += _ADULT_LEVELS
+            where.append(f"s.rating_level NOT IN ({marks(len(ADULT_LEVELS))})")
+            params += ADULT_LEVELS
         return " AND ".join(where), params
 
     async def list_stories(
@@ -762,11 +551,11 @@ class Store:
                 columns.update(title=title, title_declared=1)
                 shown[name] = title
             elif name == "rating_level":
-                level = _rating_level(value)
+                level = rating_level_of(value)
                 columns.update(rating_level=str(level), rating_inferred=0)
                 shown[name] = str(level)
             elif name == "status":
-                columns["status"] = shown[name] = str(_status(value))
+                columns["status"] = shown[name] = str(status_of(value))
             elif name == "summary":
                 columns["summary"] = shown[name] = (str(value).strip() or None) if value else None
             elif name == "total_chapters":
@@ -784,8 +573,8 @@ class Store:
                 (story_id, guild_id),
             )
             if row is None:
-                raise _no_story(story_id)
-            now = _now()
+                raise no_story(story_id)
+            now = now_iso()
             columns["updated_at"] = now
             columns["edited_fields"] = json.dumps(
                 sorted(set(json.loads(row["edited_fields"])) | set(fields))
@@ -868,94 +657,6 @@ class Store:
 
     # ------------------------------------------------------------------ reader ratings
 
-    async def _require_story(self, guild_id: int, story_id: int) -> sqlite3.Row:
-        row = await self._row(
-            "SELECT id, title, chapter_count FROM stories WHERE id = ? AND guild_id = ?",
-            (story_id, guild_id),
-        )
-        if row is None:
-            raise _no_story(story_id)
-        return row
-
-    async def rate(
-        self, guild_id: int, story_id: int, user_id: int, stars: int, review: str | None = None
-    ) -> bool:
-        """Record a reader's 1–5 star rating (and optional short review); True if new.
-
-        Rating again replaces the reader's earlier rating: one rating per reader per story.
-        """
-        if isinstance(stars, bool) or not isinstance(stars, int) or not 1 <= stars <= 5:
-            raise LibraryError("A rating is a whole number of stars from 1 to 5.")
-        text = review.strip() if review else None
-        if text and len(text) > MAX_REVIEW_CHARS:
-            raise LibraryError(
-                f"A review can be at most {MAX_REVIEW_CHARS} characters; this one has {len(text)}."
-            )
-        text = text or None
-        async with self._transaction() as conn:
-            await self._require_story(guild_id, story_id)
-            existed = await self._scalar(
-                "SELECT 1 FROM reader_ratings WHERE story_id = ? AND user_id = ?",
-                (story_id, user_id),
-            )
-            now = _now()
-            await conn.execute(
-                "INSERT INTO reader_ratings"
-                " (guild_id, story_id, user_id, stars, review, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (story_id, user_id) DO UPDATE SET"
-                " stars = excluded.stars, review = excluded.review,"
-                " updated_at = excluded.updated_at",
-                (guild_id, story_id, user_id, stars, text, now, now),
-            )
-        return existed is None
-
-    @staticmethod
-    def _rating(row: sqlite3.Row) -> ReaderRating:
-        return ReaderRating(
-            story_id=row["story_id"],
-            user_id=row["user_id"],
-            stars=row["stars"],
-            review=row["review"],
-            created_at=_when(row["created_at"]),
-            updated_at=_when(row["updated_at"]),
-        )
-
-    async def user_rating(self, story_id: int, user_id: int) -> ReaderRating | None:
-        async with self._lock:
-            row = await self._row(
-                "SELECT * FROM reader_ratings WHERE story_id = ? AND user_id = ?",
-                (story_id, user_id),
-            )
-        return None if row is None else self._rating(row)
-
-    async def ratings_by_user(
-        self, guild_id: int, user_id: int
-    ) -> list[tuple[StoryRecord, ReaderRating]]:
-        """Every rating a reader gave in this guild, most recently changed first."""
-        async with self._lock:
-            rows = await self._rows(
-                "SELECT * FROM reader_ratings WHERE guild_id = ? AND user_id = ?"
-                " ORDER BY updated_at DESC, story_id",
-                (guild_id, user_id),
-            )
-            records = {r.id: r for r in await self._records([row["story_id"] for row in rows])}
-        return [(records[r["story_id"]], self._rating(r)) for r in rows if r["story_id"] in records]
-
-    async def rating_summary(self, story_id: int) -> RatingSummary:
-        async with self._lock:
-            row = await self._row(
-                "SELECT s.guild_id, COUNT(r.stars), COALESCE(SUM(r.stars), 0) FROM stories s"
-                " LEFT JOIN reader_ratings r ON r.story_id = s.id WHERE s.id = ?"
-                " GROUP BY s.id",
-                (story_id,),
-            )
-            if row is None:
-                return RatingSummary(0, None, DEFAULT_MEAN)
-            guild_id, n, total = row[0], row[1], row[2]
-            mean = await self._guild_mean(guild_id)
-        return RatingSummary(n, total / n if n else None, _bayesian(n, total, mean))
-
     async def top_stories(
         self,
         guild_id: int,
@@ -982,7 +683,7 @@ class Store:
                 r[0]: (r[1], r[2])
                 for r in await self._rows(
                     f"SELECT story_id, COUNT(*), SUM(stars) FROM reader_ratings"
-                    f" WHERE story_id IN ({_marks(len(ids))}) GROUP BY story_id",
+                    f" WHERE story_id IN ({marks(len(ids))}) GROUP BY story_id",
                     ids,
                 )
             }
@@ -990,120 +691,13 @@ class Store:
         for record in records:
             n, total = stats.get(record.id, (0, 0))
             out.append(
-                (record, RatingSummary(n, total / n if n else None, _bayesian(n, total, mean)))
+                (record, RatingSummary(n, total / n if n else None, bayesian(n, total, mean)))
             )
         return out
 
     # ------------------------------------------------------------------ reading positions
 
-    async def save_position(
-        self, guild_id: int, user_id: int, story_id: int, chapter: int, passage: int
-    ) -> None:
-        """Remember where a reader is in a story (chapter is 1-based; passage ≥ 0)."""
-        async with self._transaction() as conn:
-            row = await self._require_story(guild_id, story_id)
-            if not 1 <= chapter <= row["chapter_count"]:
-                raise LibraryError(
-                    f"“{row['title']}” has chapters 1 to {row['chapter_count']}, not {chapter}."
-                )
-            if passage < 0:
-                raise LibraryError("A passage number cannot be negative.")
-            await conn.execute(
-                "INSERT INTO reading_positions"
-                " (guild_id, user_id, story_id, chapter, passage, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, story_id) DO UPDATE"
-                " SET chapter = excluded.chapter, passage = excluded.passage,"
-                " updated_at = excluded.updated_at",
-                (guild_id, user_id, story_id, chapter, passage, _now()),
-            )
-
-    async def get_position(
-        self, guild_id: int, user_id: int, story_id: int
-    ) -> tuple[int, int] | None:
-        async with self._lock:
-            row = await self._row(
-                "SELECT chapter, passage FROM reading_positions"
-                " WHERE guild_id = ? AND user_id = ? AND story_id = ?",
-                (guild_id, user_id, story_id),
-            )
-        return None if row is None else (row[0], row[1])
-
-    async def last_read(self, guild_id: int, user_id: int) -> tuple[int, int, int] | None:
-        """(story_id, chapter, passage) of the reader's most recently saved position."""
-        async with self._lock:
-            row = await self._row(
-                "SELECT story_id, chapter, passage FROM reading_positions"
-                " WHERE guild_id = ? AND user_id = ? ORDER BY updated_at DESC LIMIT 1",
-                (guild_id, user_id),
-            )
-        return None if row is None else (row[0], row[1], row[2])
-
     # ------------------------------------------------------------------ settings and audit
-
-    async def get_settings(self, guild_id: int) -> GuildSettings:
-        async with self._lock:
-            rows = await self._rows(
-                "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
-            )
-        values = {k: json.loads(v) for k, v in rows if k in SETTINGS}
-        return GuildSettings(**values)
-
-    async def set_setting(
-        self, guild_id: int, key: str, value: Any, *, actor_id: int | None
-    ) -> None:
-        """Set a guild setting (None clears it back to the default)."""
-        kind = SETTINGS.get(key)
-        if kind is None:
-            raise LibraryError(f"Unknown setting “{key}”: settings are {', '.join(SETTINGS)}.")
-        if value is not None:
-            ok = (
-                isinstance(value, bool)
-                if kind is bool
-                else (isinstance(value, int) and not isinstance(value, bool))
-            )
-            if not ok:
-                raise LibraryError(f"Setting “{key}” needs a {kind.__name__} value.")
-        async with self._transaction() as conn:
-            if value is None:
-                await conn.execute(
-                    "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
-                )
-            else:
-                await conn.execute(
-                    "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
-                    " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
-                    (guild_id, key, json.dumps(value)),
-                )
-            await self._audit(
-                conn,
-                guild_id,
-                actor_id=actor_id,
-                action="setting",
-                story_id=None,
-                title=None,
-                detail={"key": key, "value": value},
-            )
-
-    async def audit_log(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
-        """The guild's most recent audit entries, newest first."""
-        async with self._lock:
-            rows = await self._rows(
-                "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
-                (guild_id, limit),
-            )
-        return [
-            AuditEntry(
-                id=r["id"],
-                guild_id=r["guild_id"],
-                actor_id=r["actor_id"],
-                action=r["action"],
-                story_id=r["story_id"],
-                title=r["title"],
-                detail=json.loads(r["detail"]),
-                at=_when(r["at"]),
-            )
-            for r in rows
-        ]
 
     # ------------------------------------------------------------------ statistics
 
@@ -1149,207 +743,3 @@ class Store:
                 )
                 out[key] = {r[0]: r[1] for r in rows}
         return out
-
-
-_FIND_SQL = (
-    # An identical story (same content hash) first, else the same story (same declared
-    # title + authors) in this guild.
-    "SELECT id, title, chapter_count, edited_fields, content_hash = ? AS same FROM stories"
-    " WHERE guild_id = ? AND (content_hash = ? OR identity_key = ?)"
-    " ORDER BY same DESC, id LIMIT 1"
-)
-_INSERT_STORY_SQL = (
-    "INSERT INTO stories (guild_id, title, title_declared, rating_level, rating_declared,"
-    " rating_inferred, status, words, chapter_count, total_chapters, summary, notes,"
-    " disclaimer, epigraph, spoilers, language, source_name, layout, encoding, content_hash,"
-    " identity_key, created_at, updated_at, added_by)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
-_CHAPTER_SQL = (
-    "INSERT INTO chapters (story_id, position, number, label, title, words, text)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
-_FTS_SQL = "INSERT INTO stories_fts (rowid, title, authors, summary, tags) VALUES (?, ?, ?, ?, ?)"
-_AUDIT_SQL = (
-    "INSERT INTO audit_log (guild_id, actor_id, action, story_id, title, detail, at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _find_params(guild_id: int, p: PreparedStory) -> tuple:
-    return (p.content_hash, guild_id, p.content_hash, p.identity_key)
-
-
-def _link_statements(
-    story_id: int,
-    *,
-    authors: list[str],
-    characters: list[str],
-    pairings: list[tuple[str, list[str], bool]],
-    tags: list[tuple[str, str]],
-) -> list[tuple[str, list[tuple]]]:
-    """The statements (SQL, rows) that link a story to its names, creating missing names."""
-    out: list[tuple[str, list[tuple]]] = []
-    if authors:
-        out.append(
-            (
-                "INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(a,) for a in authors],
-            )
-        )
-        out.append(
-            (
-                "INSERT INTO story_authors (story_id, author_id, position)"
-                " VALUES (?, (SELECT id FROM authors WHERE name = ?), ?)",
-                [(story_id, a, i) for i, a in enumerate(authors)],
-            )
-        )
-    every_character = unique(characters + [c for _, members, _ in pairings for c in members])
-    if every_character:
-        out.append(
-            (
-                "INSERT INTO characters (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(c,) for c in every_character],
-            )
-        )
-    if characters:
-        out.append(
-            (
-                "INSERT INTO story_characters (story_id, character_id, position)"
-                " VALUES (?, (SELECT id FROM characters WHERE name = ?), ?)",
-                [(story_id, c, i) for i, c in enumerate(characters)],
-            )
-        )
-    if pairings:
-        out.append(
-            (
-                "INSERT INTO pairings (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(name,) for name, _, _ in pairings],
-            )
-        )
-        out.append(
-            (
-                "INSERT OR IGNORE INTO pairing_characters (pairing_id, character_id)"
-                " SELECT p.id, c.id FROM pairings p, characters c WHERE p.name = ? AND c.name = ?",
-                [(name, c) for name, members, _ in pairings for c in members],
-            )
-        )
-        out.append(
-            (
-                "INSERT INTO story_pairings (story_id, pairing_id, inferred, position)"
-                " VALUES (?, (SELECT id FROM pairings WHERE name = ?), ?, ?)",
-                [(story_id, name, inferred, i) for i, (name, _, inferred) in enumerate(pairings)],
-            )
-        )
-    if tags:
-        out.append(
-            (
-                "INSERT INTO tags (kind, name) VALUES (?, ?) ON CONFLICT (kind, name) DO NOTHING",
-                list(tags),
-            )
-        )
-        out.append(
-            (
-                "INSERT INTO story_tags (story_id, tag_id, position)"
-                " VALUES (?, (SELECT id FROM tags WHERE kind = ? AND name = ?), ?)",
-                [(story_id, kind, name, i) for i, (kind, name) in enumerate(tags)],
-            )
-        )
-    return out
-
-
-def _add_or_find(
-    db: sqlite3.Connection,
-    guild_id: int,
-    p: PreparedStory,
-    actor_id: int | None,
-    now: str,
-) -> ImportOutcome | None:
-    """One transaction on the connection's thread: "unchanged" when the same content is
-    stored, "added" when the story is new, None when an earlier version of it is stored
-    (the caller updates it). All or nothing: any error rolls back."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        existing = db.execute(_FIND_SQL, _find_params(guild_id, p)).fetchone()
-        if existing is not None:
-            db.execute("ROLLBACK")
-            if existing["same"]:
-                return ImportOutcome("unchanged", existing["id"], existing["title"])
-            return None
-        story_id = db.execute(
-            _INSERT_STORY_SQL,
-            (
-                guild_id,
-                p.title,
-                p.title_declared,
-                p.rating_level,
-                p.rating_declared,
-                p.rating_inferred,
-                p.status,
-                p.words,
-                p.chapter_count,
-                p.total_chapters,
-                p.summary,
-                p.notes_json,
-                p.disclaimer,
-                p.epigraph,
-                p.spoilers,
-                p.language,
-                p.source_name,
-                p.layout,
-                p.encoding,
-                p.content_hash,
-                p.identity_key,
-                now,
-                now,
-                actor_id,
-            ),
-        ).lastrowid
-        db.executemany(_CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
-        for sql, rows in _link_statements(
-            story_id,
-            authors=p.authors,
-            characters=p.characters,
-            pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
-            tags=p.tags,
-        ):
-            db.executemany(sql, rows)
-        db.execute(
-            _FTS_SQL, (story_id, p.title, ", ".join(p.authors), p.summary or "", p.fts_tags())
-        )
-        detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
-        db.execute(_AUDIT_SQL, (guild_id, actor_id, "added", story_id, p.title, _json(detail), now))
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    return ImportOutcome("added", story_id, p.title)
-
-
-def _rating_level(value: RatingLevel | str | Any) -> RatingLevel:
-    if isinstance(value, RatingLevel):
-        return value
-    wanted = str(value).strip().casefold()
-    for level in RatingLevel:
-        if wanted in (level.value.casefold(), level.name.casefold()):
-            return level
-    raise LibraryError(
-        f"Unknown rating “{value}”: use one of {', '.join(level.value for level in RatingLevel)}."
-    )
-
-
-def _status(value: Status | str | Any) -> Status:
-    if isinstance(value, Status):
-        return value
-    wanted = str(value).strip().casefold()
-    for status in Status:
-        if wanted == status.value:
-            return status
-    raise LibraryError(
-        f"Unknown status “{value}”: use one of {', '.join(s.value for s in Status)}."
-    )

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from bot.library.errors import LibraryError
 from bot.library.model import ParsedStory, RatingLevel, Status
@@ -228,4 +229,28 @@ def prepare_story(story: ParsedStory, source_name: str | None = None) -> Prepare
         characters=characters,
         pairings=pairings,
         tags=tags,
+    )
+
+
+def rating_level_of(value: RatingLevel | str | Any) -> RatingLevel:
+    if isinstance(value, RatingLevel):
+        return value
+    wanted = str(value).strip().casefold()
+    for level in RatingLevel:
+        if wanted in (level.value.casefold(), level.name.casefold()):
+            return level
+    raise LibraryError(
+        f"Unknown rating “{value}”: use one of {', '.join(level.value for level in RatingLevel)}."
+    )
+
+
+def status_of(value: Status | str | Any) -> Status:
+    if isinstance(value, Status):
+        return value
+    wanted = str(value).strip().casefold()
+    for status in Status:
+        if wanted == status.value:
+            return status
+    raise LibraryError(
+        f"Unknown status “{value}”: use one of {', '.join(s.value for s in Status)}."
     )

@@ -1,0 +1,195 @@
+"""The SQL that writes a new story, and the one-transaction add that runs it.
+
+`add_or_find` runs whole on the database connection's thread (see `Store._run_sync`), so
+adding a story costs one round trip instead of one per statement.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from bot.library.records import ImportOutcome
+from bot.library.store_prepare import PreparedStory, unique
+
+FIND_SQL = (
+    # An identical story (same content hash) first, else the same story (same declared
+    # title + authors) in this guild.
+    "SELECT id, title, chapter_count, edited_fields, content_hash = ? AS same FROM stories"
+    " WHERE guild_id = ? AND (content_hash = ? OR identity_key = ?)"
+    " ORDER BY same DESC, id LIMIT 1"
+)
+INSERT_STORY_SQL = (
+    "INSERT INTO stories (guild_id, title, title_declared, rating_level, rating_declared,"
+    " rating_inferred, status, words, chapter_count, total_chapters, summary, notes,"
+    " disclaimer, epigraph, spoilers, language, source_name, layout, encoding, content_hash,"
+    " identity_key, created_at, updated_at, added_by)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+CHAPTER_SQL = (
+    "INSERT INTO chapters (story_id, position, number, label, title, words, text)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+FTS_SQL = "INSERT INTO stories_fts (rowid, title, authors, summary, tags) VALUES (?, ?, ?, ?, ?)"
+AUDIT_SQL = (
+    "INSERT INTO audit_log (guild_id, actor_id, action, story_id, title, detail, at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def find_params(guild_id: int, p: PreparedStory) -> tuple:
+    return (p.content_hash, guild_id, p.content_hash, p.identity_key)
+
+
+def link_statements(
+    story_id: int,
+    *,
+    authors: list[str],
+    characters: list[str],
+    pairings: list[tuple[str, list[str], bool]],
+    tags: list[tuple[str, str]],
+) -> list[tuple[str, list[tuple]]]:
+    """The statements (SQL, rows) that link a story to its names, creating missing names."""
+    out: list[tuple[str, list[tuple]]] = []
+    if authors:
+        out.append(
+            (
+                "INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(a,) for a in authors],
+            )
+        )
+        out.append(
+            (
+                "INSERT INTO story_authors (story_id, author_id, position)"
+                " VALUES (?, (SELECT id FROM authors WHERE name = ?), ?)",
+                [(story_id, a, i) for i, a in enumerate(authors)],
+            )
+        )
+    every_character = unique(characters + [c for _, members, _ in pairings for c in members])
+    if every_character:
+        out.append(
+            (
+                "INSERT INTO characters (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(c,) for c in every_character],
+            )
+        )
+    if characters:
+        out.append(
+            (
+                "INSERT INTO story_characters (story_id, character_id, position)"
+                " VALUES (?, (SELECT id FROM characters WHERE name = ?), ?)",
+                [(story_id, c, i) for i, c in enumerate(characters)],
+            )
+        )
+    if pairings:
+        out.append(
+            (
+                "INSERT INTO pairings (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                [(name,) for name, _, _ in pairings],
+            )
+        )
+        out.append(
+            (
+                "INSERT OR IGNORE INTO pairing_characters (pairing_id, character_id)"
+                " SELECT p.id, c.id FROM pairings p, characters c WHERE p.name = ? AND c.name = ?",
+                [(name, c) for name, members, _ in pairings for c in members],
+            )
+        )
+        out.append(
+            (
+                "INSERT INTO story_pairings (story_id, pairing_id, inferred, position)"
+                " VALUES (?, (SELECT id FROM pairings WHERE name = ?), ?, ?)",
+                [(story_id, name, inferred, i) for i, (name, _, inferred) in enumerate(pairings)],
+            )
+        )
+    if tags:
+        out.append(
+            (
+                "INSERT INTO tags (kind, name) VALUES (?, ?) ON CONFLICT (kind, name) DO NOTHING",
+                list(tags),
+            )
+        )
+        out.append(
+            (
+                "INSERT INTO story_tags (story_id, tag_id, position)"
+                " VALUES (?, (SELECT id FROM tags WHERE kind = ? AND name = ?), ?)",
+                [(story_id, kind, name, i) for i, (kind, name) in enumerate(tags)],
+            )
+        )
+    return out
+
+
+def add_or_find(
+    db: sqlite3.Connection,
+    guild_id: int,
+    p: PreparedStory,
+    actor_id: int | None,
+    now: str,
+) -> ImportOutcome | None:
+    """One transaction on the connection's thread: "unchanged" when the same content is
+    stored, "added" when the story is new, None when an earlier version of it is stored
+    (the caller updates it). All or nothing: any error rolls back."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        existing = db.execute(FIND_SQL, find_params(guild_id, p)).fetchone()
+        if existing is not None:
+            db.execute("ROLLBACK")
+            if existing["same"]:
+                return ImportOutcome("unchanged", existing["id"], existing["title"])
+            return None
+        story_id = db.execute(
+            INSERT_STORY_SQL,
+            (
+                guild_id,
+                p.title,
+                p.title_declared,
+                p.rating_level,
+                p.rating_declared,
+                p.rating_inferred,
+                p.status,
+                p.words,
+                p.chapter_count,
+                p.total_chapters,
+                p.summary,
+                p.notes_json,
+                p.disclaimer,
+                p.epigraph,
+                p.spoilers,
+                p.language,
+                p.source_name,
+                p.layout,
+                p.encoding,
+                p.content_hash,
+                p.identity_key,
+                now,
+                now,
+                actor_id,
+            ),
+        ).lastrowid
+        db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+        for sql, rows in link_statements(
+            story_id,
+            authors=p.authors,
+            characters=p.characters,
+            pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
+            tags=p.tags,
+        ):
+            db.executemany(sql, rows)
+        db.execute(
+            FTS_SQL, (story_id, p.title, ", ".join(p.authors), p.summary or "", p.fts_tags())
+        )
+        detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
+        db.execute(
+            AUDIT_SQL, (guild_id, actor_id, "added", story_id, p.title, to_json(detail), now)
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return ImportOutcome("added", story_id, p.title)
