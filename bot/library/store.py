@@ -116,8 +116,6 @@ class Store(ReaderDataMixin, StoreBase):
     async def schema_version(self) -> int:
         return await self._scalar("PRAGMA user_version")
 
-    # ------------------------------------------------------------------ low level
-
     # ------------------------------------------------------------------ import
 
     async def import_story(
@@ -655,7 +653,7 @@ class Store(ReaderDataMixin, StoreBase):
             )
         return True
 
-    # ------------------------------------------------------------------ reader ratings
+    # ------------------------------------------------------------------ top rated
 
     async def top_stories(
         self,
@@ -694,10 +692,6 @@ class Store(ReaderDataMixin, StoreBase):
                 (record, RatingSummary(n, total / n if n else None, bayesian(n, total, mean)))
             )
         return out
-
-    # ------------------------------------------------------------------ reading positions
-
-    # ------------------------------------------------------------------ settings and audit
 
     # ------------------------------------------------------------------ statistics
 
