@@ -450,3 +450,44 @@ def test_parse_story_rejects_a_broken_epub_with_a_clear_message() -> None:
     with pytest.raises(StoryRejected) as err:
         parse_story(b"PK\x03\x04 not really a zip", "broken.epub")
     assert "not a valid EPUB" in str(err.value)
+
+
+def test_fanficfare_table_title_page_and_update_log_are_read_and_skipped() -> None:
+    table_page = (
+        '<h3><a href="https://archiveofourown.org/works/1">Quiet</a> by '
+        '<a href="https://archiveofourown.org/users/sw">sw</a></h3><table>'
+        "<tr><td><b>Fandoms:</b></td><td>Buffy the Vampire Slayer (TV)</td></tr>"
+        "<tr><td><b>Rating:</b></td><td>Teen And Up Audiences</td></tr>"
+        "<tr><td><b>Relationships:</b></td><td>Tara Maclay/Willow Rosenberg</td></tr>"
+        "<tr><td><b>Status:</b></td><td>In-Progress</td></tr>"
+        "<tr><td><b>Chapters:</b></td><td>1</td></tr>"
+        '<tr><td colspan="2"><b>Summary:</b> Willow counts stars.</td></tr></table>'
+    )
+    opf = FFF_OPF.replace(
+        '<item id="file0002" href="OEBPS/file0002.xhtml" media-type="application/xhtml+xml"/>',
+        '<item id="log_page" href="OEBPS/log_page.xhtml" media-type="application/xhtml+xml"/>',
+    ).replace('<itemref idref="file0002" linear="yes"/>', '<itemref idref="log_page"/>')
+    data = build_epub(
+        {
+            "content.opf": opf,
+            "OEBPS/title_page.xhtml": xhtml(table_page),
+            "OEBPS/log_page.xhtml": xhtml(
+                "<h3>Update Log</h3><p class='log_entry'><b>Updated:</b> "
+                '<span id="dateUpdated">2024-01-01</span></p><hr/>'
+            ),
+            "OEBPS/file0001.xhtml": fff_chapter("Chapter 1", ["Willow counted stars."]),
+        },
+        opf_path="content.opf",
+    )
+    raw = parse_epub(data, "quiet.epub")
+    assert raw.title == "Quiet"
+    assert raw.authors == ["sw"]
+    assert raw.fandoms == ["Buffy the Vampire Slayer (TV)"]
+    assert raw.rating == "Teen And Up Audiences"
+    assert raw.relationships == ["Tara Maclay/Willow Rosenberg"]
+    assert raw.status_declared is Status.WIP
+    assert raw.total_chapters is None  # a WIP's "Chapters: 1" is what was downloaded
+    assert raw.summary == "Willow counts stars."
+    assert [(c.number, c.label, c.text) for c in raw.chapters] == [
+        (1, "Chapter 1", "Willow counted stars.")
+    ]

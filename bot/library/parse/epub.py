@@ -23,7 +23,7 @@ from lxml import etree
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.errors import StoryRejected
-from bot.library.model import Chapter
+from bot.library.model import Chapter, Status
 from bot.library.parse import html_ao3
 from bot.library.parse.html_meta import apply_label, dedupe, labelled_values, split_heading
 from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, tidy_paragraphs
@@ -51,7 +51,7 @@ _XML_PARSER = etree.XMLParser(
 )
 _SKIP_NAME = re.compile(
     r"(?:^|[/_\-])(?:cover|title_?page|titlepage|toc|toc_page|nav|contents|copyright|"
-    r"colophon|jacket|about_?the_?author)[^/]*$",
+    r"colophon|jacket|about_?the_?author|log_?page)[^/]*$",
     re.IGNORECASE,
 )
 _SELF_CLOSING = re.compile(
@@ -327,7 +327,7 @@ def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
             if links:
                 raw.title = inline_text(links[0]) or None
                 raw.authors = dedupe([inline_text(a) for a in links[1:] if inline_text(a)])
-        for label, value, items in labelled_values(root, "b, strong"):
+        for label, value, items in labelled_values(root, "b, strong, dt"):
             if label.lower() in ("summary", "description"):
                 continue
             if label.lower() in ("category", "categories") and not raw.fandoms:
@@ -345,6 +345,8 @@ def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
         if chapter is not None:
             chapters.append(chapter)
     raw.chapters = chapters
+    if raw.status_declared is not Status.COMPLETE:
+        raw.total_chapters = None  # FanFicFare's "Chapters:" counts what was downloaded
     return raw
 
 

@@ -12,7 +12,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from bot.library.model import Chapter
+from bot.library.model import Chapter, Status
 from bot.library.parse.html_meta import (
     apply_label,
     dedupe,
@@ -127,6 +127,8 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
         chapter_number = head.number or (number if len(bodies) == 1 else index + 1)
         chapters.append(Chapter(chapter_number, head.label, head.title, text))
     raw.chapters = chapters
+    if raw.status_declared is not Status.COMPLETE:
+        raw.total_chapters = None  # "Chapters: 3" counts what is posted, not the plan
     if raw.title is None and len(chapters) == 1 and chapters[0].title:
         raw.title = chapters[0].title  # a one-shot's chapter title is its title
     return raw

@@ -159,8 +159,10 @@ def apply_meta_line(raw: RawStory, line: str) -> None:
             _apply_characters(raw, seg)
     if not status_seen:
         raw.status_declared = Status.WIP  # FFN marks finished stories "Status: Complete"
-    if raw.total_chapters is None:
-        raw.total_chapters = 1  # one-shots have no "Chapters:" segment
+    if raw.status_declared is Status.COMPLETE:
+        raw.total_chapters = raw.total_chapters or 1  # one-shots have no "Chapters:"
+    else:
+        raw.total_chapters = None  # "Chapters: 3" counts what is posted, not the plan
 
 
 def _apply_characters(raw: RawStory, segment: str) -> None:

@@ -291,6 +291,11 @@ def labelled_values(
                     links.extend(clean_inline(a.text()) for a in sib.css("a"))
             sib = sib.next
         value = clean_inline("".join(parts))
+        if not value:  # table and list layouts: the value is the next cell / <dd>
+            cell = _value_cell(node)
+            if cell is not None:
+                value = inline_text(cell)
+                links = [inline_text(a) for a in cell.css("a")]
         links = [x for x in links if x]
         rest = value
         for link in links:
@@ -299,3 +304,18 @@ def labelled_values(
             links = []  # plain text between the links: split the text instead
         out.append((label[:-1], value, links))
     return out
+
+
+def _value_cell(label: LexborNode) -> LexborNode | None:
+    """`<td><b>Label:</b></td><td>value</td>` → the value cell; `<dt>` → its `<dd>`."""
+    holder = label if label.tag == "dt" else label.parent
+    if holder is None or holder.tag not in ("td", "th", "dt"):
+        return None
+    if holder.tag != "dt" and inline_text(holder) != inline_text(label):
+        return None
+    sib = holder.next
+    while sib is not None and sib.tag in ("-text", "-comment"):
+        sib = sib.next
+    if sib is None or sib.tag not in ("td", "dd"):
+        return None
+    return sib
