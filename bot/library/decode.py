@@ -157,24 +157,26 @@ _WESTERN_CHARS = frozenset(
 
 
 _HIGH = re.compile(rb"[\x80-\xff]")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _HIGH_RUNS = re.compile(rb"[\x80-\xff]{2,}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_WESTERN_DELETE = dict.fromkeys(map(ord, _WESTERN_CHARS))
 
 
 def _looks_cp1252(data: bytes) -> bool:
     """Western text: high bytes are isolated (accents inside ASCII words) or cp1252
     punctuation, and read as cp1252 they are common Western letters and punctuation."""
     sample = data[:_SAMPLE]
-    high = len(_HIGH.findall(sample))
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
     if not high:
         return True
     adjacent = sum(len(run) for run in _HIGH_RUNS.findall(sample))
     if adjacent / high > 0.3:
         return False
-    decoded = sample.decode("cp1252", errors="replace")
-    chars = _NON_ASCII.findall(decoded)
-    western = sum(1 for ch in chars if ch in _WESTERN_CHARS)
-    return western / len(chars) >= 0.9
+    decoded = _ASCII_RUNS.sub("", sample.decode("cp1252", errors="replace"))
+    unusual = len(decoded.translate(_WESTERN_DELETE))
+    return unusual / max(len(decoded), 1) <= 0.1
 
 
 def _detect(data: bytes) -> tuple[str, str]:

@@ -208,6 +208,9 @@ def content_rules() -> ContentRules:
     return ContentRules(
         vocabulary=re.compile(rf"\b{trie_pattern(everything)}\b"),
         levels=levels,
-        romance=re.compile(rf"\b(?:{_alternation(data['romance']['terms'])})\b", re.IGNORECASE),
+        romance=re.compile(
+            rf"\b{trie_pattern(sorted({t.lower() for t in data['romance']['terms']}))}\b",
+            re.IGNORECASE,
+        ),
         thresholds={k: float(v) for k, v in data["thresholds"].items()},
     )

@@ -83,6 +83,12 @@ _BARE_NUMBER = re.compile(
     rf"^{_DECOR}(?P<num>\d{{1,3}}|{_ROMAN})(?:\s*[.:)\-–—]\s*|\s+)?"
     r"(?P<title>[A-Z\"“'‘][^.!?]{0,80}?)?[*_~=\-–—#\]\s]*$"
 )
+# a cheap first test: what a heading can start with (after decoration)
+_HEAD_START = re.compile(
+    r"^[\W_]*(?:chap|ch\b|part|sect|epis|act|book|prol|epil|inter|coda|entr|first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|[0-9]|[ivxlc]+\b)",
+    re.IGNORECASE,
+)
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"[.,;!?…\"”]$")
 
@@ -147,6 +153,8 @@ def match_heading(line: str, *, markdown: bool = False) -> Heading | None:
     """
     text = line.strip()
     if not text or len(text) > 200:
+        return None
+    if text[0] != "#" and not _HEAD_START.match(text):
         return None
     md = _MD_HEADING.match(text)
     if md:

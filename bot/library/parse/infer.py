@@ -16,6 +16,7 @@ from bot.library.rules import content_rules
 
 _SAMPLE_CHARS = 600_000
 _PARA = re.compile(r"\n\s*\n")
+_CHECKED_PARAGRAPHS = 40  # paragraphs naming a pair that are checked for romance
 
 
 def sample(text: str, size: int = _SAMPLE_CHARS, windows: int = 3) -> str:
@@ -110,12 +111,9 @@ def couple_from_text(
 
     shared: Counter[frozenset[str]] = Counter()
     for pair, paras in together.items():
-        n = 0
-        for k in sorted(paras):
-            if romantic(k):
-                n += 1
-                if n >= 50:  # plenty of evidence
-                    break
+        ordered = sorted(paras)
+        step = max(1, len(ordered) // _CHECKED_PARAGRAPHS)
+        n = sum(1 for k in ordered[::step] if romantic(k)) * step
         if n:
             shared[pair] = n
     if not shared:
