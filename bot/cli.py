@@ -20,6 +20,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from bot.config import ConfigError, load_config
 from bot.library.errors import LibraryError, StoryRejected
@@ -248,12 +249,19 @@ def _guild_id(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (with a hint to --help), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "library database file (default: STORYBOT_DATABASE or data/storybot.db)"
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help=db_help)
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="storybot", description="Parse fan-fiction files and manage the storybot library."
     )
     parser.add_argument("--db", default=None, help=db_help)

@@ -195,7 +195,16 @@ def test_bad_arguments_exit_2(capsys, db: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["list", "--guild", "abc", "--db", str(db)])
     assert exc.value.code == 2
-    assert "a guild id is a number" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a guild id is a number" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["import", "x.txt"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "storybot import: the following arguments are required: --guild"
+        " (see storybot import --help)\n"
+    )
 
 
 def test_unusable_database_is_one_line(capsys, tmp_path: Path) -> None:
