@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 
 _CAP_TOKEN = re.compile(r"[A-Z][a-z]*")
 _PAREN = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]\s*")
+_QUALIFIER = re.compile(
+    r"^(?:(?:implied|implicit|past|former|mentioned|background|minor|eventual|one[- ]sided|"
+    r"unrequited|hints? of|slight|some|pre[- ]|post[- ]|endgame|main|side|onesided)\s*)+",
+    re.IGNORECASE,
+)
 _ROMANTIC_SEP = re.compile(r"\s*/\s*|\s+[xX×]\s+")
 _PLATONIC_SEP = re.compile(r"\s*&\s*|\s+and\s+", re.IGNORECASE)
 _FFN_NAME = re.compile(r"^(?P<first>[A-Z][\w'-]+)\s+(?P<initial>[A-Z])\.?$")
@@ -201,6 +206,7 @@ class FandomTables:
     def resolve_relationship(self, raw: str) -> Relationship | None:
         """A declared ship string ("B/A", "Spike x Buffy", "Spuffy", "Buffy & Willow")."""
         text = _PAREN.sub(" ", raw).strip().strip(".;:,*_\"'“”").strip()
+        text = _QUALIFIER.sub("", text).strip()
         if not text:
             return None
         shipped = self.ship(text)
@@ -213,7 +219,7 @@ class FandomTables:
             if len(parts) < 2:
                 return None
             romantic = "&" not in text
-        parts = [p.strip() for p in parts if p.strip()]
+        parts = [_QUALIFIER.sub("", p).strip() for p in parts if p.strip()]
         if len(parts) < 2 or any(len(p) > 40 for p in parts):
             return None
         names = self._assign(parts)

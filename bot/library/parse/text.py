@@ -43,6 +43,12 @@ _STATS_CHAPTERS = re.compile(r"chapters?\s*:\s*(?P<n>\d+)\s*/\s*(?P<total>\d+|\?
 _STATS_COMPLETED = re.compile(r"\bcompleted?\s*:\s*\d", re.I)
 _TOTAL_VALUE = re.compile(r"\d+")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|&|\band\b|;)\s*")
+_CONTACT_IN_NAME = re.compile(
+    r"\s*(?:[(<\[]\s*)?(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:\s*[)>\]])?|\s*(?:[(<\[]\s*)?"
+    r"(?:https?://|www\.)\S+(?:\s*[)>\]])?|\s*[(<\[]\s*(?:email|e-mail|aim|lj)\b[^)>\]]*[)>\]]",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"^([\"“'‘])(.+)([\"”'’])$")
 _LIST_SPLIT = re.compile(r"\s*(?:,|;|\|)\s*")
 _SENTENCE_END = re.compile(r"[.,;:!…]\s*[\"”'’)]*$")
 _WORD = re.compile(r"\S+")
@@ -272,6 +278,10 @@ def _label(line: str) -> tuple[str, str, str] | None:
     """(field, label key, value) for a "Label: value" line."""
     labels = header_labels()
     m = labels.pattern.match(line)
+    if not m and line[:1] in "([" and line[-1:] in ")]":
+        m = labels.pattern.match(line[1:-1])
+        if m and labels.field_of.get(label_key(m.group("label"))) != "notes":
+            m = None
     if not m:
         return None
     key = label_key(m.group("label"))
@@ -443,12 +453,9 @@ def _apply_label(h: _Header, st: _State, fieldname: str, key: str, value: str) -
         return
     st.values.setdefault(fieldname, []).append(value)
     if fieldname == "title" and raw.title is None:
-        raw.title = value
+        raw.title = _unquote_title(value)
     elif fieldname == "author":
-        for part in _AUTHOR_SPLIT.split(value):
-            name = part.strip().strip("*_").strip()
-            if name and name not in raw.authors:
-                raw.authors.append(name)
+        _add_authors(raw, value)
     elif fieldname == "rating":
         _apply_rating(h, value)
     elif fieldname == "warnings":
@@ -491,6 +498,22 @@ def _apply_label(h: _Header, st: _State, fieldname: str, key: str, value: str) -
             raw.status_declared = Status.COMPLETE
     if fieldname in _SINGLE_VALUE or fieldname == "ignore":
         st.current = None
+
+
+def _unquote_title(value: str) -> str:
+    m = _QUOTED.match(value.strip())
+    if m and m.group(2).count(m.group(1)) == 0:
+        return m.group(2).strip()
+    return value.strip()
+
+
+def _add_authors(raw: RawStory, value: str) -> None:
+    """Author names from a byline or label; e-mail addresses and URLs are dropped."""
+    value = _CONTACT_IN_NAME.sub(" ", _strip_placeholders(value))
+    for part in _AUTHOR_SPLIT.split(value):
+        name = part.strip().strip("*_()[]<>").strip().rstrip(".,;:")
+        if name and name not in raw.authors:
+            raw.authors.append(name)
 
 
 def _apply_chapters(h: _Header, value: str) -> None:
@@ -682,9 +705,7 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
                 continue
             name = _byline(line)
             if name and i < 12:
-                for n in _AUTHOR_SPLIT.split(name):
-                    if n and n not in raw.authors:
-                        raw.authors.append(n)
+                _add_authors(raw, name)
                 if raw.title is None and h.title_line is not None:
                     raw.title = h.title_line
                 st.current, st.pending = None, False
@@ -738,6 +759,10 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
                 ):
                     h.title_line = line
                     continue
+                if _lone_title(blocks, line):
+                    raw.title = line.strip().strip("*_#").strip()
+                    seen_meta = True
+                    continue
             rest = " ".join(block.lines[j:])
             if boundary is None and not _header_continues(blocks, i, limit, rest, st):
                 _finish_title(h, seen_meta)
@@ -747,6 +772,19 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
             break
     _finish_title(h, True)
     return limit
+
+
+def _lone_title(blocks: list[Block], line: str) -> bool:
+    """A short first line standing alone above the prose: the title, even without a byline.
+    Lines with commas or digits ("Sunnydale, 1998") are datelines, not titles."""
+    if len(blocks) < 2 or len(blocks[0].lines) != 1 or not _title_like(line):
+        return False
+    if _words(line) > 10 or "," in line or any(ch.isdigit() for ch in line):
+        return False
+    if line.strip()[0] in "\"“'‘(" or match_heading(line):
+        return False
+    nxt = blocks[1]
+    return _words(nxt.joined) >= 25 or _is_scene_break(nxt.lines[0])
 
 
 def _next_is_meta(blocks: list[Block], start: int, limit: int) -> bool:
