@@ -569,3 +569,34 @@ def test_efiction_chapter_page_with_bold_title_and_no_info_block() -> None:
     assert raw.notes == ["As a devout Spike and Buffy fan..."]
     assert [(c.number, c.label, c.title) for c in raw.chapters] == [(1, None, "Let's Talk")]
     assert raw.chapters[0].text == 'Spike sat quietly sipping his scotch.\n\n"Goodbye, William."'
+
+
+def test_efiction_printable_page_with_every_chapter() -> None:
+    raw = parse_html(load("efiction_printable.html"), "grave.html")
+    assert raw.layout == "efiction-html"
+    assert raw.title == "Grave Matters"
+    assert raw.authors == ["bloodyhell_77"]
+    assert raw.rating == "NC-17"
+    assert raw.warnings == ["Adult Themes", "Sexual Content"]
+    assert raw.characters == ["Buffy", "Spike", "Xander"]
+    assert raw.tags == ["Drama", "Romance"]
+    assert raw.summary == "Spike has a crypt, a telly and a problem. The problem is blonde."
+    assert raw.notes == [
+        'Set after "Smashed". Thanks to my beta Kitty!',
+        "Sorry for the wait!",
+        "More soon, I promise.",
+    ]
+    assert raw.status_declared is Status.WIP  # "Completed: No"
+    assert raw.total_chapters is None
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [
+        (1, "Chapter One", "The Crypt"),
+        (2, "Chapter Two", "The Bronze"),
+    ]
+    assert raw.chapters[0].text == (
+        "The crypt smelled of damp stone and *Passions* reruns.\n\n"
+        '**Spike:** "Bloody hell, Slayer. Knock."\n\n'
+        "She didn't knock. She never knocked."
+    )
+    body = body_of(raw)
+    for chrome in ("Back to top", "archived at", "Disclaimer", "Sorry for the wait"):
+        assert chrome not in body

@@ -80,12 +80,14 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     body_ids = {b.mem_id for b in bodies}
 
     chrome_ids = {n.mem_id for n in root.css("#footer, footer, #header, #menu, .respond")}
-    selector = "span.label, .label" if root.css_first("span.label") else "b, strong, .label"
-    for label, value, items in labelled_values(root, selector):
+    story_text = frozenset(body_ids)
+    for label, value, items in labelled_values(
+        root, "span.label, .label, b, strong", exclude=story_text
+    ):
         if label.lower().startswith("summary"):
             continue  # read below with its paragraphs
         apply_label(raw, label, value, items)
-    _summary(root, raw)
+    _summary(root, raw, story_text)
 
     for notes in root.css("div.notes, #notes"):
         if _within(notes, body_ids) or _within(notes, chrome_ids):
@@ -140,10 +142,12 @@ def _same(a: str | None, b: str | None) -> bool:
     return re.sub(r"\W+", "", a).casefold() == re.sub(r"\W+", "", b).casefold()
 
 
-def _summary(root: LexborNode, raw: RawStory) -> None:
+def _summary(root: LexborNode, raw: RawStory, story_text: frozenset[int]) -> None:
     """ "<span class=label>Summary:</span> text…<br>" (up to the next label)."""
     for label in root.css("span.label, .label, b, strong"):
         if not inline_text(label).lower().startswith("summary"):
+            continue
+        if _within(label, set(story_text)):
             continue
         parts: list[str] = []
         sib = label.next

@@ -251,7 +251,10 @@ def split_genres(text: str) -> list[str]:
 
 
 def labelled_values(
-    root: LexborNode, selector: str = "b, strong, span.label, .label"
+    root: LexborNode,
+    selector: str = "b, strong, span.label, .label",
+    *,
+    exclude: frozenset[int] = frozenset(),
 ) -> list[tuple[str, str, list[str]]]:
     """ "<b>Label:</b> value<br>" runs: (label, value text, link texts in the value).
 
@@ -259,6 +262,8 @@ def labelled_values(
     """
     out: list[tuple[str, str, list[str]]] = []
     labels = root.css(selector)
+    if exclude:  # labels inside story text ("<b>Buffy:</b> line") are not metadata
+        labels = [n for n in labels if not _has_ancestor_id(n, exclude)]
     label_ids = {n.mem_id for n in labels}
     for node in labels:
         label = inline_text(node)
@@ -319,3 +324,12 @@ def _value_cell(label: LexborNode) -> LexborNode | None:
     if sib is None or sib.tag not in ("td", "dd"):
         return None
     return sib
+
+
+def _has_ancestor_id(node: LexborNode, ids: frozenset[int]) -> bool:
+    cur: LexborNode | None = node
+    while cur is not None:
+        if cur.mem_id in ids:
+            return True
+        cur = cur.parent
+    return False
