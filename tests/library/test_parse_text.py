@@ -321,3 +321,52 @@ def test_numbered_chapters_in_a_story():
     story = parse_story(text.encode(), "n.txt")
     assert [c.number for c in story.chapters] == [1, 2]
     assert story.chapters[1].text == "Second part text here."
+
+
+def test_lone_first_line_is_the_title_but_a_dateline_is_not():
+    prose = "Spike sat in the dark corner of the bar and watched the door for a long time. " * 2
+    story = parse_story(f"Let's Talk\n\n{prose}\n\nShe came in.\n".encode(), "a.txt")
+    assert story.title == "Let's Talk"
+    assert story.body.startswith("Spike sat")
+    dated = parse_story(f"Sunnydale, 1998\n\n{prose}\n".encode(), "b.txt")
+    assert dated.title is None
+    assert dated.body.startswith("Sunnydale, 1998")
+
+
+def test_contact_details_never_become_author_names():
+    text = (
+        'Title: "Quoted"\nAuthor: Jane Doe (jane@example.org)\n'
+        "Pairing: Buffy/Spike, implied Willow/Tara\n\n(A/N: a short note)\n\n"
+        "The story starts here and goes on for a while.\n"
+    )
+    story = parse_story(text.encode(), "q.txt")
+    assert story.title == "Quoted"
+    assert story.authors == ["Jane Doe"]
+    assert [p.name for p in story.pairings] == [
+        "Buffy Summers/Spike",
+        "Tara Maclay/Willow Rosenberg",
+    ]
+    assert story.notes == ["a short note"]
+    assert story.body == "The story starts here and goes on for a while."
+
+
+def test_dialogue_is_not_an_epigraph():
+    text = '"Run!"\n\n— and she ran, as fast as she could, past the crypts.\n\nMore story.\n'
+    story = parse_story(text.encode(), "r.txt")
+    assert story.epigraph is None
+    assert story.body.startswith('"Run!"')
+
+
+def test_quoted_mail_header_lines():
+    text = "> Title: Quoted Mail\n> Author: Someone\n\nBody text of the story is here.\n"
+    story = parse_story(text.encode(), "m.txt")
+    assert (story.title, story.authors) == ("Quoted Mail", ["Someone"])
+    assert story.body == "Body text of the story is here."
+
+
+def test_setext_title_in_markdown():
+    text = "The Slayer's Tea\n================\n\nby Pip\n\nShe poured the tea and waited.\n"
+    story = parse_story(text.encode(), "t.md")
+    assert story.title == "The Slayer's Tea"
+    assert story.authors == ["Pip"]
+    assert story.body == "She poured the tea and waited."

@@ -56,6 +56,7 @@ _FFN_RATED = re.compile(r"^(?P<rating>(?:fiction\s+)?(?:k\+?|t|m|ma))\s+-\s+(?P<
 _DIGITS = re.compile(r"\d+")
 _EPIGRAPH_ATTRIBUTION = re.compile(r"^(?:--|—|–|~|-)\s*\S.{0,80}$")
 _INLINE_ATTRIBUTION = re.compile(r"[\"”'’…)]\s*(?:~|--|—|–)\s*[^\s~].{0,100}$")
+_QUOTE_MARKS = re.compile(r"^(?:>\s?)+")
 _QUOTE_START = re.compile(r"^[*_]*[\"“'‘]")
 
 _STATUS_WORDS = {
@@ -247,15 +248,16 @@ def _unwrap(lines: list[str]) -> str:
     return out
 
 
-def _setext_to_atx(lines: list[str]) -> list[str]:
+def _setext_to_atx(lines: list[str], indents: list[int]) -> tuple[list[str], list[int]]:
+    """Setext headings ("Title" over "=====") become "# Title" / "## Title"."""
     out: list[str] = []
-    for i, line in enumerate(lines):
+    out_ind: list[int] = []
+    for line, ind in zip(lines, indents, strict=True):
         if (
             _SETEXT.match(line)
             and out
             and out[-1]
             and len(out[-1]) <= 100
-            and (i + 1 >= len(lines) or not lines[i + 1] or True)
             and len(line.strip()) >= max(3, len(out[-1]) // 2)
             and not out[-1].startswith("#")
             and (len(out) < 2 or not out[-2])
@@ -263,7 +265,8 @@ def _setext_to_atx(lines: list[str]) -> list[str]:
             out[-1] = ("# " if line.startswith("=") else "## ") + out[-1]
             continue
         out.append(line)
-    return out
+        out_ind.append(ind)
+    return out, out_ind
 
 
 # ---------------------------------------------------------------------------------------
@@ -1002,12 +1005,13 @@ def _epigraph(paras: list[str]) -> tuple[str | None, list[str]]:
         words += _words(para)
         if words > 250:
             return None, paras
-        if k > 0 and _EPIGRAPH_ATTRIBUTION.match(para.strip()) and _words(para) <= 14:
+        if k > 0 and _is_attribution(para):
             quote = paras[:k]
             if _quotelike(quote) and k + 1 < len(paras):
                 return "\n".join([*quote, para.strip()]), paras[k + 1 :]
             return None, paras
-        if _INLINE_ATTRIBUTION.search(para) and _QUOTE_START.match(para) and k + 1 < len(paras):
+        inline = _INLINE_ATTRIBUTION.search(para)
+        if inline and _QUOTE_START.match(para) and k + 1 < len(paras) and _names_source(inline):
             quote = paras[: k + 1]
             if _quotelike(quote):
                 return "\n".join(quote), paras[k + 1 :]
@@ -1015,6 +1019,22 @@ def _epigraph(paras: list[str]) -> tuple[str | None, list[str]]:
         if k > 0 and not _short_lines(para) and not _QUOTE_START.match(para):
             return None, paras
     return None, paras
+
+
+def _is_attribution(para: str) -> bool:
+    """ "-- Roger De Bussy-Rabutin", "~ Soul Asylum, Runaway Train": a source, not prose."""
+    text = para.strip()
+    if not _EPIGRAPH_ATTRIBUTION.match(text) or _words(text) > 14:
+        return False
+    source = text.lstrip("-—–~ ").strip("*_ ")
+    if not source or not (source[0].isupper() or source[0] in "\"“'‘"):
+        return False
+    return not (source.endswith((".", "!", "?")) and _words(source) > 5)
+
+
+def _names_source(m: re.Match[str]) -> bool:
+    source = m.group().lstrip("\"”'’…) ").lstrip("-—–~ ").strip("*_ ")
+    return bool(source) and (source[0].isupper() or source[0] in "\"“'‘") and _words(source) <= 15
 
 
 def _short_lines(para: str) -> bool:
@@ -1042,12 +1062,13 @@ def parse_text(text: str, source_name: str) -> RawStory:
         markdown = True
     indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines]
     cleaned = [_clean_line(ln) for ln in lines]
+    for k, line in enumerate(cleaned):
+        if line.startswith(">"):  # e-mail / Markdown quotation: kept, marked as indented
+            cleaned[k] = _clean_line(_QUOTE_MARKS.sub("", line))
+            indents[k] = max(indents[k], 4)
     if markdown or any(_SETEXT.match(ln) for ln in cleaned[:40]):
-        cleaned = _setext_to_atx(cleaned)
-        indents = indents[: len(cleaned)] + [0] * max(0, len(cleaned) - len(indents))
-        if len(indents) != len(cleaned):
-            indents = [0] * len(cleaned)
-    blocks = _blocks(cleaned, indents if len(indents) == len(cleaned) else [0] * len(cleaned))
+        cleaned, indents = _setext_to_atx(cleaned, indents)
+    blocks = _blocks(cleaned, indents)
     raw = RawStory(layout="text-markdown" if markdown else "text")
     h = _Header(raw=raw)
     if meta:
