@@ -491,3 +491,24 @@ def test_fanficfare_table_title_page_and_update_log_are_read_and_skipped() -> No
     assert [(c.number, c.label, c.text) for c in raw.chapters] == [
         (1, "Chapter 1", "Willow counted stars.")
     ]
+
+
+def test_damaged_epubs_are_rejected_never_crash() -> None:
+    import random
+
+    rng = random.Random(20261121)
+    bases = [ao3_epub(), fff_epub()]
+    outcomes = {"parsed": 0, "rejected": 0}
+    for _ in range(300):
+        data = bytearray(rng.choice(bases))
+        for _ in range(rng.randrange(1, 6)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.2:
+            data = data[: rng.randrange(len(data))]
+        try:
+            parse_epub(bytes(data), "damaged.epub")
+            outcomes["parsed"] += 1
+        except StoryRejected as err:
+            assert str(err).startswith("not a valid EPUB: ")
+            outcomes["rejected"] += 1
+    assert outcomes["rejected"] > 0

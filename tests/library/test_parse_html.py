@@ -600,3 +600,20 @@ def test_efiction_printable_page_with_every_chapter() -> None:
     body = body_of(raw)
     for chrome in ("Back to top", "archived at", "Disclaimer", "Sorry for the wait"):
         assert chrome not in body
+
+
+def test_mangled_pages_never_crash() -> None:
+    import random
+
+    rng = random.Random(7)
+    pages = [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.html"))]
+    junk = ["<p>", "</p>", "<i>", "</b>", "<br>", "<hr>", "</div>", "<pre>", "&nbsp;", "<!--"]
+    junk += ["\x00", "<dl><dt>Rating:</dt><dd>", "<select><option selected>1. A", "Summary"]
+    for _ in range(150):
+        page = rng.choice(pages)
+        a, b = sorted(rng.randrange(len(page)) for _ in range(2))
+        noise = "".join(rng.choice(junk) + rng.choice(["x", " y ", ""]) for _ in range(12))
+        raw = parse_html(page[:a] + noise + page[b:], "mangled.html")
+        for chapter in raw.chapters:
+            assert "\n\n\n" not in chapter.text
+            assert "\x00" not in chapter.text and "\x01" not in chapter.text

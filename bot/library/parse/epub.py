@@ -16,6 +16,7 @@ import logging
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -80,6 +81,10 @@ class _Archive:
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as err:
             raise _reject("the file is not a ZIP archive", source_name) from err
+        except (NotImplementedError, EOFError, zlib.error) as err:
+            raise _reject(
+                "the ZIP archive is damaged or of an unsupported kind", source_name
+            ) from err
         if len(infos) > MAX_MEMBERS:
             raise _reject(f"it has more than {MAX_MEMBERS} files inside", source_name)
         total = 0
@@ -115,8 +120,15 @@ class _Archive:
         try:
             with self.zip.open(info) as fh:
                 data = fh.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as err:
-            raise _reject(f"{real!r} cannot be read ({err})", self.source_name) from err
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+        ) as err:
+            raise _reject(f"{real!r} is damaged and cannot be read", self.source_name) from err
         except RuntimeError as err:  # zipfile raises RuntimeError for encrypted members
             raise _reject("the book is encrypted (DRM-protected)", self.source_name) from err
         if len(data) > info.file_size:

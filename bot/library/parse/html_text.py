@@ -351,12 +351,14 @@ def markup_paragraphs(markup: str, *, emphasis: bool = True) -> list[str]:
             continue
         if "\n" not in block and not carry and not marked:
             line = block.strip(" ")
-            if line:
+            if line.strip(_PRE_SPACE):
                 paragraphs.append(line)
             continue
         current: list[str] = []
         for raw_line in block.split("\n"):
             line = raw_line.strip(" ")
+            if line and not line.strip(_PRE_SPACE + " "):
+                line = ""  # a <pre> line of nothing but spaces
             if not line:
                 if current:  # an empty line (two <br>s) ends a paragraph
                     _add_lines(paragraphs, current)
