@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import mimetypes
 import secrets
 from collections.abc import Iterator
 from typing import Any
@@ -159,6 +160,11 @@ class Emulator:
     ) -> Upload:
         """A file a person can attach to a slash-command option; served from the CDN."""
         raw = data.encode() if isinstance(data, str) else bytes(data)
+        if content_type is None:
+            guessed, _ = mimetypes.guess_type(filename)
+            if guessed is not None and guessed.startswith("text/"):
+                guessed += "; charset=utf-8"
+            content_type = guessed
         upload_id = self.snowflakes.next()
         url = f"{self.base_url}/attachments/0/{upload_id}/{_quote(filename)}"
         self.uploads[upload_id] = (filename, raw, content_type)
@@ -229,7 +235,9 @@ class Emulator:
         if found is None:
             return web.Response(status=404, text="Not Found")
         _, data, content_type = found
-        return web.Response(body=data, content_type=content_type or "application/octet-stream")
+        response = web.Response(body=data)
+        response.headers["Content-Type"] = content_type or "application/octet-stream"
+        return response
 
     # -- rejections --------------------------------------------------------------------------------
     def record_rejection(

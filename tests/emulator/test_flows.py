@@ -132,3 +132,18 @@ async def test_dm_channel_creation_and_message(tiny: Tiny) -> None:
 async def test_unknown_command_is_refused(tiny: Tiny) -> None:
     with pytest.raises(CommandRefused, match="not a command"):
         await tiny.reader.slash("nope")
+
+
+async def test_a_guild_created_while_connected_is_usable(tiny: Tiny) -> None:
+    second = tiny.emu.create_guild("Second Guild")
+    lobby = second.create_text_channel("lobby")
+    visitor = second.create_member("visitor")
+    reply = await visitor.slash("where", channel=lobby)
+    assert reply.content == "in Second Guild"
+    assert lobby.last_message is reply.message
+    assert tiny.general.last_message is None
+
+
+async def test_uploads_carry_a_guessed_content_type(tiny: Tiny) -> None:
+    assert tiny.emu.attachment("a.txt", b"x").content_type == "text/plain; charset=utf-8"
+    assert tiny.emu.attachment("b.epub", b"x").content_type == "application/epub+zip"
