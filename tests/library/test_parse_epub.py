@@ -512,3 +512,26 @@ def test_damaged_epubs_are_rejected_never_crash() -> None:
             assert str(err).startswith("not a valid EPUB: ")
             outcomes["rejected"] += 1
     assert outcomes["rejected"] > 0
+
+
+def test_epub_chapter_notes_and_inner_headings() -> None:
+    chapter = xhtml(
+        "<p><b>Disclaimer:</b> Joss owns them.</p><p>A/N: This one is for Kitty.</p>"
+        "<p>The library was dark.</p><h3>Interlude</h3><p>Giles read on.</p>"
+        "<p>A/N: Reviews make me write faster!</p>"
+    )
+    data = build_epub(
+        {
+            "content.opf": FFF_OPF.replace('<itemref idref="file0002" linear="yes"/>', "").replace(
+                '<itemref idref="file0003" linear="yes"/>', ""
+            ),
+            "OEBPS/title_page.xhtml": xhtml(FFF_TITLE_PAGE),
+            "OEBPS/file0001.xhtml": chapter,
+        },
+        opf_path="content.opf",
+    )
+    raw = parse_epub(data, "notes.epub")
+    assert raw.disclaimer == "Joss owns them."
+    assert raw.notes == ["This one is for Kitty.", "Reviews make me write faster!"]
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [(1, None, None)]
+    assert raw.chapters[0].text == "The library was dark.\n\nInterlude\n\nGiles read on."

@@ -27,6 +27,7 @@ from bot.library.errors import StoryRejected
 from bot.library.model import Chapter, Status
 from bot.library.parse import html_ao3
 from bot.library.parse.html_meta import apply_label, dedupe, labelled_values, split_heading
+from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, tidy_paragraphs
 from bot.library.parse.raw import RawStory
 
@@ -353,7 +354,7 @@ def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
     for doc in docs:
         if _is_skipped(doc, pkg):
             continue
-        chapter = _chapter_doc(doc, len(chapters) + 1)
+        chapter = _chapter_doc(doc, len(chapters) + 1, raw)
         if chapter is not None:
             chapters.append(chapter)
     raw.chapters = chapters
@@ -387,18 +388,25 @@ def _fff_summary(root: LexborNode) -> str | None:
     return None
 
 
-def _chapter_doc(doc: _Doc, index: int) -> Chapter | None:
+def _chapter_doc(doc: _Doc, index: int, raw: RawStory | None = None) -> Chapter | None:
+    """One spine document as a chapter; a heading that opens it is the chapter heading.
+    With `raw`, disclaimer / author-note paragraphs at either end move there."""
     tree = LexborHTMLParser(doc.html)
     body = tree.body or tree.root
-    heading = None
-    for candidate in body.css(_HEADINGS):
-        heading = candidate
-        break
-    head = split_heading(inline_text(heading)) if heading is not None else None
-    paragraphs = tidy_paragraphs(
-        node_paragraphs(body, drop=[heading] if heading is not None else ())
-    )
-    text = "\n\n".join(paragraphs)
+    heading = body.css_first(_HEADINGS)
+    head = None
+    if heading is not None:
+        heading_text = inline_text(heading)
+        opening = " ".join(body.text(deep=True, separator=" ")[:2000].split())
+        if heading_text and opening.startswith(heading_text[:60]):
+            head = split_heading(heading_text)
+        else:
+            heading = None  # a heading inside the story text
+    paragraphs = node_paragraphs(body, drop=[heading] if heading is not None else ())
+    if raw is not None:
+        text = lift_front_matter(raw, paragraphs)
+    else:
+        text = "\n\n".join(tidy_paragraphs(paragraphs))
     if not text:
         return None
     if head is None:
@@ -412,7 +420,7 @@ def _generic(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
     for doc in docs:
         if _is_skipped(doc, pkg):
             continue
-        chapter = _chapter_doc(doc, len(chapters) + 1)
+        chapter = _chapter_doc(doc, len(chapters) + 1, raw)
         if chapter is not None:
             chapters.append(chapter)
     raw.chapters = chapters
