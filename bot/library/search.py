@@ -3,18 +3,19 @@
 One `SearchIndex` per guild holds, for every story, its title, authors and adult flag (never
 its text) in flat per-slot lists. A query is answered in three steps:
 
-1. Narrow: titles whose normalised form starts with the query (a sorted list and bisect),
-   plus the entries that share the most query words, where a query word matches a title or
-   author word exactly, as a prefix (mid-typing) or within one or two typos. Rare words are
-   counted first and common ones only while a postings budget lasts, so a query costs the
-   same however large the library is.
-2. Score the few hundred candidates with rapidfuzz `WRatio` on normalised strings
-   (`processor=None`, `score_cutoff`).
+1. Narrow: titles whose normalised form starts with the query, or with the query's typos
+   corrected (a sorted list and bisect); then entries sharing query words, where a query
+   word matches a title or author word exactly, as a completion (mid-typing) or within one
+   or two typos. Rare words name candidates, common ones only add to their counts, each
+   within a postings budget, so a query costs about the same however large the library.
+   rapidfuzz `token_sort_ratio` against the corrected query keeps the best few dozen.
+2. Score those with rapidfuzz `WRatio` on normalised strings (`processor=None`) and with
+   `_word_score` (how much of the query the title's words explain, typos forgiven).
 3. Rank by tier, then score: exact normalised title > the title starts with the query >
    every query word starts a title word (any order) > an author matches > fuzzy score;
    ties go to the title closest in length to the query, then alphabetical order. Tiers
-   keep very short titles ("Home") from crowding out the intended one, which plain WRatio
-   ties allow.
+   and the word score keep very short titles ("Home") from crowding out the intended
+   one, which plain WRatio ties allow.
 
 Adding, replacing and removing an entry costs a few dictionary and list appends: removed
 slots are marked dead and skipped, and the whole index is rebuilt from its live entries
@@ -23,7 +24,6 @@ once a quarter of it is dead.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import logging
 from array import array
@@ -50,15 +50,15 @@ except ImportError:  # pragma: no cover - CPython always has it
 
 
 FUZZY_CUTOFF = 60.0  # WRatio below this is not a match at all
-PREFIX_TAKE = 40  # titles starting with the query that are considered, alphabetically
+PREFIX_TAKE = 32  # titles starting with the query that are considered, alphabetically
 PREFIX_EXPANSIONS = 40  # vocabulary words tried for a query word typed half-way
-CANDIDATES = 64  # entries scored with WRatio after narrowing by shared words
-WORD_SCORED = 200  # entries ranked by `_word_score` to choose those CANDIDATES
+CANDIDATES = 48  # entries scored with WRatio after narrowing by shared words
+WORD_SCORED = 400  # entries pre-ranked (token_sort_ratio) to choose those CANDIDATES
 TYPO_QUALITY = 0.9  # a query word one typo away from a title word explains 90 % of it
 RESTRICTED_SCORE_ALL = 512  # an author filter this small is scored in full
 NAME_BUDGET_MIN = 2_000  # postings that may name new candidates, at least...
-NAME_BUDGET_SHARE = 40  # ...or this fraction of the index
-POSTINGS_BUDGET_MIN = 12_000  # postings counted per query, at least...
+NAME_BUDGET_SHARE = 60  # ...or this fraction of the index
+POSTINGS_BUDGET_MIN = 8_000  # postings counted per query, at least...
 POSTINGS_BUDGET_SHARE = 10  # ...or this fraction of the index
 _SORT_IN_PLACE_MAX = 64
 
@@ -355,80 +355,116 @@ class SearchIndex:
                 matched[longer] = max(matched.get(longer, 0.0), quality)
         return matched
 
-    def _candidates(
-        self, q: str, words: list[str], include_adult: bool
-    ) -> tuple[
-        set[int], set[int], dict[str, list[tuple[int, float]]], dict[int, tuple[float, bool]]
-    ]:
-        """Slots worth scoring; those named through an author; each title word's matches;
-        the `_word_score` of the slots already scored.
+    def _prefix_range(self, prefix: str, take: int, include_adult: bool, into: set[int]) -> None:
+        """Add up to `take` live slots whose normalised title starts with `prefix`."""
+        sorted_norms, sorted_slots, ids, adult = (
+            self._sorted_norms,
+            self._sorted_slots,
+            self._ids,
+            self._adult,
+        )
+        i = bisect_left(sorted_norms, prefix)
+        while i < len(sorted_norms) and take > 0 and sorted_norms[i].startswith(prefix):
+            slot = sorted_slots[i]
+            if ids[slot] is not None and (include_adult or not adult[slot]):
+                into.add(slot)
+                take -= 1
+            i += 1
 
-        Titles starting with `q` come first (alphabetically). Then the query words'
-        postings (the word itself, its completions, its typo neighbours; in titles and
-        authors) name candidates, rarest word first, while a budget of postings lasts, so
-        a query costs about the same at ten thousand or a million titles. Common words
-        then only add to the counts of candidates already named; the best few hundred by
-        count are ranked by `_word_score` and the best of those kept for WRatio.
+    def _candidates(
+        self, q: str, words: list[str], include_adult: bool, limit: int
+    ) -> tuple[set[int], set[int], dict[str, list[tuple[int, float]]]]:
+        """Slots worth scoring; those named through an author; each title word's matches.
+
+        1. Titles starting with the query (alphabetically), and with the query's typos
+           corrected to the nearest vocabulary words ("dakr" → titles starting "dark").
+        2. The query words' postings (each word, its completions, its typo neighbours; in
+           titles and authors), rarest word first, name candidates while a small budget
+           lasts, so a query costs about the same at ten thousand or a million titles.
+           If too many are named, commoner words add to the counts of those (cheap set
+           intersections, within a second budget) and the best counts go on.
+        3. rapidfuzz `token_sort_ratio` against the typo-corrected query pre-ranks what is
+           left (WORD_SCORED at most); the best CANDIDATES go on to WRatio and tiers.
         """
         self._ensure_sorted()
         found: set[int] = set()
-        i = bisect_left(self._sorted_norms, q)
-        sorted_norms, sorted_slots, ids = self._sorted_norms, self._sorted_slots, self._ids
-        while i < len(sorted_norms) and len(found) < PREFIX_TAKE:
-            if not sorted_norms[i].startswith(q):
-                break
-            slot = sorted_slots[i]
-            if ids[slot] is not None and (include_adult or not self._adult[slot]):
-                found.add(slot)
-            i += 1
-
+        self._prefix_range(q, PREFIX_TAKE, include_adult, found)
         title_match: dict[str, list[tuple[int, float]]] = {}
-        groups: list[tuple[int, list[array], list[array]]] = []
+        by_author: set[int] = set()
+        if len(found) >= limit:  # titles starting with the query outrank every other match
+            return found, by_author, title_match
+
+        # per query word: postings of its good matches (the word, one typo, a completion)
+        # and of its weak ones (two typos), title postings before author postings
+        groups: list[tuple[int, int, list[tuple[array, bool]], list[tuple[array, bool]]]] = []
+        corrected: list[str] = []
         for i, word in enumerate(words):
             last = i == len(words) - 1
             title_words = self._matching_words(self._title_words, word, last=last)
             for w, quality in title_words.items():
                 title_match.setdefault(w, []).append((i, quality))
-            title_lists = [p for w in title_words if (p := self._title_words.postings(w))]
-            author_lists = [
-                p
-                for w in self._matching_words(self._author_words, word, last=last)
-                if (p := self._author_words.postings(w))
-            ]
-            size = sum(map(len, title_lists)) + sum(map(len, author_lists))
+            best_first = sorted(title_words, key=title_words.__getitem__, reverse=True)
+            corrected.append(best_first[0] if best_first else word)
+            author_words = self._matching_words(self._author_words, word, last=last)
+            good: list[tuple[array, bool]] = []
+            weak: list[tuple[array, bool]] = []
+            for matches, index, is_author in (
+                (title_words, self._title_words, False),
+                (author_words, self._author_words, True),
+            ):
+                for w in sorted(matches, key=matches.__getitem__, reverse=True):
+                    postings = index.postings(w)
+                    if postings:
+                        target = good if matches[w] >= TYPO_QUALITY else weak
+                        target.append((postings, is_author))
+            good_size = sum(len(p) for p, _a in good)
+            size = good_size + sum(len(p) for p, _a in weak)
             if size:
-                groups.append((size, title_lists, author_lists))
-        by_author: set[int] = set()
-        word_scores: dict[int, tuple[float, bool]] = {}
+                groups.append((good_size or size, size, good or weak, weak if good else []))
+        fixed = " ".join(corrected)
+        if fixed != q:
+            self._prefix_range(fixed, PREFIX_TAKE // 2, include_adult, found)
         if not groups:
-            return found, by_author, title_match, word_scores
+            return found, by_author, title_match
+
         groups.sort(key=lambda g: g[0])
         scale = len(self._ids)
         name_budget = max(NAME_BUDGET_MIN, scale // NAME_BUDGET_SHARE)
-        budget = max(POSTINGS_BUDGET_MIN, scale // POSTINGS_BUDGET_SHARE)
+        count_budget = max(POSTINGS_BUDGET_MIN, scale // POSTINGS_BUDGET_SHARE)
         counts: Counter[int] = Counter()
         named: set[int] | None = None  # frozen once common words only add to counts
-        for size, title_lists, author_lists in groups:
-            if named is None and (not counts or size <= name_budget):
-                name_budget -= size
-                for postings in title_lists + author_lists:
-                    _count_elements(
-                        counts, postings[:budget] if len(postings) > budget else postings
-                    )
-                for postings in author_lists:
-                    by_author.update(postings)
+        for naming_size, size, good, weak in groups:
+            if named is None and (not counts or naming_size <= name_budget):
+                # a group names candidates through its good matches only, best first, so
+                # a very common word is cut where it matters least
+                for postings, is_author in good:
+                    if name_budget <= 0:
+                        break
+                    part = postings[:name_budget]
+                    _count_elements(counts, part)
+                    if is_author:
+                        by_author.update(part)
+                    name_budget -= len(part)
                 continue
-            if len(counts) <= WORD_SCORED or size > budget:
+            if len(counts) <= WORD_SCORED or size > count_budget:
                 break  # `_word_score` judges the common words on so few candidates
-            budget -= size
+            count_budget -= size
             if named is None:
                 named = set(counts)
-            for postings in title_lists + author_lists:
-                _count_elements(counts, named.intersection(postings))
-            for postings in author_lists:
-                by_author.update(named.intersection(postings))
-        if len(counts) > WORD_SCORED:
-            levels = sorted(Counter(counts.values()).items(), reverse=True)
+            for postings, is_author in good + weak:
+                hit = named.intersection(postings)
+                _count_elements(counts, hit)
+                if is_author:
+                    by_author.update(hit)
+
+        levels = sorted(Counter(counts.values()).items(), reverse=True)
+        if not levels:
+            kept = []
+        elif len(levels) == 1 or levels[0][1] >= WORD_SCORED:
+            kept = list(
+                itertools.islice((s for s, c in counts.items() if c == levels[0][0]), WORD_SCORED)
+            )
+        elif len(counts) > WORD_SCORED:
             room = WORD_SCORED
             threshold = levels[-1][0]
             for level, how_many in levels:
@@ -440,26 +476,32 @@ class SearchIndex:
             kept.extend(itertools.islice((s for s, c in counts.items() if c == threshold), room))
         else:
             kept = list(counts)
-        adult = self._adult
+        ids, adult = self._ids, self._adult
         kept = [s for s in kept if ids[s] is not None and (include_adult or not adult[s])]
         if len(kept) > CANDIDATES:
-            norms, n = self._norms, len(words)
-            scored = {s: _word_score(n, norms[s], title_match) for s in kept}  # type: ignore[arg-type]
-            kept = heapq.nlargest(CANDIDATES, scored, key=lambda s: scored[s][0])
-            word_scores.update((s, scored[s]) for s in kept)
+            norms = self._norms
+            best = process.extract(
+                fixed,
+                [norms[s] for s in kept],
+                scorer=fuzz.token_sort_ratio,
+                processor=None,
+                limit=CANDIDATES,
+            )
+            kept = [kept[i] for _c, _score, i in best]
         found.update(kept)
-        return found, by_author & found, title_match, word_scores
+        return found, by_author & found, title_match
 
     def _ranked(
         self, q: str, limit: int, include_adult: bool, allowed: set[int] | None
     ) -> list[SearchHit]:
         words = q.split()
         if allowed is not None and len(allowed) <= RESTRICTED_SCORE_ALL:
-            _found, _by_author, title_match, word_scores = self._candidates(q, words, include_adult)
+            _found, _by_author, title_match = self._candidates(q, words, include_adult, limit)
             pool: Iterable[int] = allowed
             by_author: set[int] = allowed
         else:
-            pool, by_author, title_match, word_scores = self._candidates(q, words, include_adult)
+            enough = limit if allowed is None else PREFIX_TAKE + 1
+            pool, by_author, title_match = self._candidates(q, words, include_adult, enough)
         # completions of very short words are only sampled; check those titles in full
         short_words = any(len(w) < 3 for w in words)
         ids, adult, norms = self._ids, self._adult, self._norms
@@ -482,8 +524,7 @@ class SearchIndex:
         ranked: list[tuple[tuple[Any, ...], int, float]] = []
         for i, slot in enumerate(slots):
             norm: str = choices[i]  # type: ignore[assignment]
-            known = word_scores.get(slot)
-            by_words, all_prefixed = known or _word_score(len(words), norm, title_match)
+            by_words, all_prefixed = _word_score(len(words), norm, title_match)
             score = max(title_scores.get(i, 0.0), by_words)
             if norm == q:
                 tier = TIER_EXACT
