@@ -60,6 +60,7 @@ def _alternation(patterns: list[str]) -> str:
 @dataclass(frozen=True, slots=True)
 class Boilerplate:
     drop_line: re.Pattern[str]  # whole line is chrome
+    navigation: re.Pattern[str]  # chrome linking to other chapters
     placeholder: re.Pattern[str]  # inline scraper placeholder
     contact_line: re.Pattern[str]
     contact_handle: re.Pattern[str]
@@ -78,6 +79,7 @@ def boilerplate() -> Boilerplate:
     flags = re.IGNORECASE
     return Boilerplate(
         drop_line=re.compile(rf"^(?:{_alternation(data['drop_lines']['patterns'])})$", flags),
+        navigation=re.compile(rf"^(?:{_alternation(data['navigation']['patterns'])})$", flags),
         placeholder=re.compile(_alternation(data["placeholders"]["patterns"]), flags),
         contact_line=re.compile(data["contact"]["line"], flags),
         contact_handle=re.compile(data["contact"]["handle"], flags),

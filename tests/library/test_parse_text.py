@@ -370,3 +370,20 @@ def test_setext_title_in_markdown():
     assert story.title == "The Slayer's Tea"
     assert story.authors == ["Pip"]
     assert story.body == "She poured the tea and waited."
+
+
+def test_efiction_chapter_page_with_navigation():
+    story = parse("efiction_chapter.txt")
+    assert story.title == "Borrowed Time"
+    assert story.authors == ["Quill and Ink"]
+    assert story.notes == [
+        'This follows "Spare Change" but you don\'t need to have read it.',
+        "Thanks to everyone who asked for more!",
+        "One more part to go. Feedback is always welcome.",
+    ]
+    # links to other chapters: this file is one part, not a finished one-shot
+    assert story.status == Status.UNKNOWN
+    assert chapter_rows(story) == [(None, None, "Borrowed Time")]
+    for chrome in ("Reviews", "Table of Contents", "Next Chapter", "Favorites", "login"):
+        assert chrome not in story.body
+    assert story.body.endswith('"I know," said Oz.')

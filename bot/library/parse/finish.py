@@ -69,7 +69,8 @@ def _status(raw: RawStory, chapters: list[Chapter]) -> Status:
             return Status.COMPLETE
         return Status.UNKNOWN
     labelled = any(c.label for c in chapters)
-    if len(chapters) == 1 and not labelled and chapters[0].number in (None, 1):
+    one_shot = not raw.more_chapters
+    if one_shot and len(chapters) == 1 and not labelled and chapters[0].number in (None, 1):
         return Status.COMPLETE  # a one-shot with no continuation marker
     if chapters and any((c.label or "").lower().startswith("epilogue") for c in chapters[-1:]):
         return Status.COMPLETE

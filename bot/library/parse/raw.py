@@ -33,3 +33,4 @@ class RawStory:
     language: str | None = None
     layout: str = "text"
     title_fallback: str | None = None  # optional layout-suggested fallback (e.g. page <title>)
+    more_chapters: bool = False  # the file links to other chapters ("Next Chapter"): a part

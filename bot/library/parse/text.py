@@ -399,6 +399,13 @@ def _is_chrome(line: str) -> bool:
     return bool(boilerplate().drop_line.match(fold(line)))
 
 
+def _is_navigation(line: str, raw: RawStory) -> bool:
+    if len(line) <= 200 and boilerplate().navigation.match(fold(line)):
+        raw.more_chapters = True
+        return True
+    return False
+
+
 def _is_scene_break(line: str) -> bool:
     return bool(boilerplate().scene_break.match(line.strip()))
 
@@ -682,7 +689,7 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
             line = _strip_placeholders(block_line)
             if not line:
                 continue
-            if _is_chrome(line):
+            if _is_chrome(line) or _is_navigation(line, raw):
                 st.current, st.pending = None, False
                 seen_meta = True
                 continue
@@ -880,11 +887,20 @@ def _split_chapters(
     return chapters
 
 
-def _clean_paragraphs(paras: list[str]) -> list[str]:
+def _clean_paragraphs(paras: list[str], raw: RawStory) -> list[str]:
     out: list[str] = []
+    nav = boilerplate().navigation
     for para in paras:
         text = _strip_placeholders(para)
-        lines = [ln for ln in text.split("\n") if ln.strip() and not _is_chrome(ln)]
+        lines = []
+        for ln in text.split("\n"):
+            if not ln.strip():
+                continue
+            if len(ln) <= 200 and nav.match(fold(ln)):
+                raw.more_chapters = True
+                continue
+            if not _is_chrome(ln):
+                lines.append(ln)
         if lines:
             out.append("\n".join(lines))
     return out
@@ -1094,7 +1110,7 @@ def parse_text(text: str, source_name: str) -> RawStory:
     edges = _Edges()
     chapters: list[Chapter] = []
     for n, (heading, chapter_paras) in enumerate(parts):
-        paras = _clean_paragraphs(chapter_paras)
+        paras = _clean_paragraphs(chapter_paras, raw)
         paras = _chapter_start(paras, edges)
         paras = _chapter_end(paras, edges, last=n == len(parts) - 1)
         if n == 0 and raw.epigraph is None:
