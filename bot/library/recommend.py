@@ -197,9 +197,14 @@ class Reason:
     stars: int | None = None
     summary: RatingSummary | None = None
 
-    def text(self, title: Callable[[str], str] = lambda t: f"*{t}*") -> str:
-        """One line: `title` formats a quoted story title (escape it for Markdown there)."""
-        subject = self.subject or ""
+    def text(
+        self,
+        title: Callable[[str], str] = lambda t: f"*{t}*",
+        name: Callable[[str], str] = lambda n: n,
+    ) -> str:
+        """One line: `title` formats a quoted story title and `name` a pairing or character
+        (a chat front end escapes Markdown and mentions there)."""
+        subject = name(self.subject or "")
         if self.kind is ReasonKind.NAMED:
             return f"matches {subject}, the pairing you asked for"
         if self.kind in (ReasonKind.PAIRING, ReasonKind.CHARACTER):
@@ -225,8 +230,12 @@ class Recommendation:
     reasons: tuple[Reason, ...]
     summary: RatingSummary
 
-    def explain(self, title: Callable[[str], str] = lambda t: f"*{t}*") -> str:
-        return "; ".join(r.text(title) for r in self.reasons)
+    def explain(
+        self,
+        title: Callable[[str], str] = lambda t: f"*{t}*",
+        name: Callable[[str], str] = lambda n: n,
+    ) -> str:
+        return "; ".join(r.text(title, name) for r in self.reasons)
 
 
 @dataclass(frozen=True, slots=True)
