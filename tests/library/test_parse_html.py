@@ -617,3 +617,31 @@ def test_mangled_pages_never_crash() -> None:
         for chapter in raw.chapters:
             assert "\n\n\n" not in chapter.text
             assert "\x00" not in chapter.text and "\x01" not in chapter.text
+
+
+def test_fanfiction_net_bold_heading_at_the_top_is_not_story_text() -> None:
+    page = load("ffnet_chapter.html").replace(
+        '<hr size="1" noshade>\n<p>The cemetery',
+        '<p style="text-align:center;"><strong>Chapter 2: Patrol</strong></p>\n<p>The cemetery',
+        1,
+    )
+    raw = parse_html(page, "x.html")
+    assert raw.chapters[0].text.startswith("The cemetery was quiet")
+    assert [(c.number, c.title) for c in raw.chapters] == [(2, "Patrol")]
+
+
+def test_ao3_entire_work_page_has_every_chapter() -> None:
+    page = load("ao3_work_page.html")
+    start = page.index('<div class="chapter" id="chapter-2">')
+    end = page.index('<div id="work_endnotes"')
+    chapter_two = page[start : page.rindex("</div>", start, end)]
+    chapter_three = chapter_two.replace("chapter-2", "chapter-3").replace(
+        "Chapter 2</a>: Footwork", "Chapter 3</a>: Stakes"
+    )
+    page = page[:start] + chapter_two + chapter_three + page[page.rindex("</div>", start, end) :]
+    raw = parse_html(page, "entire.html")
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [
+        (2, "Chapter 2", "Footwork"),
+        (3, "Chapter 3", "Stakes"),
+    ]
+    assert raw.chapters[0].text == raw.chapters[1].text

@@ -19,7 +19,7 @@ from bot.library.parse.html_meta import (
     labelled_values,
     split_heading,
 )
-from bot.library.parse.html_notes import lift_front_matter, take_bold_heading
+from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
 from bot.library.parse.html_text import inline_text, node_paragraphs, node_text
 from bot.library.parse.raw import RawStory
 
@@ -120,7 +120,9 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
         else:
             heading = heading_text if len(bodies) == 1 else ""
         bold, rest = take_bold_heading(text)
-        if bold is not None and (not heading or _same(bold, heading) or _same(bold, raw.title)):
+        if bold is not None and (
+            not heading or same_words(bold, heading) or same_words(bold, raw.title)
+        ):
             heading = heading or bold
             text = rest
         for author in raw.authors:  # "Let's Talk by Mistress Ember"
@@ -134,12 +136,6 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     if raw.title is None and len(chapters) == 1 and chapters[0].title:
         raw.title = chapters[0].title  # a one-shot's chapter title is its title
     return raw
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    if not a or not b:
-        return False
-    return re.sub(r"\W+", "", a).casefold() == re.sub(r"\W+", "", b).casefold()
 
 
 def _summary(root: LexborNode, raw: RawStory, story_text: frozenset[int]) -> None:

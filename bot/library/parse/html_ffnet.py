@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from bot.library.model import Chapter, Status
 from bot.library.parse.html_meta import dedupe, split_genres, split_heading, to_int
-from bot.library.parse.html_notes import lift_front_matter
+from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
 from bot.library.parse.html_text import clean_inline, inline_text, node_paragraphs
 from bot.library.parse.raw import RawStory
 
@@ -217,6 +217,13 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     )
     paragraphs = node_paragraphs(body) if body is not None else []
     text = lift_front_matter(raw, paragraphs)
+    bold, rest = take_bold_heading(text)
+    if bold is not None:
+        head = split_heading(bold)
+        if head.label or same_words(bold, title) or same_words(bold, raw.title):
+            text = rest  # the chapter's heading repeated in bold at the top
+            if label is None and head.label:
+                number, label, title = head.number or number, head.label, title or head.title
     if text:
         raw.chapters = [Chapter(number=number, label=label, title=title, text=text)]
     return raw

@@ -76,3 +76,10 @@ def take_bold_heading(text: str) -> tuple[str | None, str]:
     if m is None or not rest.strip() or len(m.group(1).split()) > 12:
         return None, text
     return m.group(1).strip(), rest
+
+
+def same_words(a: str | None, b: str | None) -> bool:
+    """Equal ignoring case, punctuation and spacing ("Let's Talk" / "lets talk")."""
+    if not a or not b:
+        return False
+    return re.sub(r"\W+", "", a).casefold() == re.sub(r"\W+", "", b).casefold()
