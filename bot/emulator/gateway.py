@@ -34,6 +34,8 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTB
     11,
 )
 HEARTBEAT_INTERVAL_MS = 41250
+REQUEST_GUILD_MEMBERS = 8
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 REPLAY_BUFFER = 1000
 
 
@@ -112,7 +114,9 @@ class GatewayConnection:
                 await self._identify(d)
             elif op == RESUME:
                 await self._resume(d)
-            elif op in (3, 4, 8, 14, 31):  # presence, voice, request members, lazy, soundboard
+            elif op == REQUEST_GUILD_MEMBERS:
+                self._members_chunk(d or {})
+            elif op in (3, 4, 14, 31):  # presence, voice state, lazy guilds, soundboard
                 continue
             else:
                 await self.ws.close(code=4001, message=b"Unknown opcode")
@@ -126,6 +130,9 @@ class GatewayConnection:
             await self.ws.close(code=4004, message=b"Authentication failed")
             return
         intents = int(d.get("intents", 0))
+        if intents & PRIVILEGED_INTENTS & ~self.emu.privileged_intents:
+            await self.ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
         self.emu.gateway_log.append(f"IDENTIFY compress={self.compressed}")
         session = GatewaySession(secrets.token_hex(16), intents)
         self.session = session
@@ -153,6 +160,30 @@ class GatewayConnection:
         )
         for guild in guilds:
             self.dispatch("GUILD_CREATE", guild.payload())
+
+    def _members_chunk(self, d: dict[str, Any]) -> None:
+        guild = self.emu.guilds.get(int(d.get("guild_id") or 0))
+        if guild is None:
+            return
+        query = (d.get("query") or "").lower()
+        wanted = {int(u) for u in d.get("user_ids") or []}
+        members = [
+            m
+            for m in guild.members.values()
+            if (not wanted or m.id in wanted) and m.user.name.lower().startswith(query)
+        ]
+        limit = int(d.get("limit") or 0)
+        if limit:
+            members = members[:limit]
+        chunk: dict[str, Any] = {
+            "guild_id": str(guild.id),
+            "members": [m.payload() for m in members],
+            "chunk_index": 0,
+            "chunk_count": 1,
+        }
+        if d.get("nonce"):
+            chunk["nonce"] = d["nonce"]
+        self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
     async def _resume(self, d: dict[str, Any]) -> None:
         session = self.emu.sessions.get(d.get("session_id", ""))

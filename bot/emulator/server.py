@@ -35,7 +35,10 @@ class Emulator:
     `await emu.start()`, then `with emu.patch_discord(): ...` points discord.py at it.
     """
 
-    def __init__(self, *, bot_name: str = "StoryBot") -> None:
+    def __init__(self, *, bot_name: str = "StoryBot", privileged_intents: int = 0) -> None:
+        """`privileged_intents`: the intent bits "enabled in the developer portal" (members
+        1<<1, presences 1<<8, message content 1<<15); asking for others closes with 4014."""
+        self.privileged_intents = privileged_intents
         self.clock = Clock()
         self.snowflakes = SnowflakeFactory()
         self.spec = _SPEC

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from tests.emulator.tinybot import Tiny
 
 
@@ -39,3 +41,45 @@ async def test_dropped_connection_resumes(tiny: Tiny) -> None:
     assert "RESUME known=True compress=True" in tiny.emu.gateway_log
     reply = await tiny.reader.slash("hello", name="again")
     assert reply.content == "hello again"
+
+
+async def test_privileged_intents_must_be_enabled() -> None:
+    import discord
+
+    from bot.emulator import Emulator
+
+    async with Emulator() as emu:
+        emu.create_guild("G")
+        bot = discord.Client(intents=discord.Intents.all())
+        with emu.patch_discord():
+            await bot.login(emu.token)
+            try:
+                with pytest.raises(discord.PrivilegedIntentsRequired):
+                    await bot.connect(reconnect=True)
+            finally:
+                await bot.close()
+
+
+async def test_members_intent_gets_member_chunks() -> None:
+    import discord
+
+    from bot.emulator import Emulator
+
+    async with Emulator(privileged_intents=1 << 1) as emu:
+        guild = emu.create_guild("G")
+        for name in ("ann", "bob"):
+            guild.create_member(name)
+        intents = discord.Intents.default()
+        intents.members = True
+        bot = discord.Client(intents=intents, guild_ready_timeout=0.05)
+        with emu.patch_discord():
+            await bot.login(emu.token)
+            task = asyncio.get_running_loop().create_task(bot.connect())
+            try:
+                await asyncio.wait_for(bot.wait_until_ready(), 5)
+                cached = bot.get_guild(guild.id)
+                assert cached.chunked
+                assert {m.name for m in cached.members} == {"StoryBot", "ann", "bob"}
+            finally:
+                await bot.close()
+                task.cancel()
