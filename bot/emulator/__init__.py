@@ -1,34 +1,45 @@
 """A loopback Discord for running and testing the real, unmodified discord.py bot offline.
 
-Every request body is validated against Discord's OpenAPI spec (spec/openapi.json) plus
-the rules the spec cannot express; a rejected request gets Discord's status and error code
-(so discord.py raises `discord.HTTPException` as on Discord) and lands in `emu.rejections`.
+Every request body is validated against Discord's OpenAPI spec (spec/openapi.json) with
+`jsonschema`, plus the rules the spec cannot express (6000 embed characters, 3 s to
+acknowledge, already acknowledged, component limits, empty messages, upload size,
+allowed_mentions). A rejected request gets Discord's status and JSON error code, so
+discord.py raises `discord.HTTPException` as on Discord, and lands in `emu.rejections`.
 
-Tests (the `app` fixture in tests/conftest.py runs the real StoryBot; see harness.py):
+Tests use the `app` fixture (tests/conftest.py; harness.py): the real StoryBot, its own
+setup_hook, cogs and a database in tmp_path, commands synced, guild "Fandom" ready.
 
     async def test_search(app):
-        await app.import_samples()                       # data/samples/ via bot.library
+        await app.import_samples()                  # data/samples/ via bot.library.add_file
         reply = await app.reader.slash("search", query="lets talk", channel=app.general)
-        assert "Let's Talk" in reply.text                # content + embed text
-        reply.embeds, reply.components, reply.labels, reply.options, reply.files, reply.ephemeral
-        page2 = await reply.click("Next")                # by label, custom_id or emoji
-        picked = await reply.select("Some title")        # option label or value (several: multi)
-        form = await app.moderator.slash("library edit", story="12")
-        done = await form.submit_modal({"Title": "New"}) # input label or custom_id
-        choices = await app.reader.autocomplete("read", "story", "lets ta", channel=app.adult)
-        upload = app.emu.attachment("story.txt", b"...")
-        added = await app.moderator.slash("library add", file=upload)
-        reply.pinged        # Pings(users, roles, everyone) allowed_mentions lets through
-        assert app.reader not in reply.pinged
-        reply.followups, reply.edits, reply.error (a Rejection), reply.modal
-        app.emu.clock.advance(4)         # a later callback for an older interaction: 10062
-        with app.emu.expect_rejections() as seen: ...    # rejections provoked on purpose
+        assert "Let's Talk" in reply.text           # content + every embed's text
+        reply.content, reply.embeds, reply.embed, reply.components, reply.ephemeral
+        reply.buttons, reply.labels, reply.selects, reply.options, reply.files  # name -> bytes
+        nxt = await reply.click("Next")             # label, custom_id or emoji; by=member
+        card = await reply.select("Let's Talk")     # option label or value; several = multi
+        done = await form.submit_modal({"Page": "3"})   # a reply with .modal; label or custom_id
+        choices = await app.reader.autocomplete("story", "story", "lets ta", channel=app.adult)
+        added = await app.moderator.slash("library add", file=app.emu.attachment("s.txt", data))
+        assert app.reader not in reply.pinged       # Pings(users, roles, everyone)
+        reply.followups, reply.edits, reply.deleted, reply.modal, reply.message (live Message)
+        await reply.wait_for(lambda r: r.followups)  # wait for something after the answer
+        reply.error                                  # a Rejection (status, code, errors) or None
+        app.emu.clock.advance(4)                     # older interactions: next callback 10062
+        with app.emu.expect_rejections() as seen: ...   # or @pytest.mark.rejections_expected
 
-Others: `member.dm_channel` (DM with the bot), `app.adult` / `app.adult_thread` (age-restricted),
-`CommandRefused` when Discord's client would not offer the action (missing
-default_member_permissions, guild-only in DMs, age-restricted outside such channels),
-`BotDidNotRespond` when the bot never answers within the timeout (5 s).
-Options named `channel`/`options`/`timeout` go in `options={...}`.
+World: app.guild, app.general, app.adult (age-restricted), app.adult_thread (inherits it),
+app.librarian (role), app.reader, app.reader2, app.moderator (Manage Server + Librarian),
+app.owner; `member.dm_channel`; `guild.create_text_channel(name, nsfw=)`,
+`channel.create_thread(name)`, `guild.create_role(name, permissions=)`,
+`guild.create_member(name, roles=[...])`, `channel.set_permissions(role, allow=, deny=)`,
+`channel.messages` / `channel.last_message` (what the bot posted), `app.command_names`.
+
+The people API refuses (`CommandRefused`) what Discord's client would not offer: unknown
+commands or options, missing required options, a member without the command's
+default_member_permissions, guild-only commands in DMs, age-restricted commands outside
+age-restricted channels, disabled buttons. `BotDidNotRespond` (an AssertionError) when the
+bot never answers within `timeout` (5 s), with the bot's logged tracebacks. Options named
+`channel`, `options` or `timeout` go in `options={...}`.
 """
 
 from bot.emulator.errors import DiscordError, Rejection
