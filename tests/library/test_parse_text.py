@@ -387,3 +387,26 @@ def test_efiction_chapter_page_with_navigation():
     for chrome in ("Reviews", "Table of Contents", "Next Chapter", "Favorites", "login"):
         assert chrome not in story.body
     assert story.body.endswith('"I know," said Oz.')
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "labels"),
+    [
+        (
+            "Title: X\nAuthor: Y\nRating: PG\nOnce upon a time there was a girl.\nShe slayed.\n",
+            "Once upon a time there was a girl.\nShe slayed.",
+            [None],
+        ),
+        (
+            "Title: X\nRating: PG\nChapter 1\nText one here.\n\nChapter 2\n\nText two.",
+            "Text one here.\n\nText two.",
+            ["Chapter 1", "Chapter 2"],
+        ),
+        ("Title: X\n***\nStory right after the stars.\n", "Story right after the stars.", [None]),
+    ],
+)
+def test_header_and_body_in_one_block(text, body, labels):
+    story = parse_story(text.encode(), "x.txt")
+    assert story.title == "X"
+    assert story.body == body
+    assert [c.label for c in story.chapters] == labels

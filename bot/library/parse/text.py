@@ -18,7 +18,12 @@ import re
 from dataclasses import dataclass, field
 
 from bot.library.model import Chapter, Status
-from bot.library.parse.chapters import Heading, match_heading, numbered_headings
+from bot.library.parse.chapters import (
+    Heading,
+    bare_number_heading,
+    match_heading,
+    numbered_headings,
+)
 from bot.library.parse.raw import RawStory
 from bot.library.rules import boilerplate, fold, header_labels, label_key, rating_map
 
@@ -648,6 +653,13 @@ def _unlabelled_paragraph(h: _Header, st: _State, text: str, *, bounded: bool) -
         st.current = "notes"
 
 
+def _cut(blocks: list[Block], i: int, j: int) -> int:
+    """The body starts at line j of block i: drop the header lines before it."""
+    if j > 0:
+        blocks[i] = Block(blocks[i].lines[j:], blocks[i].indent)
+    return i
+
+
 def _same_text(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return False
@@ -731,11 +743,11 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
                 continue
             if match_heading(line):
                 _finish_title(h, seen_meta)
-                return i  # a chapter begins (header without a boundary)
+                return _cut(blocks, i, j)  # a chapter begins (header without a boundary)
             if _is_scene_break(line):
                 if seen_meta and boundary is None:
                     _finish_title(h, seen_meta)
-                    return i + 1
+                    return _cut(blocks, i, j + 1) if j + 1 < len(block.lines) else i + 1
                 continue
             # unlabelled text
             if any(_same_text(line, t) for t in (raw.title, h.title_line, h.subject_title)):
@@ -776,7 +788,7 @@ def _parse_header(blocks: list[Block], h: _Header, boundary: int | None) -> int:
             rest = " ".join(block.lines[j:])
             if boundary is None and not _header_continues(blocks, i, limit, rest, st):
                 _finish_title(h, seen_meta)
-                return i
+                return _cut(blocks, i, j)
             _unlabelled_paragraph(h, st, rest, bounded=boundary is not None)
             seen_meta = True
             break
@@ -841,24 +853,22 @@ def _find_boundary(blocks: list[Block], headings: dict[int, Heading]) -> int | N
 # chapters
 
 
+def _heading_of(block: Block, markdown: bool) -> Heading | None:
+    if len(block.lines) == 1:
+        return match_heading(block.lines[0], markdown=markdown)
+    # a heading glued to its first paragraph: "Chapter 1\nText..."
+    h = match_heading(block.lines[0], markdown=markdown)
+    return h if h and h.label else None
+
+
 def _headings(blocks: list[Block], markdown: bool) -> dict[int, Heading]:
     found: dict[int, Heading] = {}
-    singles: list[str] = []
     for i, block in enumerate(blocks):
-        line = block.lines[0] if len(block.lines) == 1 else ""
-        singles.append(line)
-        if len(block.lines) != 1:
-            # a heading glued to its first paragraph: "Chapter 1\nText..."
-            h = match_heading(block.lines[0], markdown=markdown)
-            if h and h.label:
-                found[i] = h
-            continue
-        h = match_heading(line, markdown=markdown)
+        h = _heading_of(block, markdown)
         if h:
             found[i] = h
     if not found:
-        from bot.library.parse.chapters import bare_number_heading
-
+        singles = [b.lines[0] if len(b.lines) == 1 else "" for b in blocks]
         for i in numbered_headings(singles):
             h = bare_number_heading(singles[i])
             if h:
@@ -1101,6 +1111,10 @@ def parse_text(text: str, source_name: str) -> RawStory:
             headings = {k - 1: v for k, v in headings.items()}
     boundary = _find_boundary(blocks, headings)
     start = _parse_header(blocks, h, boundary)
+    if start < len(blocks) and start not in headings:
+        cut_heading = _heading_of(blocks[start], markdown)
+        if cut_heading:
+            headings[start] = cut_heading
     if boundary is not None:
         raw.layout += "-header" if start else ""
     elif start:
