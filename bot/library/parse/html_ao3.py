@@ -36,10 +36,6 @@ _NOTE_LABELS = {
 _BOILERPLATE_NOTE = re.compile(r"^\(?See the (?:end|beginning) of the (?:work|chapter)", re.I)
 
 
-def _is_ao3_link(node: LexborNode) -> bool:
-    return "archiveofourown.org" in (node.attributes.get("href") or "")
-
-
 # ------------------------------------------------------------------------ scoring
 
 

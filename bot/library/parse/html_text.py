@@ -96,10 +96,6 @@ BLOCK_TAGS = frozenset(
         "legend",
     }
 )
-_SPACE = re.compile(
-    r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}"
-    r"|[\t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]"
-)
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ZERO_WIDTH = re.compile(f"[{_ZERO_WIDTH_CHARS}]")
 _CF_EMAIL = re.compile(r"\[\s*email(?:\s|&#160;|&nbsp;)*protected\s*\]", re.IGNORECASE)
@@ -115,6 +111,8 @@ _RULE = "\x06"  # <hr>
 _PRE_SPACE = "\x05"  # a space inside <pre>, kept
 _EM_OPEN, _EM_CLOSE, _B_OPEN, _B_CLOSE = "\x01", "\x02", "\x03", "\x04"
 _MARKERS = {_EM_OPEN: ("*", _EM_CLOSE), _B_OPEN: ("**", _B_CLOSE)}
+_OWN_CONTROLS = "\x00\x01\x02\x03\x04\x05\x06"
+_DROP_CONTROLS = dict.fromkeys(map(ord, _OWN_CONTROLS))
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _PRE = re.compile(r"<pre\b[^>]*>.*?</pre>", re.DOTALL | re.IGNORECASE)
@@ -181,9 +179,10 @@ def _remove(root: LexborNode, nodes: Iterable[LexborNode]) -> None:
     if not chosen:
         return
     ids = set(chosen)
-    for mem_id, node in chosen.items():
-        if _inside(node, ids - {mem_id}) or not _inside(node, {root_id}):
-            continue
+    inside_root = {root_id}
+    for node in chosen.values():
+        if _inside(node, ids) or not _inside(node, inside_root):
+            continue  # removed with an ancestor, or not under root at all
         node.decompose()
 
 
@@ -316,6 +315,8 @@ def _add_lines(paragraphs: list[str], lines: list[str]) -> None:
 
 def markup_paragraphs(markup: str, *, emphasis: bool = True) -> list[str]:
     """Serialized (lexbor-normalised) HTML → paragraphs."""
+    if any(ch in markup for ch in _OWN_CONTROLS):  # our markers must not come from the page
+        markup = markup.translate(_DROP_CONTROLS)
     if "<!--" in markup:
         markup = _COMMENT.sub("", markup)
     if "<pre" in markup or "<PRE" in markup:
