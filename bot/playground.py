@@ -367,7 +367,7 @@ def render_message(message: Message, *, prefix: str = "") -> str:
     if message.ephemeral:
         lines.append("(only you can see this)")
     if message.content:
-        lines.extend(message.content.splitlines())
+        lines.extend(plain(message.content).splitlines())
     for embed in message.embeds:
         lines.extend(_render_embed(embed))
     lines.extend(_render_components(message.components))
@@ -381,20 +381,20 @@ def render_message(message: Message, *, prefix: str = "") -> str:
 
 
 def _render_embed(embed: dict[str, Any]) -> list[str]:
-    title = embed.get("title") or ""
+    title = plain(embed.get("title") or "")
     out = [f"┌─ {title} " + "─" * max(3, WIDTH - len(title) - 4)]
     body: list[str] = []
     author = (embed.get("author") or {}).get("name")
     if author:
-        body.append(author)
+        body.append(plain(author))
     if embed.get("description"):
-        body.extend(_wrap(embed["description"]))
+        body.extend(_wrap(plain(embed["description"])))
     for fld in embed.get("fields") or []:
         body.append("")
-        body.append(fld.get("name", ""))
-        body.extend("  " + line for line in _wrap(fld.get("value", ""), WIDTH - 6))
+        body.append(plain(fld.get("name", "")))
+        body.extend("  " + line for line in _wrap(plain(fld.get("value", "")), WIDTH - 6))
     out.extend("│ " + line for line in body)
-    footer = (embed.get("footer") or {}).get("text")
+    footer = plain((embed.get("footer") or {}).get("text") or "")
     out.append("└─ " + footer if footer else "└" + "─" * (WIDTH - 1))
     return out
 
@@ -439,6 +439,34 @@ def _render_modal(modal: dict[str, Any]) -> str:
         lines.append(f"  • {label}{required}{current}")
     lines.append("fill it in with: submit Label: value | Other label: value")
     return "\n".join(lines)
+
+
+_MARKDOWN = [
+    (re.compile(r"\*\*(.+?)\*\*", re.S), r"\1"),
+    (re.compile(r"__(.+?)__", re.S), r"\1"),
+    (re.compile(r"~~(.+?)~~", re.S), r"\1"),
+    (re.compile(r"\|\|(.+?)\|\|", re.S), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S), r"\1"),
+    (re.compile(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)", re.S), r"\1"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\((\S+?)\)"), r"\1 <\2>"),
+]
+_ESCAPED = re.compile(r"\\([\\*_`~|>#\[\]()-])")
+_HELD = re.compile("\x00(\\d+)\x00")
+
+
+def plain(text: str) -> str:
+    """Discord Markdown as plain terminal text (bold, italics, code, spoilers, links)."""
+    held: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        held.append(match.group(1))
+        return f"\x00{len(held) - 1}\x00"
+
+    text = _ESCAPED.sub(hold, text)
+    for pattern, replacement in _MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return _HELD.sub(lambda m: held[int(m.group(1))], text)
 
 
 def _wrap(text: str, width: int = WIDTH - 2) -> list[str]:

@@ -67,3 +67,13 @@ async def test_session_acts_as_members_in_channels(
     capsys.readouterr()
     await handle(session, "help")
     assert "click N" in capsys.readouterr().out
+
+
+def test_markdown_is_rendered_as_plain_text() -> None:
+    from bot.playground import plain
+
+    assert plain("`1.` **Let's Talk** by *Jo*") == "1. Let's Talk by Jo"
+    assert plain("snake_case stays, \\*escaped\\* stays, 3 * 4 * 5") == (
+        "snake_case stays, *escaped* stays, 3 * 4 * 5"
+    )
+    assert plain("||spoiler|| [site](https://example.org)") == "spoiler site <https://example.org>"
