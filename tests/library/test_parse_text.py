@@ -40,6 +40,7 @@ def test_ao3_download_layout():
     assert story.notes == [
         "Written for a prompt about road trips. Thank you to my beta.",
         "The diner is real; the pie is not.",
+        "Also, Dawn's air freshener is canon in my heart.",
         "Next chapter: the motel.",
         "Thanks for reading! Comments make my day.",
     ]

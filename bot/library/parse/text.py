@@ -878,10 +878,10 @@ def _headings(blocks: list[Block], markdown: bool) -> dict[int, Heading]:
 
 def _split_chapters(
     blocks: list[Block], start: int, headings: dict[int, Heading]
-) -> list[tuple[Heading | None, list[str]]]:
-    chapters: list[tuple[Heading | None, list[str]]] = []
+) -> list[tuple[Heading | None, list[Block]]]:
+    chapters: list[tuple[Heading | None, list[Block]]] = []
     current: Heading | None = None
-    paras: list[str] = []
+    paras: list[Block] = []
     for i in range(start, len(blocks)):
         block = blocks[i]
         if i in headings:
@@ -889,19 +889,20 @@ def _split_chapters(
                 chapters.append((current, paras))
             current, paras = headings[i], []
             if len(block.lines) > 1:
-                paras.append("\n".join(block.lines[1:]))
+                paras.append(Block(block.lines[1:], block.indent))
             continue
-        paras.append(block.text)
+        paras.append(block)
     if paras or current is not None:
         chapters.append((current, paras))
     return chapters
 
 
-def _clean_paragraphs(paras: list[str], raw: RawStory) -> list[str]:
-    out: list[str] = []
+def _clean_paragraphs(paras: list[Block], raw: RawStory) -> list[tuple[str, int]]:
+    """(paragraph text, indentation) with chrome lines, navigation and placeholders gone."""
+    out: list[tuple[str, int]] = []
     nav = boilerplate().navigation
-    for para in paras:
-        text = _strip_placeholders(para)
+    for block in paras:
+        text = _strip_placeholders(block.text)
         lines = []
         for ln in text.split("\n"):
             if not ln.strip():
@@ -912,7 +913,7 @@ def _clean_paragraphs(paras: list[str], raw: RawStory) -> list[str]:
             if not _is_chrome(ln):
                 lines.append(ln)
         if lines:
-            out.append("\n".join(lines))
+            out.append(("\n".join(lines), block.indent))
     return out
 
 
@@ -934,34 +935,46 @@ def _label_field(para: str) -> tuple[str, str] | None:
     return None
 
 
-def _chapter_start(paras: list[str], edges: _Edges) -> list[str]:
-    """Labelled notes / disclaimers / summaries at a chapter's start leave the text."""
+def _chapter_start(items: list[tuple[str, int]], edges: _Edges) -> list[str]:
+    """Labelled notes / disclaimers / summaries at a chapter's start leave the text.
+
+    A label standing alone takes the next paragraph, and every following indented one
+    (AO3 downloads indent notes and summaries).
+    """
+    paras = [text for text, _ in items]
+    indents = sorted(ind for _, ind in items)
+    body_indent = indents[len(indents) // 2] if indents else 0  # most paragraphs are story
     i = 0
     while i < len(paras) and i < 8:
         para = paras[i]
-        first = para.split("\n", 1)[0]
         if _is_scene_break(para):
             i += 1
             continue
-        lab = _label_field(para)
-        if lab:
-            fieldname, value = lab
-            if not value and i + 1 < len(paras):
-                i += 1
+        first, _, rest = para.partition("\n")
+        lab = _label(first)
+        if lab and lab[0] in ("notes", "disclaimer", "summary"):
+            fieldname = lab[0]
+            value = "\n".join(x for x in (lab[2], rest.strip()) if x)
+        else:
+            bare = _bare_label(first)
+            if bare is None:
+                break
+            fieldname, value = bare[0], rest.strip()
+        i += 1
+        if not value:
+            if i >= len(paras):
+                break
+            value = paras[i]
+            i += 1
+            while (
+                i < len(paras)
+                and items[i][1] > body_indent + 1
+                and items[i - 1][1] > body_indent + 1
+            ):
+                _store_edge(edges, fieldname, value)
                 value = paras[i]
-            _store_edge(edges, fieldname, value)
-            i += 1
-            continue
-        bare = _bare_label(first)
-        if bare and i + 1 < len(paras):
-            rest = para[len(first) :].strip()
-            if not rest:
                 i += 1
-                rest = paras[i]
-            _store_edge(edges, bare[0], rest)
-            i += 1
-            continue
-        break
+        _store_edge(edges, fieldname, value)
     return paras[i:]
 
 
