@@ -9,7 +9,8 @@ from discord.ext import commands
 
 from bot.audience import audience_for
 from bot.library.errors import LibraryError
-from bot.library.recommend import MAX_COUNT, Recommendation, Recommendations, recommend
+from bot.library.recommend import MAX_COUNT, Recommendation, Recommendations
+from bot.library.recommend import recommend as pick_stories
 from bot.library.records import StoryRecord
 from bot.render import clip, list_embed, safe, story_line
 from bot.transformers import facet_autocomplete
@@ -37,7 +38,10 @@ def reason_text(pick: Recommendation) -> str:
 def note_text(result: Recommendations) -> str:
     if result.cold_start:
         if result.ratings:
-            note = "Your ratings so far are all ★3, so these are the server's best rated."
+            note = (
+                "Your ratings don't tell me which pairings or characters you like yet, "
+                "so these are the server's best rated."
+            )
         else:
             note = "You haven't rated any stories yet, so these are the server's best rated."
         note += " Rate stories you liked (/rate or the stars on a card) for picks of your own."
@@ -97,7 +101,7 @@ class Recommend(commands.Cog):
         assert interaction.guild_id is not None
         store = self.bot.library.store  # type: ignore[attr-defined]
         audience = await audience_for(interaction)
-        result = await recommend(
+        result = await pick_stories(
             store,
             interaction.guild_id,
             interaction.user.id,

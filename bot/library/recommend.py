@@ -61,7 +61,7 @@ FULL_SCAN_LIMIT = 2_000  # guilds up to this size are scored whole
 POOL_PER_PAIRING = 200  # larger guilds: candidates per liked pairing / character
 POOL_PER_CHARACTER = 100
 POOL_TOP = 200
-RATED_LIMIT = 5_000  # rated stories whose community rating is read in one query
+RATED_LIMIT = 2_000  # rated stories whose community rating is read in one query
 PROFILE_SIGNALS = 5  # liked pairings / characters used to gather candidates
 DEFAULT_MEAN = 3.0
 

@@ -108,6 +108,11 @@ async def test_three_stars_is_neutral_and_rated_stories_are_excluded(store):
     await store.rate(G, meh, OTHER, 5)
     result = await recommend(store, G, READER)
     assert result.cold_start and titles(result) == ["Other"]
+    # a loved story with no pairings or characters says nothing about ships either
+    gen = await add(store, story("Plain Gen", author="C"))
+    await store.rate(G, gen, READER, 5)
+    result = await recommend(store, G, READER)
+    assert result.cold_start and result.ratings == 2 and titles(result) == ["Other"]
 
 
 async def test_cold_start_is_the_servers_top_rated(store):
