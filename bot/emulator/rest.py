@@ -112,6 +112,7 @@ def add_rest_routes(app: web.Application, emu: Emulator) -> None:
     route("GET", "/channels/{channel_id}/messages", api.list_messages)
     route("POST", "/channels/{channel_id}/messages", api.create_message)
     route("GET", "/channels/{channel_id}/messages/{message_id}", api.get_message)
+    route("POST", "/channels/{channel_id}/typing", api.typing)
     route("PATCH", "/channels/{channel_id}/messages/{message_id}", api.edit_message)
     route("DELETE", "/channels/{channel_id}/messages/{message_id}", api.delete_message)
     route("POST", "/users/@me/channels", api.create_dm)
@@ -544,6 +545,12 @@ class Api:
         )
         return json_response(message.payload())
 
+    async def typing(self, request: web.Request, call: Call) -> web.Response:
+        probe = self._channel(request)
+        send = perms.SEND_MESSAGES_IN_THREADS if probe.is_thread else perms.SEND_MESSAGES
+        self._channel(request, need=perms.VIEW_CHANNEL | send)
+        return web.Response(status=204)
+
     async def get_message(self, request: web.Request, call: Call) -> web.Response:
         channel = self._channel(request, need=perms.VIEW_CHANNEL | perms.READ_MESSAGE_HISTORY)
         return json_response(self._channel_message(channel, request).payload())
@@ -633,6 +640,14 @@ class Api:
     ) -> dict[str, Any]:
         """Apply the rules to a create/edit body; return the message fields it sets."""
         flags = int(body.get("flags") or 0)
+        if (flags | (message.flags if message else 0)) & rules.IS_COMPONENTS_V2 and (
+            body.get("content") or body.get("embeds")
+        ):
+            raise invalid_form(
+                [*prefix, "content" if body.get("content") else "embeds"],
+                "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                "The 'content' and 'embeds' fields cannot be used with the IS_COMPONENTS_V2 flag.",
+            )
         rules.check_embeds(body.get("embeds"), prefix)
         rules.check_components(
             body.get("components"), prefix, flags=flags | (message.flags if message else 0)

@@ -193,3 +193,14 @@ async def test_expected_rejections_are_marked(tiny: Tiny) -> None:
         await post_raw(tiny, {"content": ""})
     assert [r.code for r in seen] == [50006]
     assert tiny.emu.unexpected_rejections() == []
+
+
+async def test_components_v2_messages_cannot_carry_content(tiny: Tiny) -> None:
+    text = {"type": 10, "content": "hello"}
+    error = await post_raw(tiny, {"content": "x", "flags": 1 << 15, "components": [text]})
+    assert error.code == 50035
+    ok = await tiny.bot.http.request(
+        Route("POST", "/channels/{channel_id}/messages", channel_id=tiny.general.id),
+        json={"flags": 1 << 15, "components": [text]},
+    )
+    assert ok["components"][0]["content"] == "hello"
