@@ -645,3 +645,19 @@ def test_ao3_entire_work_page_has_every_chapter() -> None:
         (3, "Chapter 3", "Stakes"),
     ]
     assert raw.chapters[0].text == raw.chapters[1].text
+
+
+def test_hard_wrapped_lines_are_not_split_into_paragraphs() -> None:
+    html = (
+        "<p>Buffy walked through the cemetery with her stake held loosely in one<br>"
+        "hand, listening for the telltale scrape of a coffin lid or the soft<br>"
+        "shuffle of a fledgling clawing its way up through the fresh earth of<br>"
+        "a new grave.</p>"
+    )
+    assert len(paragraphs(html)) == 1
+    html = (
+        "<div>Buffy walked through the cemetery with her stake held loosely.<br>"
+        '"You\'re late," Spike said from the shadows by the old mausoleum door.<br>'
+        "She did not answer him, because answering him only ever encouraged him.</div>"
+    )
+    assert len(paragraphs(html)) == 3

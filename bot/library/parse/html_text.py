@@ -304,10 +304,19 @@ def _squeeze_spaces(text: str) -> str:
     return text
 
 
+_SENTENCE_END = tuple(".!?\"”’'…)*_-—")
+
+
 def _add_lines(paragraphs: list[str], lines: list[str]) -> None:
-    """Lines split by single `<br>`s: one paragraph (verse, a letter's lines) — unless they
-    are long prose lines, the way pages that put one `<br>` between paragraphs look."""
-    if len(lines) >= 3 and sum(len(x) > 60 for x in lines) >= 0.7 * len(lines):
+    """Lines split by single `<br>`s: one paragraph (verse, a letter's lines, hard-wrapped
+    text) — unless they are whole prose paragraphs, one per line (long lines that end
+    sentences), the way pages that put one `<br>` between paragraphs look."""
+    if (
+        len(lines) >= 3
+        and not any(_PRE_SPACE in x for x in lines)
+        and sum(len(x) for x in lines) > 40 * len(lines)
+        and sum(x.endswith(_SENTENCE_END) for x in lines) >= 0.6 * len(lines)
+    ):
         paragraphs.extend(lines)
     else:
         paragraphs.append("\n".join(lines))
