@@ -9,7 +9,7 @@ Every story the reader has not rated is scored:
 
     score = PAIRING_WEIGHT   · pairing affinity   (best liked ship + worst disliked ship)
           + NAMED_WEIGHT     · 1 if it has a named pairing
-          + CHARACTER_WEIGHT · character affinity (mean of its characters' affinities)
+          + CHARACTER_WEIGHT · character affinity (Σ over its characters / √n, within ±1)
           + COMMUNITY_WEIGHT · (Bayesian rating − 3) / 2
           + a light nudge towards the lengths and status the reader liked
 
@@ -251,7 +251,7 @@ class Recommendations:
 
 
 @dataclass(slots=True)
-class _Scored:
+class Scored:
     story: StoryRecord
     score: float
     summary: RatingSummary
@@ -274,7 +274,7 @@ def score_story(
     *,
     mean: float = DEFAULT_MEAN,
     may_quote: Callable[[StoryRecord], bool] = lambda s: True,
-) -> _Scored:
+) -> Scored:
     """Score one unrated story against a taste and say why it scored."""
     reasons: list[Reason] = []
     named = {key(n) for n in taste.named}
@@ -327,7 +327,7 @@ def score_story(
         )
     if not reasons:
         reasons.append(Reason(ReasonKind.NEW))
-    return _Scored(story, score, summary, reasons)
+    return Scored(story, score, summary, reasons)
 
 
 def _quoted(
@@ -357,12 +357,12 @@ def _shape(story: StoryRecord, taste: Taste) -> float:
 
 
 def diversify(
-    scored: Sequence[_Scored], count: int, per_author: int = MAX_PER_AUTHOR
-) -> list[_Scored]:
+    scored: Sequence[Scored], count: int, per_author: int = MAX_PER_AUTHOR
+) -> list[Scored]:
     """The best `count`, taking at most `per_author` stories by one author while other
     stories remain; the stories skipped fill any places left, best first."""
-    chosen: list[_Scored] = []
-    skipped: list[_Scored] = []
+    chosen: list[Scored] = []
+    skipped: list[Scored] = []
     by_author: Counter[str] = Counter()
     for item in scored:
         if len(chosen) >= count:
@@ -456,7 +456,7 @@ async def recommend(
             continue
         summary = await community.summary(story)
         scored.append(score_story(story, taste, summary, mean=community.mean, may_quote=may_list))
-    scored.sort(key=_Scored.order)
+    scored.sort(key=Scored.order)
     return _finish(scored, taste, count, may_list, cold_start=False)
 
 
@@ -470,16 +470,16 @@ async def _cold_start(
     """No taste yet: the server's best-rated stories the reader has not rated."""
     best = await store.top_stories(guild_id, limit=POOL_TOP)
     scored = [
-        _Scored(s, summary.bayesian, summary, [Reason(ReasonKind.COMMUNITY, summary=summary)])
+        Scored(s, summary.bayesian, summary, [Reason(ReasonKind.COMMUNITY, summary=summary)])
         for s, summary in best
         if s.id not in taste.rated_ids
     ]
-    scored.sort(key=_Scored.order)
+    scored.sort(key=Scored.order)
     return _finish(scored, taste, count, may_list, cold_start=True)
 
 
 def _finish(
-    scored: list[_Scored],
+    scored: list[Scored],
     taste: Taste,
     count: int,
     may_list: Callable[[StoryRecord], bool],
