@@ -410,7 +410,14 @@ def _edit_latency(index: SearchIndex, lib: Library) -> dict[str, float]:
         _timed(lambda i=i: index.add(i, lib.titles[i], lib.authors[i], adult=lib.adult[i]))[1]
         for i in picks
     ]
+    # remove stories until a quarter of the slots are dead: that remove rebuilds the index
+    slowest = 0.0
+    for i in range(len(lib.titles)):
+        if len(index) * 3 < len(lib.titles) * 2:
+            break
+        slowest = max(slowest, _timed(lambda i=i: index.remove(i))[1])
     return {
+        "compaction_ms": slowest,
         "replace_p50": percentile(replace_ms, 50),
         "replace_p99": percentile(replace_ms, 99),
         "remove_p99": percentile(remove_ms, 99),
@@ -442,7 +449,8 @@ def _print_result(r: dict) -> None:
     e = r["edits"]
     print(
         f"edits: replace p50 {e['replace_p50'] * 1000:.0f} µs p99 {e['replace_p99'] * 1000:.0f} µs,"
-        f" remove p99 {e['remove_p99'] * 1000:.0f} µs, add p99 {e['add_p99'] * 1000:.0f} µs"
+        f" remove p99 {e['remove_p99'] * 1000:.0f} µs, add p99 {e['add_p99'] * 1000:.0f} µs;"
+        f" the one remove that compacts: {e['compaction_ms']:.0f} ms"
     )
     if r["bytes_per_title"]:
         print(f"memory: {r['bytes_per_title']:.0f} bytes per title (tracemalloc)")

@@ -135,6 +135,9 @@ class SearchIndex:
     """One guild's stories: title, authors and adult flag, searchable by fuzzy title/author."""
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self._slot_of: dict[int, int] = {}
         self._ids: list[int | None] = []  # slot → story id; None once removed
         self._titles: list[str | None] = []
@@ -186,13 +189,22 @@ class SearchIndex:
         return story_id in self._slot_of
 
     def _append(self, story_id: int, title: str, authors: Sequence[str], adult: bool) -> None:
-        slot = len(self._ids)
-        norm = normalize(title)
         key = tuple(authors)
         forms = self._author_forms.get(key)
         if forms is None:
             forms = (key, tuple(n for n in (normalize(a) for a in key) if n))
             self._author_forms[key] = forms
+        self._append_normalised(story_id, title, normalize(title), forms, adult)
+
+    def _append_normalised(
+        self,
+        story_id: int,
+        title: str,
+        norm: str,
+        forms: tuple[tuple[str, ...], tuple[str, ...]],
+        adult: bool,
+    ) -> None:
+        slot = len(self._ids)
         self._slot_of[story_id] = slot
         self._ids.append(story_id)
         self._titles.append(title)
@@ -216,17 +228,27 @@ class SearchIndex:
         self._dead += 1
 
     def _maybe_compact(self) -> None:
+        """Rebuild from the live entries once a quarter of the slots are dead.
+
+        Nothing is normalised again and the alphabetical order is kept, so this costs
+        about a tenth of loading the same titles afresh, once per (live / 3) removals.
+        """
         if self._dead < 1024 or self._dead * 4 < len(self._ids):
             return
-        live = [
-            (self._ids[s], self._titles[s], self._authors[s], bool(self._adult[s]))
-            for s in range(len(self._ids))
-            if self._ids[s] is not None
-        ]
-        log.debug("search index compaction: %d live, %d dead", len(live), self._dead)
-        self.__init__()  # type: ignore[misc]
-        for story_id, title, authors, adult in live:
-            self._append(story_id, title, authors, adult)  # type: ignore[arg-type]
+        self._ensure_sorted()
+        ids, titles, norms, adult = self._ids, self._titles, self._norms, self._adult
+        authors, author_norms = self._authors, self._author_norms
+        order = [s for s in self._sorted_slots if ids[s] is not None]
+        log.debug("search index compaction: %d live, %d dead", len(order), self._dead)
+        self._reset()
+        for s in order:
+            forms = self._author_forms.setdefault(authors[s], (authors[s], author_norms[s]))
+            self._append_normalised(ids[s], titles[s], norms[s], forms, bool(adult[s]))  # type: ignore[arg-type]
+        self._sorted_norms = list(self._norms)  # type: ignore[arg-type]
+        self._sorted_slots = list(range(len(order)))
+        self._unsorted.clear()
+        self._title_words.settle()
+        self._author_words.settle()
 
     def _ensure_sorted(self) -> None:
         if not self._unsorted:

@@ -99,6 +99,10 @@ class WordIndex:
         found.pop(word, None)
         return found
 
+    def settle(self) -> None:
+        """Sort new vocabulary now rather than on the next query."""
+        self._sorted_vocab()
+
     def _sorted_vocab(self) -> list[str]:
         if self._new_words:
             if len(self._new_words) <= _SORT_IN_PLACE_MAX:
