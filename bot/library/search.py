@@ -49,6 +49,7 @@ except ImportError:  # pragma: no cover - CPython always has it
         counter.update(items)
 
 
+MAX_QUERY = 200  # characters of a normalised query that are looked at
 FUZZY_CUTOFF = 60.0  # WRatio below this is not a match at all
 PREFIX_TAKE = 32  # titles starting with the query that are considered, alphabetically
 PREFIX_EXPANSIONS = 40  # vocabulary words tried for a query word typed half-way
@@ -87,6 +88,14 @@ class _SearchEntry(Protocol):
 
     @property
     def is_adult(self) -> bool: ...
+
+
+def _query_form(query: str) -> str:
+    """The normalised query, cut to MAX_QUERY characters at a word boundary."""
+    q = normalize(query[: MAX_QUERY * 4])
+    if len(q) > MAX_QUERY:
+        q = q[:MAX_QUERY].rsplit(" ", 1)[0] if " " in q[:MAX_QUERY] else q[:MAX_QUERY]
+    return q
 
 
 def _words_prefixed(query_words: Sequence[str], words: Sequence[str]) -> bool:
@@ -292,7 +301,7 @@ class SearchIndex:
             allowed = self._slots_by_author(normalize(author))
             if not allowed:
                 return []
-        q = normalize(query)
+        q = _query_form(query)
         if not q:
             if allowed is None:
                 return []
@@ -305,7 +314,7 @@ class SearchIndex:
         """What to offer while someone types: an empty query lists titles alphabetically."""
         if limit <= 0:
             return []
-        q = normalize(query)
+        q = _query_form(query)
         if not q:
             return self._alphabetical(limit, include_adult, None)
         return self._ranked(q, limit, include_adult, None)

@@ -178,6 +178,12 @@ def test_nothing_close_finds_nothing():
     assert make_index().search("xqzvvk wprrt") == []
 
 
+def test_a_very_long_query_is_cut_not_refused():
+    index = make_index()
+    assert index.search("the dark lord returns " * 200)[0].story_id == 4
+    assert index.search("the dark lord returns " + "x" * 5000)[0].story_id == 4
+
+
 def test_limits_are_respected():
     index = make_index()
     assert len(index.autocomplete("", limit=3)) == 3
