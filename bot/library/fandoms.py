@@ -62,6 +62,9 @@ class FandomTables:
     text_aliases: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
     ships: dict[str, tuple[str, ...]] = field(default_factory=dict)  # portmanteau key
     known: set[frozenset[str]] = field(default_factory=set)
+    common: set[str] = field(default_factory=set)  # names that are also everyday words
+    family: dict[str, str] = field(default_factory=dict)  # fandom -> its table file
+    evidence: dict[str, str] = field(default_factory=dict)  # "Sunnydale" -> fandom
     ship_pattern: re.Pattern[str] | None = None
     single_aliases: dict[str, str] = field(default_factory=dict)  # "Buffy" -> character
     multi_aliases: list[tuple[str, str]] = field(default_factory=list)
@@ -69,14 +72,19 @@ class FandomTables:
     _aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     # ---- loading -------------------------------------------------------------------
-    def add_file(self, data: dict) -> None:
+    def add_file(self, data: dict, family: str = "") -> None:
         for fandom in data.get("fandoms", []):
             name = fandom["name"]
+            self.family[name] = family or name
+            for word in fandom.get("evidence", []):
+                self.evidence[word] = name
             for alias in [name, *fandom.get("aliases", [])]:
                 self.fandom_keys.setdefault(_key(alias), name)
         for name, info in data.get("characters", {}).items():
             self.order.setdefault(name, len(self.order))
             self.home[name] = tuple(info.get("fandoms", []))
+            if info.get("common_word"):
+                self.common.add(name)
             for alias in [name, *info.get("aliases", []), *info.get("short", [])]:
                 bucket = self.declared.setdefault(_key(alias), [])
                 if name not in bucket:
@@ -125,6 +133,25 @@ class FandomTables:
             return self.fandom_keys[key]
         stripped = _key(_PAREN.sub(" ", declared))
         return self.fandom_keys.get(stripped)
+
+    def evident_families(self, text: str, counts: Counter[str]) -> set[str]:
+        """Fandom families (table files) a text is plainly in: a distinctive name ("Buffy",
+        "Xander", "Giles") is named, or an evidence word ("Sunnydale") occurs twice.
+        Everyday-word names ("Dawn", "Faith", "Angel") alone do not count."""
+        found = {
+            self.family.get(fandom, fandom)
+            for name, n in counts.items()
+            if n and name not in self.common
+            for fandom in self.home.get(name, ())
+        }
+        for word, fandom in self.evidence.items():
+            family = self.family.get(fandom, fandom)
+            if family not in found and text.count(word) >= 2:
+                found.add(family)
+        return found
+
+    def families_of(self, name: str) -> set[str]:
+        return {self.family.get(f, f) for f in self.home.get(name, ())}
 
     def fandoms_of(self, characters: Iterable[str]) -> list[str]:
         out: list[str] = []
@@ -267,7 +294,7 @@ def load_tables(directory: Path) -> FandomTables:
     tables = FandomTables()
     for path in sorted(directory.glob("*.toml")):
         try:
-            tables.add_file(load_toml(path.name, directory))
+            tables.add_file(load_toml(path.name, directory), path.stem)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.error("fandom table %s could not be read: %s", path, exc)
     tables.finalise()

@@ -125,3 +125,27 @@ def test_adding_a_fandom_is_adding_a_file(tmp_path: Path):
     assert tables.resolve_relationship("J/S").name == "John Watson/Sherlock Holmes"
     assert tables.resolve_relationship("Johnlock").name == "John Watson/Sherlock Holmes"
     assert tables.count_mentions("Sherlock sighed at John.")["Sherlock Holmes"] == 1
+
+
+def test_everyday_word_names_alone_do_not_place_a_story_in_a_fandom():
+    from bot.library.parse import parse_story
+
+    other = (
+        "Dawn broke over Hogwarts. Harry woke early. Faith, Hermione said, was a thing you "
+        "kept. Angel wings on the Christmas tree glittered. Dawn came again."
+    )
+    story = parse_story(other.encode(), "hp.txt")
+    assert story.characters == []
+    assert story.fandoms == []
+    buffy = (
+        "Dawn walked through Sunnydale at night. Faith was waiting at the Bronze. "
+        "Dawn smiled at Faith. Sunnydale was quiet."
+    )
+    story = parse_story(buffy.encode(), "b.txt")
+    assert story.characters == ["Dawn Summers", "Faith Lehane"]
+    assert story.fandoms == ["Buffy the Vampire Slayer"]
+
+
+def test_one_distinctive_name_admits_the_whole_family(tables):
+    counts = tables.count_mentions("Xander laughed. The Immortal left. Angel sighed.")
+    assert tables.evident_families("", counts) == {"buffy"}

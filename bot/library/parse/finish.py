@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from pathlib import PurePath
 
 from bot.library.fandoms import FandomTables, Relationship, fandom_tables
@@ -132,7 +133,19 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
     story.rating = _rating(raw, body)
 
     # characters: declared first, then as named in the text (main before mentioned)
-    counts = tables.count_mentions(sample(body))
+    text_sample = sample(body)
+    counts = tables.count_mentions(text_sample)
+    # names count only in a fandom the story is plainly in (declared, or named distinctively)
+    evident = tables.evident_families(text_sample, counts)
+    for name in raw.fandoms + raw.tags:
+        declared_fandom = tables.fandom_name(name)
+        if declared_fandom:
+            evident.add(tables.family.get(declared_fandom, declared_fandom))
+    for name in [*raw.characters, *(p for r in raw.relationships for p in re.split(r"[/&]", r))]:
+        canonical = tables.canonical_character(name.strip())
+        if canonical:
+            evident.update(tables.families_of(canonical))
+    counts = Counter({n: c for n, c in counts.items() if evident & tables.families_of(n)})
     main, mentioned = main_characters(counts)
     characters: list[str] = []
     for name in _clean_list(raw.characters):
