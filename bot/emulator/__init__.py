@@ -21,7 +21,7 @@ setup_hook, cogs and a database in tmp_path, commands synced, guild "Fandom" rea
         choices = await app.reader.autocomplete("story", "story", "lets ta", channel=app.adult)
         added = await app.moderator.slash("library add", file=app.emu.attachment("s.txt", data))
         assert app.reader not in reply.pinged       # Pings(users, roles, everyone)
-        reply.followups, reply.edits, reply.deleted, reply.modal, reply.message (live Message)
+        reply.followups, reply.edits, reply.deleted, reply.modal, reply.message, reply.raw
         await reply.wait_for(lambda r: r.followups)  # wait for something after the answer
         reply.error                                  # a Rejection (status, code, errors) or None
         app.emu.clock.advance(4)                     # older interactions: next callback 10062

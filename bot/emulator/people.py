@@ -443,6 +443,11 @@ class Reply:
         return self._message if self._message is not None else self.interaction.original
 
     @property
+    def raw(self) -> dict[str, Any] | None:
+        """The message as Discord's JSON (what the client would receive)."""
+        return self.message.payload() if self.message else None
+
+    @property
     def error(self) -> Rejection | None:
         """The last rejection of a request the bot made with this interaction, if any."""
         rejections = self.interaction.rejections

@@ -20,7 +20,9 @@ handle, each on purpose:
 Speed (the search benchmark times an autocomplete round trip through the emulator): `$ref`s
 are inlined once per operation (recursive ones stay references), `oneOf: [{type: null}, X]`
 with an X that rejects null becomes the equivalent `anyOf: [X, {type: null}]`, and `anyOf`
-tries first the branch that matched last time, and `properties` does not descend into a
+tries first the branch that matched last time, a union whose branches are told apart by a
+required `type` enum checks only the branch for the sent `type` (falling back to the
+standard keyword on failure, for its errors), and `properties` does not descend into a
 scalar subschema (type/length/range only) its value plainly satisfies. None of these
 changes what is accepted or the errors reported.
 """
@@ -49,16 +51,62 @@ def _pointer_escape(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
 
+def _discriminator(branches: list[Any]) -> dict[int | str, int] | None:
+    """For branches that each require a `type` property limited to disjoint enum values,
+    which branch each value selects (None when the union is not of that form)."""
+    key = id(branches)
+    cached = _DISCRIMINATORS.get(key)
+    if cached is not None and cached[0] is branches:
+        return cached[1]
+    mapping: dict[int | str, int] | None = {}
+    for index, branch in enumerate(branches):
+        prop = branch.get("properties", {}).get("type") if isinstance(branch, dict) else None
+        if not isinstance(prop, dict) or "type" not in (branch.get("required") or []):
+            mapping = None
+            break
+        values = prop.get("enum", [prop["const"]] if "const" in prop else None)
+        if not values or any(type(v) not in (int, str) or v in mapping for v in values):
+            mapping = None
+            break
+        mapping.update(dict.fromkeys(values, index))
+    _DISCRIMINATORS[key] = (branches, mapping)  # holding the list keeps its id unique
+    return mapping
+
+
+def _selected_branch(branches: list[Any], instance: Any) -> int | None:
+    """The only branch that can accept `instance` (a discriminated union), or None."""
+    if not isinstance(instance, dict) or type(instance.get("type")) not in (int, str):
+        return None
+    mapping = _discriminator(branches)
+    return None if mapping is None else mapping.get(instance["type"])
+
+
+def _one_of_discriminated(validator, one_of, instance, schema):  # type: ignore[no-untyped-def]
+    """`oneOf` over a discriminated union: every other branch rejects the `type` value, so
+    the instance is valid iff the selected branch accepts it. Failures take the standard
+    keyword, so the errors are the library's own."""
+    index = _selected_branch(one_of, instance)
+    if index is not None and validator.evolve(schema=one_of[index]).is_valid(instance):
+        return
+    yield from _STANDARD_ONE_OF(validator, one_of, instance, schema)
+
+
 def _any_of_last_match_first(validator, any_of, instance, schema):  # type: ignore[no-untyped-def]
-    """`anyOf` with the same meaning as the standard keyword, trying the last winner first."""
+    """`anyOf` with the same meaning as the standard keyword: the discriminated branch, or
+    the last winner, is tried first."""
+    index = _selected_branch(any_of, instance)
+    if index is not None and validator.evolve(schema=any_of[index]).is_valid(instance):
+        return
     key = id(any_of)
-    first = _LAST_MATCH.get(key, 0)
+    held, first = _LAST_MATCH.get(key, (None, 0))
+    if held is not any_of:
+        first = 0
     order = [first, *(i for i in range(len(any_of)) if i != first)]
     all_errors: list[ValidationError] = []
     for index in order:
         errs = list(validator.descend(instance, any_of[index], schema_path=index))
         if not errs:
-            _LAST_MATCH[key] = index
+            _LAST_MATCH[key] = (any_of, index)
             return
         all_errors.extend(errs)
     yield ValidationError(
@@ -66,7 +114,10 @@ def _any_of_last_match_first(validator, any_of, instance, schema):  # type: igno
     )
 
 
-_LAST_MATCH: dict[int, int] = {}
+# Caches keyed by the id of a schema list, holding the list so the id stays its own.
+_LAST_MATCH: dict[int, tuple[list[Any], int]] = {}
+_DISCRIMINATORS: dict[int, tuple[list[Any], dict[int | str, int] | None]] = {}
+_STANDARD_ONE_OF = Draft202012Validator.VALIDATORS["oneOf"]
 
 # Keywords that only constrain instances of one JSON type (so they let `null` through).
 _TYPE_SPECIFIC = frozenset(
@@ -174,7 +225,11 @@ def _properties_fast(validator, properties, instance, schema):  # type: ignore[n
 
 _Validator = validators.extend(
     Draft202012Validator,
-    {"anyOf": _any_of_last_match_first, "properties": _properties_fast},
+    {
+        "anyOf": _any_of_last_match_first,
+        "oneOf": _one_of_discriminated,
+        "properties": _properties_fast,
+    },
 )
 
 
@@ -323,7 +378,19 @@ def _leaves(errors: Iterable[ValidationError]) -> list[ValidationError]:
                 b: errs
                 for b, errs in by_branch.items()
                 if not any(_is_type_mismatch(e) for e in errs)
-            } or by_branch
+            }
+            allowed = _discriminator_values(error)
+            if not usable and allowed:
+                out.append(
+                    ValidationError(
+                        "unknown type",
+                        validator="enum",
+                        validator_value=allowed,
+                        path=[*error.absolute_path, "type"],
+                    )
+                )
+                continue
+            usable = usable or by_branch
             best = max(
                 usable.values(),
                 key=lambda errs: (-len(errs), max(len(e.absolute_path) for e in errs)),
@@ -332,6 +399,16 @@ def _leaves(errors: Iterable[ValidationError]) -> list[ValidationError]:
         else:
             out.append(error)
     return out
+
+
+def _discriminator_values(error: ValidationError) -> list[Any] | None:
+    """All `type` values a discriminated union accepts (None if it is not one)."""
+    branches = error.validator_value
+    if not isinstance(branches, list) or _discriminator(branches) is None:
+        return None
+    mapping = _discriminator(branches) or {}
+    numbers = sorted(v for v in mapping if isinstance(v, int))
+    return [*numbers, *sorted(v for v in mapping if isinstance(v, str))]
 
 
 def _is_type_mismatch(error: ValidationError) -> bool:

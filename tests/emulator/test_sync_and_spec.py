@@ -188,7 +188,92 @@ BODIES = [
 ]
 
 
-@pytest.mark.parametrize(("operation", "body"), BODIES)
+UNIONS = [  # discriminated unions: command options by type, components by type
+    (
+        "bulk_set_application_commands",
+        [
+            {
+                "name": "s",
+                "description": "d",
+                "options": [{"type": 3, "name": "q", "description": "q", "max_length": 7000}],
+            }
+        ],
+    ),
+    (
+        "bulk_set_application_commands",
+        [
+            {
+                "name": "s",
+                "description": "d",
+                "options": [{"type": 99, "name": "q", "description": "q"}],
+            }
+        ],
+    ),
+    (
+        "bulk_set_application_commands",
+        [
+            {
+                "name": "s",
+                "description": "d",
+                "options": [{"type": True, "name": "q", "description": "q"}],
+            }
+        ],
+    ),
+    (
+        "bulk_set_application_commands",
+        [
+            {
+                "name": "lib",
+                "description": "d",
+                "options": [
+                    {
+                        "type": 1,
+                        "name": "add",
+                        "description": "a",
+                        "options": [
+                            {"type": 11, "name": "file", "description": "f", "required": True},
+                            {
+                                "type": 4,
+                                "name": "n",
+                                "description": "n",
+                                "min_value": 1,
+                                "max_value": 5,
+                            },
+                        ],
+                    }
+                ],
+            }
+        ],
+    ),
+    (
+        "create_message",
+        {
+            "components": [
+                {
+                    "type": 1,
+                    "components": [{"type": 2, "style": 1, "label": "x" * 81, "custom_id": "a"}],
+                }
+            ]
+        },
+    ),
+    (
+        "create_message",
+        {
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 2, "style": 5, "label": "site", "url": "https://example.org"}
+                    ],
+                }
+            ]
+        },
+    ),
+    ("create_message", {"components": [{"type": 42}]}),
+]
+
+
+@pytest.mark.parametrize(("operation", "body"), BODIES + UNIONS)
 def test_fast_paths_accept_exactly_what_plain_jsonschema_accepts(
     operation: str, body: object
 ) -> None:
