@@ -69,6 +69,7 @@ class Boilerplate:
     signoff: re.Pattern[str]
     continuation: re.Pattern[str]
     end_marker: re.Pattern[str]
+    chapter_end_marker: re.Pattern[str]
     disclaimer_cue: re.Pattern[str]
     scene_break: re.Pattern[str]
 
@@ -88,6 +89,7 @@ def boilerplate() -> Boilerplate:
         signoff=re.compile(_alternation(data["signoffs"]["patterns"]), flags),
         continuation=re.compile(_alternation(data["continuation"]["patterns"]), flags),
         end_marker=re.compile(_alternation(data["end_markers"]["patterns"]), flags),
+        chapter_end_marker=re.compile(_alternation(data["chapter_end_markers"]["patterns"]), flags),
         disclaimer_cue=re.compile(_alternation(data["disclaimer_cues"]["patterns"]), flags),
         scene_break=re.compile(data["scene_breaks"]["pattern"]),
     )

@@ -411,3 +411,21 @@ def test_header_and_body_in_one_block(text, body, labels):
     assert story.title == "X"
     assert story.body == body
     assert [c.label for c in story.chapters] == labels
+
+
+def test_markers_between_chapters_and_asides_to_readers():
+    text = (
+        "Title: Markers\n\nChapter 1\n\nBuffy patrolled alone.\n\nTo be continued...\n\n"
+        "Chapter 2\n\nThanks for all the reviews, you guys!\n\nSpike found her by the crypt.\n\n"
+        "End of Chapter 2\n\nCh 3\n\n"
+        '"Tell me what you think," she said, and he did.\n\nThe End\n'
+    )
+    story = parse_story(text.encode(), "m.txt")
+    assert [c.label for c in story.chapters] == ["Chapter 1", "Chapter 2", "Ch 3"]
+    assert [c.text for c in story.chapters] == [
+        "Buffy patrolled alone.",
+        "Spike found her by the crypt.",
+        '"Tell me what you think," she said, and he did.',
+    ]
+    assert story.notes == ["Thanks for all the reviews, you guys!"]
+    assert story.status == Status.COMPLETE  # only the last chapter's marker decides

@@ -64,7 +64,7 @@ _NUM = rf"(?:\d{{1,4}}|{_ROMAN}|{_WORD_NUM})"
 _DECOR = r"[*_~=\-–—#\[\]()<>:.|\s]*"
 
 _CHAPTER = re.compile(
-    rf"^{_DECOR}(?P<kind>chapter|chap\.?|ch\.|part|section|episode|act|book)\s+(?P<num>{_NUM})"
+    rf"^{_DECOR}(?P<kind>chapter|chap\.?|ch\.?|part|section|episode|act|book)\s+(?P<num>{_NUM})"
     rf"(?:\s+of\s+(?P<total>{_NUM}))?"
     rf"(?:(?:\s*(?P<sep>[:.\-–—|)\]~]+)|\s)\s*(?P<title>.{{0,150}}?))?{_DECOR}$",
     re.IGNORECASE,

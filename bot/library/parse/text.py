@@ -952,14 +952,18 @@ def _chapter_start(items: list[tuple[str, int]], edges: _Edges) -> list[str]:
             continue
         first, _, rest = para.partition("\n")
         lab = _label(first)
+        bare = None if lab else _bare_label(first)
         if lab and lab[0] in ("notes", "disclaimer", "summary"):
             fieldname = lab[0]
             value = "\n".join(x for x in (lab[2], rest.strip()) if x)
-        else:
-            bare = _bare_label(first)
-            if bare is None:
-                break
+        elif bare is not None:
             fieldname, value = bare[0], rest.strip()
+        elif i + 1 < len(paras) and _is_aside(para, fold(para)):
+            _store_edge(edges, "notes", para)
+            i += 1
+            continue
+        else:
+            break
         i += 1
         if not value:
             if i >= len(paras):
@@ -990,6 +994,14 @@ def _store_edge(edges: _Edges, fieldname: str, value: str) -> None:
         edges.notes.append(value)
 
 
+def _is_aside(para: str, folded: str) -> bool:
+    """A short paragraph addressed to readers (review plea, thanks, sign-off), not prose.
+    Paragraphs with dialogue are story text."""
+    if _words(para) > 80 or '"' in folded:
+        return False
+    return _is_plea(para) or bool(boilerplate().signoff.search(folded))
+
+
 def _chapter_end(paras: list[str], edges: _Edges, *, last: bool) -> list[str]:
     """End notes, review pleas, sign-offs, end and continuation markers leave the text."""
     rules = boilerplate()
@@ -1012,20 +1024,28 @@ def _chapter_end(paras: list[str], edges: _Edges, *, last: bool) -> list[str]:
             paras = paras[:-1]
             continue
         if rules.continuation.match(folded):
-            edges.status = Status.WIP
+            if last:
+                edges.status = Status.WIP
             paras = paras[:-1]
             continue
         if rules.end_marker.match(folded):
-            edges.status = edges.status or Status.COMPLETE
+            if last:
+                edges.status = edges.status or Status.COMPLETE
+            paras = paras[:-1]
+            continue
+        if rules.chapter_end_marker.match(folded):
             paras = paras[:-1]
             continue
         lab = _label_field(para)
-        if lab and lab[0] == "notes":
-            trailing_notes.insert(0, lab[1])
+        if lab and lab[0] in ("notes", "disclaimer"):
+            if lab[0] == "notes":
+                trailing_notes.insert(0, lab[1])
+            else:
+                edges.disclaimer = edges.disclaimer or lab[1]
             paras = paras[:-1]
             checked += 1
             continue
-        if _words(para) <= 80 and (_is_plea(para) or (last and rules.signoff.search(folded))):
+        if _is_aside(para, folded):
             trailing_notes.insert(0, para)
             paras = paras[:-1]
             checked += 1
