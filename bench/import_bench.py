@@ -1,6 +1,6 @@
 """Import benchmark: MB/s for parsing alone and for parse + store into a fresh SQLite file.
 
-Generates a deterministic synthetic library (default 2,400 stories, > 100 MB) in six
+Generates a deterministic synthetic library (default 2,600 stories, > 100 MB) in six
 layouts — label-header .txt, byline .txt, AO3 "Download → HTML", FanFiction.net chapter
 pages, Markdown with YAML front matter, and Windows-1252 label-header .txt — under
 bench/out/ (git-ignored), then times, over several runs (medians reported):
@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20261121)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "import")
     args = ap.parse_args(argv)
-    stories = args.stories or (36 if args.quick else 2400)
+    stories = args.stories or (36 if args.quick else 2600)
     runs = args.runs or (1 if args.quick else 3)
     jobs = args.jobs or (1 if args.quick else 2)
 

@@ -15,9 +15,12 @@ from bot.library.store_prepare import PreparedStory, unique
 
 FIND_SQL = (
     # An identical story (same content hash) first, else the same story (same declared
-    # title + authors) in this guild.
-    "SELECT id, title, chapter_count, edited_fields, content_hash = ? AS same FROM stories"
-    " WHERE guild_id = ? AND (content_hash = ? OR identity_key = ?)"
+    # title + authors) in this guild; two index searches, not a scan of the guild.
+    "SELECT id, title, chapter_count, edited_fields, 1 AS same FROM stories"
+    " WHERE guild_id = ? AND content_hash = ?"
+    " UNION ALL"
+    " SELECT id, title, chapter_count, edited_fields, 0 AS same FROM stories"
+    " WHERE guild_id = ? AND identity_key = ?"
     " ORDER BY same DESC, id LIMIT 1"
 )
 INSERT_STORY_SQL = (
@@ -43,7 +46,7 @@ def to_json(value: Any) -> str:
 
 
 def find_params(guild_id: int, p: PreparedStory) -> tuple:
-    return (p.content_hash, guild_id, p.content_hash, p.identity_key)
+    return (guild_id, p.content_hash, guild_id, p.identity_key)
 
 
 def link_statements(
