@@ -17,6 +17,7 @@ from bot.library.model import count_words as model_count_words
 from bot.library.store import Store
 from bot.library.store_migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
 from bot.library.store_prepare import count_words as store_count_words
+from bot.library.store_sql import FIND_SQL
 
 G1, G2 = 111, 222
 MOD = 42
@@ -201,6 +202,14 @@ async def test_add_then_unchanged_then_updated(store: Store) -> None:
 
     other = await store.import_story(G1, make_story(title="Final Parting"), actor_id=MOD)
     assert other.action == "added" and other.story_id != first.story_id
+
+
+async def test_finding_an_existing_story_uses_indexes(store: Store) -> None:
+    with sqlite3.connect(store.path) as conn:
+        plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + FIND_SQL, (1, "h", 1, "k"))]
+    assert any("stories_guild_hash" in step for step in plan), plan
+    assert any("stories_guild_identity" in step for step in plan), plan
+    assert not any(step.startswith("SCAN stories") for step in plan), plan
 
 
 async def test_untitled_stories_are_not_merged_by_fallback_title(store: Store) -> None:
