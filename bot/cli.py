@@ -60,13 +60,16 @@ def _one_line(text: str | None, width: int = 100) -> str:
 # ---------------------------------------------------------------- parse
 
 
+def _missing(suggestion: str | None) -> str:
+    return f"(none; suggested: {suggestion})" if suggestion else "(none)"
+
+
 def _describe(story: ParsedStory) -> list[str]:
     rating = story.rating
     how = "inferred" if rating.inferred else f"declared “{rating.declared}”"
     lines = [
-        f"  title:      {story.title or f'(none; suggested: {story.display_title})'}",
-        "  authors:    "
-        + (", ".join(story.authors) or f"(none; suggested: {story.author_fallback})"),
+        f"  title:      {story.title or _missing(story.title_fallback)}",
+        f"  authors:    {', '.join(story.authors) or _missing(story.author_fallback)}",
         f"  rating:     {rating.level} ({how})",
     ]
     if story.pairings:
@@ -81,10 +84,9 @@ def _describe(story: ParsedStory) -> list[str]:
         if values:
             lines.append(f"  {label + ':':<11} {', '.join(values)}")
     total = f"/{story.total_chapters}" if story.total_chapters else ""
-    lines.append(
-        f"  status:     {story.status} · {len(story.chapters)}{total} chapters"
-        f" · {story.words:,} words"
-    )
+    count = len(story.chapters)
+    noun = "chapter" if count == 1 and (story.total_chapters or 1) == 1 else "chapters"
+    lines.append(f"  status:     {story.status} · {count}{total} {noun} · {story.words:,} words")
     lines.append(f"  layout:     {story.layout} · {story.encoding}")
     for label, value in (
         ("summary", story.summary),
