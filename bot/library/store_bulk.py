@@ -13,6 +13,7 @@ import asyncio
 import logging
 import multiprocessing
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -236,7 +237,7 @@ async def bulk_import(
     if executor is None and jobs > 1 and len(entries) >= POOL_THRESHOLD:
         executor = own_pool = make_pool(jobs)
     window = max(2, jobs * 4)
-    pending: list[tuple[Entry, Future | ParseResult]] = []
+    pending: deque[tuple[Entry, Future | ParseResult]] = deque()
 
     def submit(entry: Entry) -> None:
         try:
@@ -255,29 +256,35 @@ async def bulk_import(
             return
         pending.append((entry, job))
 
+    async def finish_one() -> None:
+        entry, job = pending.popleft()
+        if isinstance(job, Future):
+            try:
+                story, reason = await asyncio.wrap_future(job)
+            except BrokenProcessPool as err:  # a worker died (killed, out of memory…)
+                story, reason = None, f"could not be parsed (parser process failed: {err})"
+        else:
+            story, reason = job
+        outcome = None
+        if story is not None:
+            try:
+                outcome = await store.import_prepared(guild_id, story, actor_id=actor_id)
+            except LibraryError as err:
+                reason = str(err)
+        if outcome is not None:
+            report.record(entry.name, outcome)
+        else:
+            report.rejected.append((entry.name, reason or "rejected"))
+        if on_result is not None:
+            on_result(entry, outcome, reason)
+
     try:
-        todo = iter(entries)
-        for entry in todo:
+        for entry in entries:  # workers parse up to `window` files ahead of the writer
             submit(entry)
-            if len(pending) < window:
-                continue
-            await _finish_one(
-                store,
-                guild_id,
-                actor_id=actor_id,
-                pending=pending,
-                report=report,
-                on_result=on_result,
-            )
+            if len(pending) >= window:
+                await finish_one()
         while pending:
-            await _finish_one(
-                store,
-                guild_id,
-                actor_id=actor_id,
-                pending=pending,
-                report=report,
-                on_result=on_result,
-            )
+            await finish_one()
     finally:
         reader.close()
         for _, job in pending:
@@ -286,34 +293,3 @@ async def bulk_import(
         if own_pool is not None:
             own_pool.shutdown(wait=True, cancel_futures=True)
     return report
-
-
-async def _finish_one(
-    store: Store,
-    guild_id: int,
-    *,
-    actor_id: int | None,
-    pending: list[tuple[Entry, Future | ParseResult]],
-    report: ImportReport,
-    on_result: Callable[[Entry, ImportOutcome | None, str | None], None] | None,
-) -> None:
-    entry, job = pending.pop(0)
-    if isinstance(job, Future):
-        try:
-            story, reason = await asyncio.wrap_future(job)
-        except BrokenProcessPool as err:  # a worker died (killed, out of memory…)
-            story, reason = None, f"could not be parsed (parser process failed: {err})"
-    else:
-        story, reason = job
-    outcome = None
-    if story is not None:
-        try:
-            outcome = await store.import_prepared(guild_id, story, actor_id=actor_id)
-        except LibraryError as err:
-            reason = str(err)
-    if outcome is not None:
-        report.record(entry.name, outcome)
-    else:
-        report.rejected.append((entry.name, reason or "rejected"))
-    if on_result is not None:
-        on_result(entry, outcome, reason)
