@@ -117,7 +117,8 @@ def header_labels() -> HeaderLabels:
     names = sorted(field_of, key=len, reverse=True)
     alts = "|".join(re.escape(n).replace("'", "['\u2019]").replace(r"\ ", r"\s+") for n in names)
     pattern = re.compile(
-        rf"^[>\s]*(?:[*_]{{1,2}})?(?P<label>{alts})\s*(?:[*_]{{1,2}})?\s*[:\uff1a]\s*(?:[*_]{{1,2}})?"
+        rf"^[>\s]*(?:[*_]{{1,2}})?(?P<label>{alts})\s*(?:[*_]{{1,2}})?"
+        rf"(?:\s*[:\uff1a]|\s+[-–—=]\s*(?=\S))\s*(?:[*_]{{1,2}})?"
         rf"(?:\s|\u00a0)*(?P<value>.*?)\s*$",
         re.IGNORECASE,
     )
@@ -131,6 +132,15 @@ class RatingMap:
     prefixes: list[tuple[str, RatingLevel]]  # longest first
 
     def level(self, declared: str) -> RatingLevel | None:
+        """The AO3 level of a declared rating; a range ("PG-13/R") takes the higher."""
+        parts = [p for p in _RATING_RANGE.split(declared) if p.strip()]
+        if len(parts) > 1:
+            levels = [lv for p in parts if (lv := self._level(p)) is not None]
+            if levels:
+                return max(levels, key=_RATING_ORDER.index)
+        return self._level(declared)
+
+    def _level(self, declared: str) -> RatingLevel | None:
         key = _rating_key(declared)
         if not key:
             return None
@@ -145,6 +155,14 @@ class RatingMap:
 
 
 _RATING_NOISE = re.compile(r"[\s\u00a0_]+")
+_RATING_RANGE = re.compile(r"\s*(?:/|\bto\b|\bor\b|,)\s*", re.IGNORECASE)
+_RATING_ORDER = [
+    RatingLevel.NOT_RATED,
+    RatingLevel.GENERAL,
+    RatingLevel.TEEN,
+    RatingLevel.MATURE,
+    RatingLevel.EXPLICIT,
+]
 
 
 def _rating_key(text: str) -> str:

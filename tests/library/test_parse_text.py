@@ -429,3 +429,33 @@ def test_markers_between_chapters_and_asides_to_readers():
     ]
     assert story.notes == ["Thanks for all the reviews, you guys!"]
     assert story.status == Status.COMPLETE  # only the last chapter's marker decides
+
+
+@pytest.mark.parametrize(
+    ("declared", "title", "total", "number", "status"),
+    [
+        ("Ashes (2/5)", "Ashes", 5, 2, Status.UNKNOWN),
+        ("Ashes, Part 3 of 3", "Ashes", 3, 3, Status.UNKNOWN),
+        ("Ashes 1/?", "Ashes", None, 1, Status.WIP),
+        ("Love 24/7", "Love 24/7", None, 1, Status.COMPLETE),
+    ],
+)
+def test_part_numbers_in_titles(declared, title, total, number, status):
+    story = parse_story(f"Title: {declared}\n\nStory text.\n".encode(), "p.txt")
+    assert (story.title, story.total_chapters) == (title, total)
+    assert [c.number for c in story.chapters] == [number]
+    assert story.status == status
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        ("Rating - PG-13/R", "Mature"),
+        ("Rated: PG to PG-13", "Teen"),
+        ("Rating: NC17 (sex)", "Explicit"),
+    ],
+)
+def test_rating_ranges_take_the_higher_level(line, level):
+    story = parse_story(f"{line}\n\nStory text here.\n".encode(), "r.txt")
+    assert str(story.rating.level) == level
+    assert not story.rating.inferred

@@ -16,6 +16,11 @@ from bot.library.rules import boilerplate, rating_map
 log = logging.getLogger(__name__)
 
 _SPACES = re.compile(r"[ \t]+")
+_TITLE_PART = re.compile(
+    r"^(?P<title>.*?\S)\s*[-:,]?\s*[\[(]?\s*(?:part\s+|ch(?:apter)?\.?\s*)?(?P<n>\d{1,3})"
+    r"\s*(?:/|\bof\b)\s*(?P<total>\d{1,3}|\?)\s*[\])]?$",
+    re.IGNORECASE,
+)
 _NONE_VALUES = {"none", "n/a", "na", "-", "nothing", "no", "none really", "not applicable"}
 
 
@@ -33,6 +38,28 @@ def _clean_list(values: list[str]) -> list[str]:
         if v and v.lower() not in _NONE_VALUES and v not in out:
             out.append(v)
     return out
+
+
+def _title_part(raw: RawStory) -> None:
+    """ "Title (2/5)": the part number and the declared total leave the title."""
+    if not raw.title:
+        return
+    m = _TITLE_PART.match(raw.title.strip())
+    if not m:
+        return
+    n = int(m.group("n"))
+    total = m.group("total")
+    if total != "?" and not 0 < n <= int(total):
+        return
+    raw.title = m.group("title").strip(" -:,")
+    if total == "?":
+        raw.status_declared = raw.status_declared or Status.WIP
+    elif raw.total_chapters is None:
+        raw.total_chapters = int(total)
+    chapters = [c for c in raw.chapters if c.text.strip()]
+    if len(chapters) == 1 and chapters[0].number is None:
+        c = chapters[0]
+        raw.chapters = [Chapter(number=n, label=c.label, title=c.title, text=c.text)]
 
 
 def title_fallback(source_name: str) -> str:
@@ -108,6 +135,7 @@ def _relationships(
 def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedStory:
     """Normalise a layout's extraction into the shared story record."""
     tables = fandom_tables()
+    _title_part(raw)
     chapters = [c for c in raw.chapters if c.text.strip()]
     body = "\n\n".join(c.text for c in chapters)
     story = ParsedStory(
