@@ -80,6 +80,7 @@ def build_demo_world(emu: Emulator) -> dict[str, Any]:
     adult = guild.create_text_channel("after-dark", nsfw=True, topic="Age-restricted")
     adult_thread = adult.create_thread("late-night-reads")
     owner = guild.create_member("owner", owner=True)
+    emu.app_owner = owner.user  # the guild owner also owns the bot application
     reader = guild.create_member("reader")
     reader2 = guild.create_member("reader2")
     moderator = guild.create_member("moderator", roles=[mods, librarian])

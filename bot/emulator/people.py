@@ -97,6 +97,14 @@ class Member:
                     "GUILD_MEMBER_UPDATE", {**self.payload(), "guild_id": str(self.guild.id)}
                 )
 
+    def remove_role(self, role: Role) -> None:
+        if role in self.roles:
+            self.roles.remove(role)
+            if self.emu.connected:
+                self.emu.dispatch(
+                    "GUILD_MEMBER_UPDATE", {**self.payload(), "guild_id": str(self.guild.id)}
+                )
+
     def permissions_in(self, channel: Channel | None = None) -> int:
         return self.guild.permissions_in(self, channel)
 

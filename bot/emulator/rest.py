@@ -189,15 +189,7 @@ class Api:
 
     async def get_application(self, request: web.Request, call: Call) -> web.Response:
         emu = self.emu
-        owner = {
-            "id": "1",
-            "username": "owner",
-            "discriminator": "0",
-            "avatar": None,
-            "global_name": None,
-            "public_flags": 0,
-            "flags": 0,
-        }
+        owner = emu.app_owner.payload()
         return json_response(
             {
                 "id": str(emu.application_id),
@@ -239,14 +231,14 @@ class Api:
 
     # -- commands ------------------------------------------------------------------------------
     def _check_app(self, request: web.Request) -> None:
-        if int(request.match_info["app_id"]) != self.emu.application_id:
+        if _int(request.match_info["app_id"]) != self.emu.application_id:
             raise DiscordError(403, 50001, "Missing Access")
 
     def _guild_for(self, request: web.Request) -> int | None:
         raw = request.match_info.get("guild_id")
         if raw is None:
             return None
-        guild_id = int(raw)
+        guild_id = _int(raw)
         if guild_id not in self.emu.guilds:
             raise missing_access()
         return guild_id

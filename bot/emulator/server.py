@@ -46,6 +46,7 @@ class Emulator:
         self.application_id = self.bot_user.id
         self.token = "emulator." + secrets.token_hex(8)
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
+        self.app_owner: User = self.create_user("developer")  # owns the application
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.dm_channels: dict[int, Channel] = {}
