@@ -147,3 +147,16 @@ async def test_a_guild_created_while_connected_is_usable(tiny: Tiny) -> None:
 async def test_uploads_carry_a_guessed_content_type(tiny: Tiny) -> None:
     assert tiny.emu.attachment("a.txt", b"x").content_type == "text/plain; charset=utf-8"
     assert tiny.emu.attachment("b.epub", b"x").content_type == "application/epub+zip"
+
+
+async def test_roles_granted_later_change_what_a_member_may_run(tiny: Tiny) -> None:
+    tiny.reader.add_role(tiny.mods)
+    assert (await tiny.reader.slash("modonly")).content == "moderated"
+    tiny.reader.remove_role(tiny.mods)
+    with pytest.raises(CommandRefused):
+        await tiny.reader.slash("modonly")
+
+
+async def test_application_owner(tiny: Tiny) -> None:
+    info = await tiny.bot.application_info()
+    assert info.owner.id == tiny.emu.app_owner.id
