@@ -15,7 +15,9 @@ its text) in flat per-slot lists. A query is answered in three steps:
    every query word starts a title word (any order) > an author matches > fuzzy score;
    ties go to the title closest in length to the query, then alphabetical order. Tiers
    and the word score keep very short titles ("Home") from crowding out the intended
-   one, which plain WRatio ties allow.
+   one, which plain WRatio ties allow: a title much shorter than the query is judged
+   by how much of the query it is, not by WRatio's "found inside it". Weak fuzzy
+   matches (below CONFIDENT) fill the remaining places, strongest WRatio first.
 
 Adding, replacing and removing an entry costs a few dictionary and list appends: removed
 slots are marked dead and skipped, and the whole index is rebuilt from its live entries
@@ -51,8 +53,10 @@ except ImportError:  # pragma: no cover - CPython always has it
 
 MAX_QUERY = 200  # characters of a normalised query that are looked at
 FUZZY_CUTOFF = 60.0  # WRatio below this is not a match at all
+CONFIDENT = 80.0  # a fuzzy match below this ranks after the confident ones, by WRatio
 PREFIX_TAKE = 32  # titles starting with the query that are considered, alphabetically
 PREFIX_EXPANSIONS = 40  # vocabulary words tried for a query word typed half-way
+WORD_TITLES = 3  # titles that equal one query word, considered per word
 CANDIDATES = 48  # entries scored with WRatio after narrowing by shared words
 WORD_SCORED = 400  # entries pre-ranked (token_sort_ratio) to choose those CANDIDATES
 TYPO_QUALITY = 0.9  # a query word one typo away from a title word explains 90 % of it
@@ -402,6 +406,22 @@ class SearchIndex:
                 take -= 1
             i += 1
 
+    def _exact_titles(self, norm: str, take: int, include_adult: bool, into: set[int]) -> None:
+        """Add up to `take` live slots whose normalised title is exactly `norm`."""
+        sorted_norms, sorted_slots, ids, adult = (
+            self._sorted_norms,
+            self._sorted_slots,
+            self._ids,
+            self._adult,
+        )
+        i = bisect_left(sorted_norms, norm)
+        while i < len(sorted_norms) and take > 0 and sorted_norms[i] == norm:
+            slot = sorted_slots[i]
+            if ids[slot] is not None and (include_adult or not adult[slot]):
+                into.add(slot)
+                take -= 1
+            i += 1
+
     def _candidates(
         self, q: str, words: list[str], include_adult: bool, limit: int
     ) -> tuple[set[int], set[int], dict[str, list[tuple[int, float]]]]:
@@ -435,7 +455,16 @@ class SearchIndex:
             for w, quality in title_words.items():
                 title_match.setdefault(w, []).append((i, quality))
             best_first = sorted(title_words, key=title_words.__getitem__, reverse=True)
-            corrected.append(best_first[0] if best_first else word)
+            if word in title_words or not best_first:
+                corrected.append(word)
+            else:  # the likeliest reading: best match, then the commonest word
+                top = title_words[best_first[0]]
+                corrected.append(
+                    max(
+                        (w for w in best_first if title_words[w] == top),
+                        key=lambda w: len(self._title_words.postings(w) or ()),
+                    )
+                )
             author_words = self._matching_words(self._author_words, word, last=last)
             good: list[tuple[array, bool]] = []
             weak: list[tuple[array, bool]] = []
@@ -455,6 +484,9 @@ class SearchIndex:
         fixed = " ".join(corrected)
         if fixed != q:
             self._prefix_range(fixed, PREFIX_TAKE // 2, include_adult, found)
+        if len(words) > 1:  # titles that are one of the query's words ("Love", "End")
+            for word in dict.fromkeys(words + corrected):
+                self._exact_titles(word, WORD_TITLES, include_adult, found)
         if not groups:
             return found, by_author, title_match
 
@@ -511,14 +543,19 @@ class SearchIndex:
         kept = [s for s in kept if ids[s] is not None and (include_adult or not adult[s])]
         if len(kept) > CANDIDATES:
             norms = self._norms
-            best = process.extract(
-                fixed,
-                [norms[s] for s in kept],
-                scorer=fuzz.token_sort_ratio,
-                processor=None,
-                limit=CANDIDATES,
-            )
-            kept = [kept[i] for _c, _score, i in best]
+            choices = [norms[s] for s in kept]
+            best = {
+                i
+                for text in dict.fromkeys((q, fixed))
+                for _c, _score, i in process.extract(
+                    text,
+                    choices,
+                    scorer=fuzz.token_sort_ratio,
+                    processor=None,
+                    limit=CANDIDATES if fixed == q else CANDIDATES // 2,
+                )
+            }
+            kept = [kept[i] for i in best]
         found.update(kept)
         return found, by_author & found, title_match
 
@@ -556,7 +593,13 @@ class SearchIndex:
         for i, slot in enumerate(slots):
             norm: str = choices[i]  # type: ignore[assignment]
             by_words, all_prefixed = _word_score(len(words), norm, title_match)
-            score = max(title_scores.get(i, 0.0), by_words)
+            wratio = title_scores.get(i, 0.0)
+            if len(q) >= 1.5 * len(norm):
+                # WRatio gives any title found inside the query 90 ("Love" for "Love:
+                # Legolas Whisper"); rank such titles by how much of the query they are
+                score = max(by_words, fuzz.ratio(q, norm, processor=None))
+            else:
+                score = max(wratio, by_words)
             if norm == q:
                 tier = TIER_EXACT
             elif norm.startswith(q):
@@ -572,11 +615,15 @@ class SearchIndex:
                             break
                         named = fuzz.WRatio(q, name, processor=None, score_cutoff=score)
                         score = max(score, named)
-                if tier == TIER_FUZZY and score < FUZZY_CUTOFF:
+                if tier == TIER_FUZZY and max(score, wratio) < FUZZY_CUTOFF:
                     continue
-            shown = max(score, _TIER_FLOOR.get(tier, 0.0))
-            closeness = 0.0 if tier >= TIER_TITLE_PREFIX else score
-            key = (-tier, -round(closeness), abs(len(norm) - len(q)), norm, ids[slot])
+            shown = max(score, wratio, _TIER_FLOOR.get(tier, 0.0))
+            if tier == TIER_FUZZY and score < CONFIDENT:
+                # a weak match: after the confident ones, strongest WRatio first
+                key: tuple[Any, ...] = (0, -round(wratio), abs(len(norm) - len(q)), norm, slot)
+            else:
+                closeness = 0.0 if tier >= TIER_TITLE_PREFIX else score
+                key = (-tier, -round(closeness), abs(len(norm) - len(q)), norm, slot)
             ranked.append((key, slot, shown))
         ranked.sort(key=lambda r: r[0])
         return [self._hit(slot, shown) for _key, slot, shown in ranked[:limit]]
