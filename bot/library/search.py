@@ -617,9 +617,10 @@ class SearchIndex:
                         score = max(score, named)
                 if tier == TIER_FUZZY and max(score, wratio) < FUZZY_CUTOFF:
                     continue
-            shown = max(score, wratio, _TIER_FLOOR.get(tier, 0.0))
+            shown = max(score, _TIER_FLOOR.get(tier, 0.0))
             if tier == TIER_FUZZY and score < CONFIDENT:
                 # a weak match: after the confident ones, strongest WRatio first
+                shown = min(max(score, wratio), CONFIDENT - 0.1)
                 key: tuple[Any, ...] = (0, -round(wratio), abs(len(norm) - len(q)), norm, slot)
             else:
                 closeness = 0.0 if tier >= TIER_TITLE_PREFIX else score
