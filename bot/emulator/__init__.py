@@ -38,7 +38,8 @@ The people API refuses (`CommandRefused`) what Discord's client would not offer:
 commands or options, missing required options, a member without the command's
 default_member_permissions, guild-only commands in DMs, age-restricted commands outside
 age-restricted channels, disabled buttons. `BotDidNotRespond` (an AssertionError) when the
-bot never answers within `timeout` (5 s), with the bot's logged tracebacks. Options named
+bot never answers within `timeout` (5 s), with the bot's logged tracebacks (pass
+`expect_reply=False` to get a Reply with `answered == False` instead). Options named
 `channel`, `options` or `timeout` go in `options={...}`.
 """
 

@@ -135,6 +135,7 @@ class Member:
         channel: Channel | None = None,
         options: dict[str, Any] | None = None,
         timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+        expect_reply: bool = True,
         **kwargs: Any,
     ) -> Reply:
         """Run `/command` (subcommands: "library add") and wait for the bot's final answer.
@@ -148,7 +149,7 @@ class Member:
         opts, resolved = self._options(schema, given, where)
         data = self._command_data(cmd, path, opts, resolved)
         inter = self._start(APPLICATION_COMMAND, data, where)
-        return await Reply.settle(self, inter, timeout, f"/{command}")
+        return await Reply.settle(self, inter, timeout, f"/{command}", expect_reply=expect_reply)
 
     async def autocomplete(
         self,
@@ -440,8 +441,16 @@ class Reply:
         self._message = message
 
     @classmethod
-    async def settle(cls, by: Member, inter: Interaction, timeout: float, what: str) -> Reply:  # noqa: ASYNC109
-        if not await inter.wait_until(lambda: inter.settled, timeout):
+    async def settle(
+        cls,
+        by: Member,
+        inter: Interaction,
+        timeout: float,  # noqa: ASYNC109
+        what: str,
+        *,
+        expect_reply: bool = True,
+    ) -> Reply:
+        if not await inter.wait_until(lambda: inter.settled, timeout) and expect_reply:
             raise BotDidNotRespond(_no_answer(by, inter, timeout, what))
         return cls(by, inter, inter.original)
 
@@ -449,6 +458,11 @@ class Reply:
     @property
     def message(self) -> Message | None:
         return self._message if self._message is not None else self.interaction.original
+
+    @property
+    def answered(self) -> bool:
+        """The bot gave its final answer (False only with expect_reply=False and silence)."""
+        return self.interaction.settled
 
     @property
     def raw(self) -> dict[str, Any] | None:
@@ -553,6 +567,7 @@ class Reply:
         *,
         by: Member | None = None,
         timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+        expect_reply: bool = True,
     ) -> Reply:
         """Click the button whose label (or custom_id, or emoji) is `target`."""
         message = self._require_message("click")
@@ -564,7 +579,9 @@ class Reply:
         if button.get("style") in (5, 6) or "custom_id" not in button:
             raise CommandRefused(f"button {target!r} opens a link; nothing is sent to the bot")
         data = {"custom_id": button["custom_id"], "component_type": 2}
-        return await self._component(by, data, message, timeout, f"click {target!r}")
+        return await self._component(
+            by, data, message, timeout, f"click {target!r}", expect_reply=expect_reply
+        )
 
     async def select(
         self,
@@ -572,6 +589,7 @@ class Reply:
         by: Member | None = None,
         menu: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+        expect_reply: bool = True,
     ) -> Reply:
         """Pick options (by label or value) in a string select menu."""
         message = self._require_message("select")
@@ -595,7 +613,9 @@ class Reply:
             "component_type": 3,
             "values": [c["value"] for c in chosen if c is not None],
         }
-        return await self._component(by, data, message, timeout, f"select {list(values)}")
+        return await self._component(
+            by, data, message, timeout, f"select {list(values)}", expect_reply=expect_reply
+        )
 
     async def submit_modal(
         self,
@@ -603,6 +623,7 @@ class Reply:
         *,
         by: Member | None = None,
         timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+        expect_reply: bool = True,
     ) -> Reply:
         """Fill the modal this reply opened (keys: input label or custom_id) and submit it."""
         modal = self.modal
@@ -617,7 +638,8 @@ class Reply:
         inter = person._start(
             MODAL_SUBMIT, data, self.interaction.channel, self.interaction.message
         )
-        return await Reply.settle(person, inter, timeout, f"submit modal {modal.get('title')!r}")
+        what = f"submit modal {modal.get('title')!r}"
+        return await Reply.settle(person, inter, timeout, what, expect_reply=expect_reply)
 
     async def wait_for(
         self,
@@ -637,10 +659,12 @@ class Reply:
         message: Message,
         timeout: float,  # noqa: ASYNC109
         what: str,
+        *,
+        expect_reply: bool = True,
     ) -> Reply:
         person = by or self.by
         inter = person._start(MESSAGE_COMPONENT, data, message.channel, message)
-        return await Reply.settle(person, inter, timeout, what)
+        return await Reply.settle(person, inter, timeout, what, expect_reply=expect_reply)
 
     def _require_message(self, action: str) -> Message:
         if self.message is None or self.message.deleted:

@@ -160,3 +160,12 @@ async def test_roles_granted_later_change_what_a_member_may_run(tiny: Tiny) -> N
 async def test_application_owner(tiny: Tiny) -> None:
     info = await tiny.bot.application_info()
     assert info.owner.id == tiny.emu.app_owner.id
+
+
+async def test_silence_fails_clearly_or_is_reported(tiny: Tiny) -> None:
+    from bot.emulator import BotDidNotRespond
+
+    with pytest.raises(BotDidNotRespond, match="never acknowledged"):
+        await tiny.reader.slash("silent", timeout=0.2)
+    quiet = await tiny.reader.slash("silent", timeout=0.2, expect_reply=False)
+    assert not quiet.answered and quiet.message is None and quiet.error is None

@@ -125,6 +125,10 @@ def add_commands(bot: TinyBot) -> None:
         await interaction.response.send_message("late")
 
     @tree.command()
+    async def silent(interaction: discord.Interaction) -> None:
+        """Never answers (Discord shows "This interaction failed")."""
+
+    @tree.command()
     async def twice(interaction: discord.Interaction) -> None:
         """Acknowledges twice (a second InteractionResponse bypasses discord.py's guard)."""
         await interaction.response.send_message("first")
