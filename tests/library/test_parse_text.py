@@ -459,3 +459,15 @@ def test_rating_ranges_take_the_higher_level(line, level):
     story = parse_story(f"{line}\n\nStory text here.\n".encode(), "r.txt")
     assert str(story.rating.level) == level
     assert not story.rating.inferred
+
+
+def test_prologue_before_the_first_heading_is_story_not_header():
+    text = (
+        'Title: X\nAuthor: Y\n\n"Where are you going?" Buffy asked, though she knew.\n\n'
+        "Spike did not answer. He never did, not when it mattered.\n\n"
+        "The night was long and the cemetery was quiet.\n\nChapter 1\n\nMorning came.\n"
+    )
+    story = parse_story(text.encode(), "x.txt")
+    assert story.summary is None
+    assert [c.label for c in story.chapters] == [None, "Chapter 1"]
+    assert story.chapters[0].text.startswith('"Where are you going?"')

@@ -830,21 +830,42 @@ def _header_continues(blocks: list[Block], i: int, limit: int, text: str, st: _S
 
 
 def _find_boundary(blocks: list[Block], headings: dict[int, Heading]) -> int | None:
-    """The first chapter heading, when what precedes it is header material."""
+    """The first chapter heading, when what precedes it is header material.
+
+    Paragraphs after a notes / summary / disclaimer label continue it; other unlabelled
+    paragraphs are "free". More than two free paragraphs, or free dialogue, is story text
+    (a prologue), not a header.
+    """
     first = next((i for i in sorted(headings) if i < _MAX_HEADER_BLOCKS), None)
     if first is None or first == 0:
         return first
     meta = 0
-    unlabelled_words = 0
+    words = 0
+    free = 0
+    continuing = False
     for block in blocks[:first]:
+        labelled = False
         for line in block.lines:
             if _is_meta_line(line):
                 meta += 1
+                labelled = True
+                lab = _label(line)
+                bare = _bare_label(line)
+                fieldname = lab[0] if lab else (bare[0] if bare else None)
+                continuing = fieldname in _MULTI_PARAGRAPH
             else:
-                unlabelled_words += _words(line)
-    if meta and unlabelled_words <= 1500:
+                words += _words(line)
+        if labelled or continuing or _is_scene_break(block.lines[0]):
+            continue
+        text = block.joined
+        if _is_plea(text) or _is_disclaimer(text) or _title_like(text):
+            continue
+        free += 1
+        if free > 2 or (_QUOTE_START.match(text) and _words(text) > 8):
+            return None
+    if meta and words <= 1500:
         return first
-    if not meta and unlabelled_words <= 40 and first <= 3:
+    if not meta and words <= 40 and first <= 3:
         return first
     return None
 
