@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import DATA_DIR
-from bot.library.model import RatingLevel
+from bot.library.model import RatingLevel, Status
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,13 @@ def header_labels() -> HeaderLabels:
     )
     inline = re.compile(rf"(?<![\w'’])(?P<label>{alts})\s*:", re.IGNORECASE)
     return HeaderLabels(field_of=field_of, pattern=pattern, inline=inline)
+
+
+@lru_cache(maxsize=1)
+def status_words() -> dict[str, Status]:
+    """Declared status value (lower case) -> Status (data/headers.toml [status])."""
+    data = load_toml("headers.toml")["status"]
+    return {word: Status(kind) for kind in ("complete", "wip") for word in data[kind]}
 
 
 @dataclass(frozen=True, slots=True)

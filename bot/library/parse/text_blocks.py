@@ -1,0 +1,176 @@
+"""Plain text -> lines -> paragraph blocks: front matter, quotation marks, setext
+headings, hard-wrapped lines re-flowed, one-line-per-paragraph text split."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.library.rules import label_key
+
+LIST_SPLIT = re.compile(r"\s*(?:,|;|\|)\s*")
+
+
+SETEXT = re.compile(r"^(?:={3,}|-{3,})\s*$")
+
+
+_FRONT_MATTER_FENCE = re.compile(r"^(?:---|\+\+\+)\s*$")
+
+
+_FM_LINE = re.compile(r"^(?P<key>[A-Za-z][\w \-']{0,40}?)\s*:\s*(?P<value>.*)$")
+
+
+_FM_ITEM = re.compile(r"^\s*-\s+(?P<value>.+)$")
+
+
+QUOTE_MARKS = re.compile(r"^(?:>\s?)+")
+
+
+@dataclass(slots=True)
+class Block:
+    lines: list[str]
+    indent: int = 0  # the smallest indentation of its lines in the source
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def joined(self) -> str:
+        return " ".join(self.lines)
+
+
+def clean_line(line: str) -> str:
+    if "\t" in line:
+        line = line.replace("\t", "    ")
+    stripped = line.strip()
+    return stripped if stripped.strip("\u00a0\u200b ") else ""
+
+
+def front_matter(lines: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """YAML-ish front matter (`key: value`, `key: [a, b]`, `- item` lists) at the top."""
+    if not lines or not _FRONT_MATTER_FENCE.match(lines[0]):
+        return {}, lines
+    fence = lines[0].strip()
+    end = None
+    for i in range(1, min(len(lines), 200)):
+        if lines[i].strip() in (fence, "...") and (fence == "---" or lines[i].strip() == fence):
+            end = i
+            break
+    if end is None:
+        return {}, lines
+    meta: dict[str, list[str]] = {}
+    key: str | None = None
+    for line in lines[1:end]:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        item = _FM_ITEM.match(line)
+        if item and key:
+            meta.setdefault(key, []).append(_unquote(item.group("value")))
+            continue
+        m = _FM_LINE.match(line.strip())
+        if not m:
+            if key and meta.get(key):
+                meta[key][-1] += " " + line.strip()
+            continue
+        key = label_key(m.group("key"))
+        value = m.group("value").strip()
+        if value in ("|", ">", "|-", ">-"):
+            meta[key] = [""]
+            continue
+        if value.startswith("[") and value.endswith("]"):
+            meta[key] = [_unquote(v) for v in LIST_SPLIT.split(value[1:-1]) if v.strip()]
+        elif value:
+            meta[key] = [_unquote(value)]
+        else:
+            meta[key] = []
+    for k, v in meta.items():
+        meta[k] = [x.strip() for x in v if x.strip()]
+    return meta, lines[end + 1 :]
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    if len(lines) < 3:
+        return False
+    body = lines[:-1]
+    lengths = [len(x) for x in body]
+    in_range = sum(1 for n in lengths if 40 <= n <= 100)
+    return in_range / len(body) >= 0.75 and max(lengths) <= 120
+
+
+def paragraph_blocks(lines: list[str], indents: list[int]) -> list[Block]:
+    """Group lines into paragraphs, re-flowing hard-wrapped text."""
+    raw_blocks: list[tuple[list[str], list[int]]] = []
+    cur: list[str] = []
+    cur_ind: list[int] = []
+    for line, ind in zip(lines, indents, strict=True):
+        if not line:
+            if cur:
+                raw_blocks.append((cur, cur_ind))
+                cur, cur_ind = [], []
+            continue
+        cur.append(line)
+        cur_ind.append(ind)
+    if cur:
+        raw_blocks.append((cur, cur_ind))
+    blocks: list[Block] = []
+    for blines, binds in raw_blocks:
+        if len(blines) == 1:
+            blocks.append(Block(blines, binds[0]))
+            continue
+        if _is_hard_wrapped(blines):
+            # indented lines start new paragraphs inside a wrapped block
+            paras: list[list[str]] = []
+            base = min(binds)
+            for line, ind in zip(blines, binds, strict=True):
+                if not paras or (ind > base and any(i == base for i in binds)):
+                    paras.append([line])
+                else:
+                    paras[-1].append(line)
+            for para in paras:
+                blocks.append(Block([_unwrap(para)], base))
+            continue
+        long_lines = sum(1 for x in blines if len(x) > 100)
+        if long_lines >= max(1, len(blines) // 2):
+            blocks.extend(Block([x], ind) for x, ind in zip(blines, binds, strict=True))
+        else:
+            blocks.append(Block(list(blines), min(binds)))
+    return blocks
+
+
+def _unwrap(lines: list[str]) -> str:
+    out = lines[0]
+    for line in lines[1:]:
+        if out.endswith("-") and not out.endswith("--") and line[:1].islower():
+            out = out[:-1] + line
+        else:
+            out += " " + line
+    return out
+
+
+def setext_to_atx(lines: list[str], indents: list[int]) -> tuple[list[str], list[int]]:
+    """Setext headings ("Title" over "=====") become "# Title" / "## Title"."""
+    out: list[str] = []
+    out_ind: list[int] = []
+    for line, ind in zip(lines, indents, strict=True):
+        if (
+            SETEXT.match(line)
+            and out
+            and out[-1]
+            and len(out[-1]) <= 100
+            and len(line.strip()) >= max(3, len(out[-1]) // 2)
+            and not out[-1].startswith("#")
+            and (len(out) < 2 or not out[-2])
+        ):
+            out[-1] = ("# " if line.startswith("=") else "## ") + out[-1]
+            continue
+        out.append(line)
+        out_ind.append(ind)
+    return out, out_ind
