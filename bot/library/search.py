@@ -362,12 +362,16 @@ class SearchIndex:
             if not pool:
                 return set()
         assert pool is not None
+        verdict: dict[str, bool] = {}  # many stories share an author: judge each name once
         result: set[int] = set()
         for slot in pool:
             if self._ids[slot] is None:
                 continue
             for name in self._author_norms[slot]:
-                if name.startswith(a) or _words_near(words, name.split()):
+                ok = verdict.get(name)
+                if ok is None:
+                    ok = verdict[name] = name.startswith(a) or _words_near(words, name.split())
+                if ok:
                     result.add(slot)
                     break
         return result
