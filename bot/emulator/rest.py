@@ -7,7 +7,6 @@ records a `Rejection` (tied to the interaction when the request used its token).
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -40,7 +39,8 @@ from bot.emulator.interactions import (
     UPDATE_MESSAGE,
     Interaction,
 )
-from bot.emulator.world import EPHEMERAL, LOADING, Channel, Message, iso
+from bot.emulator.messages import MessageDesk
+from bot.emulator.world import EPHEMERAL, LOADING, Channel, Message
 
 if TYPE_CHECKING:
     from bot.emulator.server import Emulator
@@ -49,7 +49,6 @@ JSON = "application/json"
 MULTIPART = "multipart/form-data"
 INTERACTION_PARSE = ("users",)
 MESSAGE_PARSE = ("users", "roles", "everyone")
-SENDABLE_FLAGS = EPHEMERAL | (1 << 2) | (1 << 12) | rules.IS_COMPONENTS_V2
 
 Handler = Callable[[web.Request, "Call"], Awaitable[web.StreamResponse]]
 
@@ -128,6 +127,7 @@ class Api:
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
         self.deferred_updates: dict[int, list[Interaction]] = {}
+        self.desk = MessageDesk(emu)
 
     def wrap(
         self, handler: Handler, *, auth: bool
@@ -340,10 +340,10 @@ class Api:
         message: Message | None = None
         settle = True
         if rtype == MESSAGE:
-            message = self._new_message(
+            message = self.desk.create(
                 inter.channel,
                 body=data,
-                call=call,
+                files=call.files,
                 prefix=["data"],
                 default_parse=INTERACTION_PARSE,
                 inter=inter,
@@ -351,7 +351,7 @@ class Api:
             )
         elif rtype == DEFERRED_MESSAGE:
             flags = LOADING | (int(data.get("flags") or 0) & EPHEMERAL)
-            message = self._place(
+            message = self.desk.place(
                 Message(
                     emu.snowflakes.next(),
                     inter.channel,
@@ -369,7 +369,7 @@ class Api:
         elif rtype == UPDATE_MESSAGE:
             assert inter.message is not None
             message = inter.message
-            self._edit(message, data, call, ["data"], INTERACTION_PARSE)
+            self.desk.edit(message, data, call.files, ["data"], INTERACTION_PARSE)
         elif rtype == AUTOCOMPLETE_RESULT:
             self._check_choices(inter, data)
             inter.choices = list(data.get("choices") or [])
@@ -438,13 +438,13 @@ class Api:
         if inter.response_type == DEFERRED_MESSAGE and original is not None and original.loading:
             # Discord: the first follow-up after a deferral replaces the "thinking" message.
             flags = original.flags & EPHEMERAL
-            self._edit(original, body, call, [], INTERACTION_PARSE, keep_flags=flags)
+            self.desk.edit(original, body, call.files, [], INTERACTION_PARSE, keep_flags=flags)
             message = original
         else:
-            message = self._new_message(
+            message = self.desk.create(
                 inter.channel,
                 body=body,
-                call=call,
+                files=call.files,
                 prefix=[],
                 default_parse=INTERACTION_PARSE,
                 inter=inter,
@@ -473,14 +473,14 @@ class Api:
             else "update_webhook_message"
         )
         self.check(operation, body, call)
-        self._edit(target, body, call, [], INTERACTION_PARSE)
+        self.desk.edit(target, body, call.files, [], INTERACTION_PARSE)
         inter.notify(settle=True)
         return json_response(target.payload())
 
     async def delete_webhook_message(self, request: web.Request, call: Call) -> web.Response:
         inter = self._token_interaction(request, call)
         target = self._webhook_target(inter, request.match_info["message_id"])
-        self._delete(target)
+        self.desk.delete(target)
         inter.notify(settle=True)
         return web.Response(status=204)
 
@@ -526,10 +526,10 @@ class Api:
         self.check("create_message", body, call)
         if call.files and channel.guild is not None:
             self._channel(request, need=perms.ATTACH_FILES)
-        message = self._new_message(
+        message = self.desk.create(
             channel,
             body=body or {},
-            call=call,
+            files=call.files,
             prefix=[],
             default_parse=MESSAGE_PARSE,
             inter=None,
@@ -554,7 +554,7 @@ class Api:
             raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
         body = await self.read_body(request, call)
         self.check("update_message", body, call)
-        self._edit(message, body or {}, call, [], MESSAGE_PARSE)
+        self.desk.edit(message, body or {}, call.files, [], MESSAGE_PARSE)
         for inter in self._waiting_on(message):
             inter.notify(settle=True)
         return json_response(message.payload())
@@ -564,7 +564,7 @@ class Api:
         message = self._channel_message(channel, request)
         if message.author is not self.emu.bot_user:
             self._channel(request, need=perms.MANAGE_MESSAGES)
-        self._delete(message)
+        self.desk.delete(message)
         for inter in self._waiting_on(message):
             inter.notify(settle=True)
         return web.Response(status=204)
@@ -618,180 +618,6 @@ class Api:
         raise DiscordError(
             404, 0, f"404: Not Found (the emulator does not serve {request.method} {request.path})"
         )
-
-    # -- message building ---------------------------------------------------------------------
-    def _fields(
-        self,
-        message: Message | None,
-        *,
-        body: dict[str, Any],
-        call: Call,
-        prefix: list[str | int],
-        default_parse: tuple[str, ...],
-        channel: Channel,
-    ) -> dict[str, Any]:
-        """Apply the rules to a create/edit body; return the message fields it sets."""
-        flags = int(body.get("flags") or 0)
-        if (flags | (message.flags if message else 0)) & rules.IS_COMPONENTS_V2 and (
-            body.get("content") or body.get("embeds")
-        ):
-            raise invalid_form(
-                [*prefix, "content" if body.get("content") else "embeds"],
-                "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
-                "The 'content' and 'embeds' fields cannot be used with the IS_COMPONENTS_V2 flag.",
-            )
-        rules.check_embeds(body.get("embeds"), prefix)
-        rules.check_components(
-            body.get("components"), prefix, flags=flags | (message.flags if message else 0)
-        )
-        out: dict[str, Any] = {}
-        if "content" in body:
-            out["content"] = body["content"] or ""
-        if "embeds" in body:
-            out["embeds"] = [{"type": "rich", **e} for e in body["embeds"] or []]
-        if "components" in body:
-            out["components"] = list(body["components"] or [])
-        attachments, files = self._attachments(message, body, call, prefix, channel)
-        if attachments is not None:
-            out["attachments"] = attachments
-            out["files"] = files
-        content = out.get("content", message.content if message else "")
-        if "content" in body or "allowed_mentions" in body or message is None:
-            out["pings"] = rules.resolve_pings(
-                content, body.get("allowed_mentions"), default_parse=default_parse, prefix=prefix
-            )
-        return out
-
-    def _attachments(
-        self,
-        message: Message | None,
-        body: dict[str, Any],
-        call: Call,
-        prefix: list[str | int],
-        channel: Channel,
-    ) -> tuple[list[dict[str, Any]] | None, dict[str, bytes]]:
-        if "attachments" not in body and not call.files:
-            return None, {}
-        channel_id = channel.id
-        uploaded = {index: (name, data, ctype) for index, name, data, ctype in call.files}
-        kept: list[dict[str, Any]] = []
-        files: dict[str, bytes] = {}
-        existing = {a["id"]: a for a in (message.attachments if message else [])}
-        requested = body.get("attachments")
-        if requested is None:
-            requested = [{"id": index} for index in uploaded]
-            if message is not None:
-                requested = [*({"id": a["id"]} for a in message.attachments), *requested]
-        for position, item in enumerate(requested):
-            ident = str(item.get("id"))
-            if ident in existing:
-                kept.append(existing[ident])
-                files[existing[ident]["filename"]] = message.files.get(
-                    existing[ident]["filename"], b""
-                )  # type: ignore[union-attr]
-                continue
-            index = _int(ident)
-            if index not in uploaded:
-                raise invalid_form(
-                    [*prefix, "attachments", position, "id"],
-                    "ATTACHMENT_NOT_FOUND",
-                    f"Unknown attachment {ident}",
-                )
-            name, data, ctype = uploaded[index]
-            filename = item.get("filename") or name
-            stored = self.emu.store_file(channel_id, filename, data, ctype)
-            if item.get("description"):
-                stored["description"] = item["description"]
-            kept.append(stored)
-            files[filename] = data
-        return kept, files
-
-    def _new_message(
-        self,
-        channel: Channel,
-        *,
-        body: dict[str, Any],
-        call: Call,
-        prefix: list[str | int],
-        default_parse: tuple[str, ...],
-        inter: Interaction | None,
-        allow_ephemeral: bool,
-    ) -> Message:
-        fields = self._fields(
-            None, body=body, call=call, prefix=prefix, default_parse=default_parse, channel=channel
-        )
-        rules.check_not_empty(
-            {**body, **{k: fields.get(k) for k in ("content", "embeds", "components")}},
-            bool(fields.get("attachments")),
-        )
-        flags = int(body.get("flags") or 0) & SENDABLE_FLAGS
-        if not allow_ephemeral:
-            flags &= ~EPHEMERAL
-        message = Message(
-            self.emu.snowflakes.next(), channel, self.emu.bot_user, flags=flags, interaction=inter
-        )
-        _assign(message, fields)
-        return self._place(message)
-
-    def _place(self, message: Message) -> Message:
-        self.emu.messages[message.id] = message
-        message.channel.messages.append(message)
-        if not message.ephemeral and not message.loading:
-            self.emu.dispatch("MESSAGE_CREATE", message.payload())
-        return message
-
-    def _edit(
-        self,
-        message: Message,
-        body: dict[str, Any],
-        call: Call,
-        prefix: list[str | int],
-        default_parse: tuple[str, ...],
-        *,
-        keep_flags: int | None = None,
-    ) -> None:
-        fields = self._fields(
-            message,
-            body=body,
-            call=call,
-            prefix=prefix,
-            default_parse=default_parse,
-            channel=message.channel,
-        )
-        after = {
-            "content": fields.get("content", message.content),
-            "embeds": fields.get("embeds", message.embeds),
-            "components": fields.get("components", message.components),
-        }
-        has_files = bool(fields.get("attachments", message.attachments))
-        rules.check_not_empty(after, has_files)
-        was_loading = message.loading
-        if not was_loading:
-            message.history.append(message.payload())
-            message.edited = iso(time.time())
-        _assign(message, fields)
-        flags = message.flags & ~LOADING
-        if "flags" in body and body["flags"] is not None:
-            flags = (flags & EPHEMERAL) | (int(body["flags"]) & SENDABLE_FLAGS & ~EPHEMERAL)
-        if keep_flags is not None:
-            flags = (flags & ~EPHEMERAL) | keep_flags
-        message.flags = flags
-        if not message.ephemeral:
-            event = "MESSAGE_CREATE" if was_loading else "MESSAGE_UPDATE"
-            self.emu.dispatch(event, message.payload())
-
-    def _delete(self, message: Message) -> None:
-        message.deleted = True
-        if not message.ephemeral:
-            data = {"id": str(message.id), "channel_id": str(message.channel.id)}
-            if message.channel.guild is not None:
-                data["guild_id"] = str(message.channel.guild.id)
-            self.emu.dispatch("MESSAGE_DELETE", data)
-
-
-def _assign(message: Message, fields: dict[str, Any]) -> None:
-    for key, value in fields.items():
-        setattr(message, key, value)
 
 
 def _focused_option(options: list[dict[str, Any]]) -> dict[str, Any] | None:
