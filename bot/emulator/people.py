@@ -299,30 +299,17 @@ class Member:
         kind = option["type"]
         name = option["name"]
         if kind in (STRING, INTEGER, NUMBER):
-            if kind == STRING:
-                value = str(value)
-            elif kind == INTEGER:
-                if isinstance(value, bool) or int(value) != value:
-                    raise CommandRefused(f"{name} takes a whole number")
-                value = int(value)
-            else:
-                value = float(value)
             choices = option.get("choices")
             if choices:
+                # Discord's client shows choice names; the bot receives the value.
                 for choice in choices:
-                    if value in (choice["value"], choice["name"]):
+                    if value == choice["value"] or str(value) in (
+                        choice["name"],
+                        str(choice["value"]),
+                    ):
                         return choice["value"]
                 raise CommandRefused(f"{name} must be one of {[c['name'] for c in choices]}")
-            if kind == STRING:
-                if len(value) < option.get("min_length", 0) or len(value) > option.get(
-                    "max_length", 6000
-                ):
-                    raise CommandRefused(f"{name} length must be within the option's limits")
-            else:
-                low, high = option.get("min_value"), option.get("max_value")
-                if (low is not None and value < low) or (high is not None and value > high):
-                    raise CommandRefused(f"{name} must be between {low} and {high}")
-            return value
+            return _scalar(option, value)
         if kind == BOOLEAN:
             return bool(value)
         if kind == ATTACHMENT:
@@ -412,3 +399,27 @@ class Member:
         emu.interactions_by_token[inter.token] = inter
         emu.dispatch("INTERACTION_CREATE", inter.payload())
         return inter
+
+
+def _scalar(option: dict[str, Any], value: Any) -> Any:
+    """A typed string/integer/number option value within the option's limits."""
+    kind, name = option["type"], option["name"]
+    try:
+        if kind == STRING:
+            value = str(value)
+        elif kind == INTEGER:
+            if isinstance(value, bool) or float(value) != int(float(value)):
+                raise CommandRefused(f"{name} takes a whole number")
+            value = int(float(value))
+        else:
+            value = float(value)
+    except ValueError:
+        raise CommandRefused(f"{name} takes a number, not {value!r}") from None
+    if kind == STRING:
+        if not option.get("min_length", 0) <= len(value) <= option.get("max_length", 6000):
+            raise CommandRefused(f"{name} length must be within the option's limits")
+        return value
+    low, high = option.get("min_value"), option.get("max_value")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise CommandRefused(f"{name} must be between {low} and {high}")
+    return value

@@ -169,3 +169,10 @@ async def test_silence_fails_clearly_or_is_reported(tiny: Tiny) -> None:
         await tiny.reader.slash("silent", timeout=0.2)
     quiet = await tiny.reader.slash("silent", timeout=0.2, expect_reply=False)
     assert not quiet.answered and quiet.message is None and quiet.error is None
+
+
+async def test_choices_by_name_or_value(tiny: Tiny) -> None:
+    assert (await tiny.reader.slash("level", level="High")).content == "High=3"
+    assert (await tiny.reader.slash("level", level=1)).content == "Low=1"
+    with pytest.raises(CommandRefused, match="one of"):
+        await tiny.reader.slash("level", level="Medium")

@@ -125,6 +125,14 @@ def add_commands(bot: TinyBot) -> None:
         await interaction.response.send_message("late")
 
     @tree.command()
+    @app_commands.choices(
+        level=[app_commands.Choice(name="Low", value=1), app_commands.Choice(name="High", value=3)]
+    )
+    async def level(interaction: discord.Interaction, level: app_commands.Choice[int]) -> None:
+        """An integer option with named choices."""
+        await interaction.response.send_message(f"{level.name}={level.value}")
+
+    @tree.command()
     async def silent(interaction: discord.Interaction) -> None:
         """Never answers (Discord shows "This interaction failed")."""
 
