@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.library.parse import parse_story
 
 ROOT = Path(__file__).resolve().parents[2]
-STORIES = 300
+STORIES = 500
 GUILD = 7
 
 
