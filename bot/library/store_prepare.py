@@ -16,7 +16,7 @@ from typing import Any
 from bot.library.errors import LibraryError
 from bot.library.model import ParsedStory, RatingLevel, Status
 
-_NO_ALNUM_TOKEN = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
+_ALNUM = re.compile(r"[^\W_]")  # a letter or digit, as in `model.count_words`
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
@@ -68,9 +68,15 @@ def identity_key(title: str | None, authors: list[str]) -> str | None:
 
 
 def count_words(text: str) -> int:
-    """`model.count_words` (whitespace-separated tokens holding a letter or digit), faster:
-    count every token, then take off the rare tokens that are only punctuation."""
-    return len(text.split()) - len(_NO_ALNUM_TOKEN.findall(text))
+    """`model.count_words` (whitespace-separated tokens holding a letter or digit), faster."""
+    return count_tokens(text.split())
+
+
+def count_tokens(tokens: list[str]) -> int:
+    """How many tokens hold a letter or digit: all of them, less the punctuation-only ones
+    (`str.isalnum` settles most tokens in C; only tokens with punctuation are searched)."""
+    search = _ALNUM.search
+    return len(tokens) - sum(1 for t in tokens if not t.isalnum() and not search(t))
 
 
 class ContentHasher:
@@ -175,7 +181,7 @@ def prepare_story(story: ParsedStory, source_name: str | None = None) -> Prepare
         text = chapter.text if isinstance(chapter.text, str) else ""
         tokens = text.split()
         hasher.add(tokens)
-        count = len(tokens) - len(_NO_ALNUM_TOKEN.findall(text)) if tokens else 0
+        count = count_tokens(tokens)
         words += count
         chapters.append(
             (
