@@ -326,6 +326,13 @@ def run_size(size: int, per_kind: int, baseline_per_kind: int, *, trace: bool) -
         hit_titles = [h.title for h in hits]  # type: ignore[attr-defined]
         ours_hits.append(hit_titles)
         ours_found[q.kind].append(_found(lib, q.intended, [normalize(t) for t in hit_titles]))
+    # two more passes over all queries; a query's best of the three passes is its latency
+    # with the other processes on this shared machine mostly taken out
+    best_ms = list(ours_ms)
+    for _ in range(2):
+        for i, q in enumerate(queries):
+            _hits, ms = _timed(lambda q=q: index.search(q.text, limit=10))
+            best_ms[i] = min(best_ms[i], ms)
 
     # the baseline runs on the first `baseline_per_kind` queries of each kind
     sample = [i for i, q in enumerate(queries) if i % per_kind < baseline_per_kind]
@@ -365,6 +372,8 @@ def run_size(size: int, per_kind: int, baseline_per_kind: int, *, trace: bool) -
         "ours_p50": percentile(ours_ms, 50),
         "ours_p99": percentile(ours_ms, 99),
         "ours_max": max(ours_ms),
+        "ours_best3_p50": percentile(best_ms, 50),
+        "ours_best3_p99": percentile(best_ms, 99),
         "ours_cpu_p50": percentile(ours_cpu_ms, 50),
         "ours_cpu_p99": percentile(ours_cpu_ms, 99),
         "load_avg": os.getloadavg()[0],
@@ -430,6 +439,10 @@ def _print_result(r: dict) -> None:
     print(
         f"search p50 {r['ours_p50']:.3f} ms  p99 {r['ours_p99']:.3f} ms  max {r['ours_max']:.2f} ms"
         f"  ({r['queries']} queries)"
+    )
+    print(
+        f"search, best of 3 passes: p50 {r['ours_best3_p50']:.3f} ms"
+        f"  p99 {r['ours_best3_p99']:.3f} ms"
     )
     print(
         f"search CPU time p50 {r['ours_cpu_p50']:.3f} ms  p99 {r['ours_cpu_p99']:.3f} ms"
