@@ -10,7 +10,8 @@ HELP = [
     (
         "Find",
         "`/search` a title or author (typos are fine) · `/browse` by pairing, character, "
-        "rating, status, length or author · `/top` the best rated · `/story` a story's card",
+        "rating, status, length or author · `/top` the best rated · "
+        "`/recommend` picks from the pairings you rate well · `/story` a story's card",
     ),
     (
         "Read",
@@ -25,7 +26,7 @@ HELP = [
     (
         "Moderators",
         "`/library add` a story file (txt, md, html, epub) · `/library edit` · "
-        "`/library remove` · `/settings`",
+        "`/library remove` · `/library log` · `/library stats` · `/settings`",
     ),
     (
         "Ratings & safety",
