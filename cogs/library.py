@@ -10,7 +10,6 @@ commands from members, and `bot.permissions.require_moderator` guards them at ru
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -19,11 +18,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.library.errors import LibraryError, StoryRejected
-from bot.library.fandoms import fandom_tables
-from bot.library.model import Pairing, ParsedStory, RatingLevel, Status
-from bot.library.parse import parse_story
-from bot.library.records import AuditEntry, ImportOutcome, StoryRecord
-from bot.library.service import apply_overrides
+from bot.library.model import RatingLevel, Status
+from bot.library.overrides import canonical_pairings
+from bot.library.records import AuditEntry, StoryRecord
 from bot.permissions import is_moderator, require_moderator
 from bot.render import FIELD_VALUE_MAX, TITLE_MAX, badge, clip, fit_embed, safe
 from bot.transformers import StoryTransformer
@@ -107,35 +104,6 @@ def sizes(size: int, limit: int) -> tuple[str, str]:
     if shown[0] == shown[1]:
         return f"{size:,} bytes", f"{limit:,} bytes"
     return shown
-
-
-def canonical_pairings(values: list[str]) -> list[Pairing]:
-    """Moderator-typed ships ("B/A", "Spike x Buffy", "Spuffy") as canonical pairings.
-
-    Raises LibraryError naming the value that is not a romantic pairing of two or more
-    characters, so nothing is stored with a pairing nobody can browse by.
-    """
-    tables = fandom_tables()
-    out: list[Pairing] = []
-    for value in values:
-        rel = tables.resolve_relationship(value)
-        if rel is None or not rel.romantic:
-            raise LibraryError(
-                f"“{clip(value, 80)}” is not a pairing: name two characters separated by "
-                "'/', such as Buffy/Spike (A & B is friendship, not a pairing)."
-            )
-        if all(p.name != rel.name for p in out):
-            out.append(Pairing(name=rel.name, characters=list(rel.characters), inferred=False))
-    return out
-
-
-def apply_pairings(story: ParsedStory, pairings: list[Pairing]) -> None:
-    """Moderator-given pairings replace what the parser found or inferred."""
-    story.pairings = pairings
-    for pairing in pairings:
-        for name in pairing.characters:
-            if name not in story.characters:
-                story.characters.append(name)
 
 
 # ---------------------------------------------------------------- the result card
@@ -468,7 +436,8 @@ class LibraryCog(
         if rating:
             overrides["rating_level"] = RatingLevel(rating.value)
         try:
-            pairings = canonical_pairings(split_list(pairing)) if pairing else []
+            if pairing:
+                overrides["pairings"] = [p.name for p in canonical_pairings(split_list(pairing))]
         except LibraryError as err:
             await interaction.response.send_message(
                 f"`{name}` was not added: {safe(str(err))}", ephemeral=True
@@ -487,13 +456,13 @@ class LibraryCog(
         guild_id = interaction.guild_id
         assert guild_id is not None  # guild_only
         try:
-            outcome = await self.import_upload(
+            outcome = await self.library.add_file(
                 guild_id,
                 data,
                 file.filename,
                 actor_id=interaction.user.id,
-                overrides=overrides,
-                pairings=pairings,
+                max_bytes=self.max_upload_bytes,
+                overrides=overrides or None,
             )
         except (StoryRejected, LibraryError) as err:
             log.info("upload %s rejected in guild %s: %s", file.filename, guild_id, err)
@@ -509,37 +478,6 @@ class LibraryCog(
             return
         await interaction.edit_original_response(
             embed=story_card(record, outcome.action, source_name=file.filename, note=outcome.detail)
-        )
-
-    async def import_upload(
-        self,
-        guild_id: int,
-        data: bytes,
-        filename: str,
-        *,
-        actor_id: int,
-        overrides: dict[str, Any],
-        pairings: list[Pairing],
-    ) -> ImportOutcome:
-        """Parse, apply what the moderator gave, and store in one transaction."""
-        if not pairings:
-            return await self.library.add_file(
-                guild_id,
-                data,
-                filename,
-                actor_id=actor_id,
-                max_bytes=self.max_upload_bytes,
-                overrides=overrides or None,
-            )
-        # The service's add_file takes no pairings: parse here, then store in one go.
-        story = await asyncio.to_thread(
-            parse_story, data, filename, max_bytes=self.max_upload_bytes
-        )
-        if overrides:
-            apply_overrides(story, overrides)
-        apply_pairings(story, pairings)
-        return await self.library.add_parsed(
-            guild_id, story, actor_id=actor_id, source_name=filename
         )
 
     @add.autocomplete("pairing")

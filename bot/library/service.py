@@ -23,7 +23,8 @@ from bot.library.excerpts import (
     pick_random_chapter,
     split_passages,
 )
-from bot.library.model import ParsedStory, Rating, RatingLevel, Status
+from bot.library.model import ParsedStory
+from bot.library.overrides import apply_overrides
 from bot.library.records import ChapterInfo, ImportOutcome, StoryRecord
 from bot.library.search import SearchHit, SearchIndexes
 from bot.library.search_text import normalize
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _CHAPTER_CACHE_SIZE = 64
-_OVERRIDE_KEYS = {"title", "authors", "rating_level", "summary", "status"}
 
 
 class Library:
@@ -306,31 +306,3 @@ def _confident(hits: list[SearchHit]) -> bool:
     if top < 90:
         return False
     return len(hits) == 1 or top - hits[1].score >= 5
-
-
-def apply_overrides(story: ParsedStory, overrides: dict[str, Any]) -> None:
-    """Moderator-given values replace what the parser found (title, authors, rating...)."""
-    unknown = set(overrides) - _OVERRIDE_KEYS
-    if unknown:
-        raise LibraryError(f"Cannot set {', '.join(sorted(unknown))} when adding a story.")
-    for key, value in overrides.items():
-        if value is None:
-            continue
-        if key == "title":
-            story.title = str(value).strip() or story.title
-        elif key == "authors":
-            names = [value] if isinstance(value, str) else list(value)
-            story.authors = [n.strip() for n in names if n and n.strip()]
-        elif key == "rating_level":
-            try:
-                level = RatingLevel(value)
-            except ValueError:
-                raise LibraryError(f"Unknown rating {value!r}.") from None
-            story.rating = Rating(declared=story.rating.declared, level=level, inferred=False)
-        elif key == "summary":
-            story.summary = str(value).strip() or None
-        elif key == "status":
-            try:
-                story.status = Status(value)
-            except ValueError:
-                raise LibraryError(f"Unknown status {value!r}.") from None

@@ -9,7 +9,8 @@ import pytest
 from bot.library.errors import LibraryError
 from bot.library.excerpts import LAST, RANDOM
 from bot.library.model import Chapter, ParsedStory, Rating, RatingLevel
-from bot.library.service import Library, apply_overrides
+from bot.library.overrides import apply_overrides
+from bot.library.service import Library
 
 GUILD = 1
 OTHER_GUILD = 2
