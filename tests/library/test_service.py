@@ -159,6 +159,16 @@ def test_overrides_replace_parsed_fields():
         apply_overrides(s, {"rating_level": "PG-13"})
 
 
+def test_override_pairings_are_canonical_and_declared():
+    s = story("Ships")
+    apply_overrides(s, {"pairings": ["Spuffy", "B/A"]})
+    assert [p.name for p in s.pairings] == ["Buffy Summers/Spike", "Angel/Buffy Summers"]
+    assert not any(p.inferred for p in s.pairings)
+    assert {"Buffy Summers", "Spike", "Angel"} <= set(s.characters)
+    with pytest.raises(LibraryError, match="is not a pairing"):
+        apply_overrides(s, {"pairings": ["Buffy & Willow"]})
+
+
 async def test_a_rejected_file_changes_nothing(library):
     from bot.library.errors import StoryRejected
 
