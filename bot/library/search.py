@@ -20,8 +20,9 @@ its text) in flat per-slot lists. A query is answered in three steps:
    matches (below CONFIDENT) fill the remaining places, strongest WRatio first.
 
 Adding, replacing and removing an entry costs a few dictionary and list appends: removed
-slots are marked dead and skipped, and the whole index is rebuilt from its live entries
-once a quarter of it is dead.
+slots are marked dead and skipped; a word's postings and the alphabetical list are filtered
+once enough of them is dead, and the per-slot lists are renumbered once more slots are dead
+than alive.
 """
 
 from __future__ import annotations
@@ -164,6 +165,7 @@ class SearchIndex:
         self._sorted_norms: list[str] = []  # normalised titles, alphabetical
         self._sorted_slots: list[int] = []
         self._unsorted: list[int] = []  # slots added since the sorted lists were built
+        self._sorted_dead = 0  # removed slots still in the sorted lists
         self._author_forms: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     # ---- changes ---------------------------------------------------------------------
@@ -235,18 +237,31 @@ class SearchIndex:
         if story_id is None:
             return
         del self._slot_of[story_id]
+        norm = self._norms[slot]
         self._ids[slot] = None
         self._titles[slot] = None
         self._norms[slot] = None
         self._dead += 1
+        self._title_words.forget(dict.fromkeys(norm.split()), self._ids)  # type: ignore[union-attr]
+        names = self._author_norms[slot]
+        if names:
+            self._author_words.forget(dict.fromkeys(w for a in names for w in a.split()), self._ids)
+        if not self._unsorted or slot < self._unsorted[0]:  # new slots are always the last
+            self._sorted_dead += 1
+            if self._sorted_dead >= 1024 and self._sorted_dead * 4 >= len(self._sorted_slots):
+                norms = self._norms
+                self._sorted_slots = [s for s in self._sorted_slots if norms[s] is not None]
+                self._sorted_norms = [norms[s] for s in self._sorted_slots]  # type: ignore[misc]
+                self._sorted_dead = 0
 
     def _maybe_compact(self) -> None:
-        """Rebuild from the live entries once a quarter of the slots are dead.
+        """Renumber the live entries once more slots are dead than alive.
 
-        Nothing is normalised again and the alphabetical order is kept, so this costs
-        about a tenth of loading the same titles afresh, once per (live / 3) removals.
+        Removals already keep postings and the alphabetical list clean as they go (each
+        list is filtered when a quarter to a half of it is dead); this only reclaims the
+        per-slot lists. Nothing is normalised again and the alphabetical order is kept.
         """
-        if self._dead < 1024 or self._dead * 4 < len(self._ids):
+        if self._dead < 1024 or self._dead < len(self._slot_of):
             return
         self._ensure_sorted()
         ids, titles, norms, adult = self._ids, self._titles, self._norms, self._adult
@@ -281,6 +296,7 @@ class SearchIndex:
             slots.sort(key=lambda s: (norms[s], s))
             self._sorted_slots = slots
             self._sorted_norms = [norms[s] for s in slots]  # type: ignore[misc]
+            self._sorted_dead = 0
         self._unsorted.clear()
 
     # ---- queries ---------------------------------------------------------------------

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, insort
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 _SORT_IN_PLACE_MAX = 64  # fewer new words than this are inserted one by one
+_CLEAN_MIN = 16  # postings shorter than this are not worth cleaning
 
 
 def typo_budget(word: str) -> int:
@@ -33,10 +34,11 @@ def typo_budget(word: str) -> int:
 class WordIndex:
     """Normalised words of one field → slots holding them; prefix and typo neighbours."""
 
-    __slots__ = ("_by_head", "_by_tail", "_new_words", "_postings", "_vocab")
+    __slots__ = ("_by_head", "_by_tail", "_dead", "_new_words", "_postings", "_vocab")
 
     def __init__(self) -> None:
         self._postings: dict[str, array] = {}
+        self._dead: dict[str, int] = {}  # word → dead slots still in its postings
         self._vocab: list[str] = []  # sorted, once `_new_words` is merged in
         self._new_words: list[str] = []
         self._by_head: dict[tuple[int, str], list[str]] = {}
@@ -53,6 +55,21 @@ class WordIndex:
                 self._by_head.setdefault((len(word), word[0]), []).append(word)
                 self._by_tail.setdefault((len(word), word[-1]), []).append(word)
             slots.append(slot)
+
+    def forget(self, words: Iterable[str], alive: Sequence[object]) -> None:
+        """The entry holding `words` died: drop dead slots from a word's postings once they
+        are half of it (`alive[slot]` is None for a dead slot), so no list grows stale."""
+        postings, dead = self._postings, self._dead
+        for word in words:
+            slots = postings.get(word)
+            if slots is None:
+                continue
+            count = dead.get(word, 0) + 1
+            if count * 2 >= len(slots) and len(slots) >= _CLEAN_MIN:
+                postings[word] = array("i", (s for s in slots if alive[s] is not None))
+                dead.pop(word, None)
+            else:
+                dead[word] = count
 
     def postings(self, word: str) -> array | None:
         """Slots holding `word` (dead slots included: the caller checks liveness)."""
