@@ -9,6 +9,8 @@ notes, review pleas, sign-offs, continuation and end markers) -> epigraph (`text
 
 from __future__ import annotations
 
+import re
+
 from bot.library.model import Chapter, Status
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text_blocks import (
@@ -32,11 +34,13 @@ from bot.library.parse.text_body import (
 from bot.library.parse.text_header import Header, apply_front_matter, find_boundary, parse_header
 from bot.library.parse.text_lines import is_scene_break
 
+_BLANK_RUNS = re.compile(r"\n(?:[ \t\u00a0]*\n){3,}")
+
 
 def parse_text(text: str, source_name: str) -> RawStory:
     """Parse a plain-text or Markdown story into a `RawStory`."""
     markdown = source_name.lower().endswith((".md", ".markdown"))
-    lines = text.split("\n")
+    lines = _BLANK_RUNS.sub("\n\n\n", text).split("\n")
     meta, lines = front_matter([ln.rstrip() for ln in lines])
     if meta:
         markdown = True
@@ -83,8 +87,10 @@ def parse_text(text: str, source_name: str) -> RawStory:
         paras = chapter_end(paras, edges, last=n == len(parts) - 1)
         if n == 0 and raw.epigraph is None:
             raw.epigraph, paras = split_epigraph(paras)
-        while paras and is_scene_break(paras[0]):
-            paras = paras[1:]
+        lead = 0
+        while lead < len(paras) and is_scene_break(paras[lead]):
+            lead += 1
+        paras = paras[lead:]
         if not paras and heading is None:
             continue
         title = heading.title if heading else None

@@ -200,24 +200,22 @@ def chapter_end(paras: list[str], edges: Edges, *, last: bool) -> list[str]:
             break
     trailing_notes: list[str] = []
     checked = 0
-    while paras and checked < 6:
-        para = paras[-1]
+    end = len(paras)  # paragraphs from `end` on leave the text
+    while end and checked < 6:
+        para = paras[end - 1]
         folded = fold(para.strip())
-        if is_scene_break(para):
-            paras = paras[:-1]
+        if is_scene_break(para) or rules.chapter_end_marker.match(folded):
+            end -= 1
             continue
         if rules.continuation.match(folded):
             if last:
                 edges.status = Status.WIP
-            paras = paras[:-1]
+            end -= 1
             continue
         if rules.end_marker.match(folded):
             if last:
                 edges.status = edges.status or Status.COMPLETE
-            paras = paras[:-1]
-            continue
-        if rules.chapter_end_marker.match(folded):
-            paras = paras[:-1]
+            end -= 1
             continue
         lab = _label_field(para)
         if lab and lab[0] in ("notes", "disclaimer"):
@@ -225,17 +223,14 @@ def chapter_end(paras: list[str], edges: Edges, *, last: bool) -> list[str]:
                 trailing_notes.insert(0, lab[1])
             else:
                 edges.disclaimer = edges.disclaimer or lab[1]
-            paras = paras[:-1]
-            checked += 1
-            continue
-        if _is_aside(para, folded):
+        elif _is_aside(para, folded):
             trailing_notes.insert(0, para)
-            paras = paras[:-1]
-            checked += 1
-            continue
-        break
+        else:
+            break
+        end -= 1
+        checked += 1
     edges.notes.extend(trailing_notes)
-    return paras
+    return paras[:end]
 
 
 def split_epigraph(paras: list[str]) -> tuple[str | None, list[str]]:
