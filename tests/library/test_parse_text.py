@@ -471,3 +471,15 @@ def test_prologue_before_the_first_heading_is_story_not_header():
     assert story.summary is None
     assert [c.label for c in story.chapters] == [None, "Chapter 1"]
     assert story.chapters[0].text.startswith('"Where are you going?"')
+
+
+def test_one_summary_paragraph_may_open_with_dialogue():
+    text = (
+        "Voice in the Dark\n\nby someone_else\n\n"
+        '"You came back," Buffy said. A story about what happens after the last patrol.\n\n'
+        "Part I\n\nThe cemetery was quiet.\n\nPart II\n\nThe crypt was not.\n"
+    )
+    story = parse_story(text.encode(), "v.txt")
+    assert story.title == "Voice in the Dark"
+    assert story.summary.startswith('"You came back," Buffy said.')
+    assert [c.label for c in story.chapters] == ["Part I", "Part II"]

@@ -498,8 +498,8 @@ def find_boundary(blocks: list[Block], headings: dict[int, Heading]) -> int | No
     """The first chapter heading, when what precedes it is header material.
 
     Paragraphs after a notes / summary / disclaimer label continue it; other unlabelled
-    paragraphs are "free". More than two free paragraphs, or free dialogue, is story text
-    (a prologue), not a header.
+    paragraphs are "free". More than two free paragraphs, or two with dialogue, is story
+    text (a prologue), not a header; one free paragraph is a summary.
     """
     first = next((i for i in sorted(headings) if i < _MAX_HEADER_BLOCKS), None)
     if first is None or first == 0:
@@ -507,6 +507,7 @@ def find_boundary(blocks: list[Block], headings: dict[int, Heading]) -> int | No
     meta = 0
     words = 0
     free = 0
+    dialogue = False
     continuing = False
     for block in blocks[:first]:
         labelled = False
@@ -526,7 +527,8 @@ def find_boundary(blocks: list[Block], headings: dict[int, Heading]) -> int | No
         if is_plea(text) or is_disclaimer(text) or title_like(text):
             continue
         free += 1
-        if free > 2 or (QUOTE_START.match(text) and word_count(text) > 8):
+        dialogue = dialogue or bool(QUOTE_START.match(text) and word_count(text) > 8)
+        if free > 2 or (free > 1 and dialogue):
             return None
     if meta and words <= 1500:
         return first
