@@ -212,18 +212,28 @@ def trie_pattern(terms: list[str]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ContentRules:
-    vocabulary: re.Pattern[str]  # every term of every level, matched on lower-case text
+    strong: re.Pattern[str]  # explicit and mature terms, matched on lower-case text
+    teen: re.Pattern[str]  # teen terms (common words: counted only as far as needed)
     levels: dict[str, frozenset[str]]  # "explicit" / "mature" / "teen" -> terms
     romance: re.Pattern[str]
     thresholds: dict[str, float]
 
-    def hits(self, text: str) -> dict[str, Counter[str]]:
-        """Occurrences of each term, per level, in `text` (whole words, any case)."""
-        found = Counter(self.vocabulary.findall(fold(text).lower()))
+    def hits(self, lowered: str) -> dict[str, Counter[str]]:
+        """Occurrences of each explicit and mature term in lower-case `lowered`."""
+        found = Counter(self.strong.findall(lowered))
         return {
-            level: Counter({t: n for t, n in found.items() if t in terms})
-            for level, terms in self.levels.items()
+            level: Counter({t: n for t, n in found.items() if t in self.levels[level]})
+            for level in ("explicit", "mature")
         }
+
+    def teen_hits(self, lowered: str, enough: int) -> int:
+        """Teen terms in `lowered`, counted up to `enough`."""
+        n = 0
+        for _ in self.teen.finditer(lowered):
+            n += 1
+            if n >= enough:
+                break
+        return n
 
 
 @lru_cache(maxsize=1)
@@ -233,9 +243,10 @@ def content_rules() -> ContentRules:
         level: frozenset(" ".join(t.lower().split()) for t in data[level]["terms"])
         for level in ("explicit", "mature", "teen")
     }
-    everything = sorted(set().union(*levels.values()))
+    strong = sorted(levels["explicit"] | levels["mature"])
     return ContentRules(
-        vocabulary=re.compile(rf"\b{trie_pattern(everything)}\b"),
+        strong=re.compile(rf"\b{trie_pattern(strong)}\b"),
+        teen=re.compile(rf"\b{trie_pattern(sorted(levels['teen']))}\b"),
         levels=levels,
         romance=re.compile(
             rf"\b{trie_pattern(sorted({t.lower() for t in data['romance']['terms']}))}\b",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.library.fandoms import FandomTables, Relationship
 from bot.library.model import RatingLevel
-from bot.library.rules import content_rules
+from bot.library.rules import content_rules, fold
 
 _SAMPLE_CHARS = 600_000
 _PARA = re.compile(r"\n\s*\n")
@@ -33,7 +33,7 @@ class ContentJudgement:
     level: RatingLevel
     explicit: int  # distinct graphic terms
     mature: int
-    teen: int
+    teen: int  # counted only as far as the judgement needed
 
 
 def judge_rating(body: str) -> ContentJudgement:
@@ -43,13 +43,13 @@ def judge_rating(body: str) -> ContentJudgement:
     """
     rules = content_rules()
     t = rules.thresholds
-    text = sample(body, 800_000, windows=16)
+    text = fold(sample(body, 800_000, windows=16)).lower()
     hits = rules.hits(text)
     rate_k = min(len(text) / 5.7, 10_000) / 1000  # about 5.7 characters per English word
     distinct_explicit = len(hits["explicit"])
     explicit = sum(hits["explicit"].values())
     mature = sum(hits["mature"].values())
-    teen = sum(hits["teen"].values())
+    teen = 0
     graphic = (
         distinct_explicit >= t["explicit_distinct_min"] and explicit >= t["explicit_per_k"] * rate_k
     )
@@ -61,10 +61,12 @@ def judge_rating(body: str) -> ContentJudgement:
         level = RatingLevel.EXPLICIT
     elif (mature >= t["mature_min"] and mature >= t["mature_per_k"] * rate_k) or explicit >= 2:
         level = RatingLevel.MATURE
-    elif (teen >= t["teen_min"] and teen >= t["teen_per_k"] * rate_k) or mature >= 1:
+    elif mature >= 1:
         level = RatingLevel.TEEN
     else:
-        level = RatingLevel.GENERAL
+        enough = max(t["teen_min"], t["teen_per_k"] * rate_k)
+        teen = rules.teen_hits(text, int(enough + 0.999))
+        level = RatingLevel.TEEN if teen >= enough else RatingLevel.GENERAL
     return ContentJudgement(level, distinct_explicit, mature, teen)
 
 
