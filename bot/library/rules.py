@@ -61,6 +61,7 @@ def _alternation(patterns: list[str]) -> str:
 class Boilerplate:
     drop_line: re.Pattern[str]  # whole line is chrome
     navigation: re.Pattern[str]  # chrome linking to other chapters
+    tail_cutoff: re.Pattern[str]  # the rest of the file is comments / chrome
     placeholder: re.Pattern[str]  # inline scraper placeholder
     contact_line: re.Pattern[str]
     contact_handle: re.Pattern[str]
@@ -81,6 +82,7 @@ def boilerplate() -> Boilerplate:
     return Boilerplate(
         drop_line=re.compile(rf"^(?:{_alternation(data['drop_lines']['patterns'])})$", flags),
         navigation=re.compile(rf"^(?:{_alternation(data['navigation']['patterns'])})$", flags),
+        tail_cutoff=re.compile(rf"^(?:{_alternation(data['tail_cutoff']['patterns'])})$", flags),
         placeholder=re.compile(_alternation(data["placeholders"]["patterns"]), flags),
         contact_line=re.compile(data["contact"]["line"], flags),
         contact_handle=re.compile(data["contact"]["handle"], flags),

@@ -483,3 +483,15 @@ def test_one_summary_paragraph_may_open_with_dialogue():
     assert story.title == "Voice in the Dark"
     assert story.summary.startswith('"You came back," Buffy said.')
     assert [c.label for c in story.chapters] == ["Part I", "Part II"]
+
+
+def test_blog_post_with_chrome_and_comments():
+    story = parse("blog_post.txt")
+    assert story.title == "Small Mercies"
+    assert story.authors == ["moonlit_grove"]  # the poster, when no author is named
+    assert story.rating.declared == "PG"
+    assert [p.name for p in story.pairings] == ["Tara Maclay/Willow Rosenberg"]
+    assert story.tags == ["fic", "willow/tara", "fluff"]
+    assert story.body.endswith("Tara had kissed it off twice.")
+    for chrome in ("Share this", "Mood", "thoughts on", "reader_one", "More please"):
+        assert chrome not in story.body

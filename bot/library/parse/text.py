@@ -33,6 +33,7 @@ from bot.library.parse.text_body import (
 )
 from bot.library.parse.text_header import Header, apply_front_matter, find_boundary, parse_header
 from bot.library.parse.text_lines import is_scene_break
+from bot.library.rules import boilerplate, fold
 
 _BLANK_RUNS = re.compile(r"\n(?:[ \t\u00a0]*\n){3,}")
 
@@ -53,6 +54,12 @@ def parse_text(text: str, source_name: str) -> RawStory:
     if markdown or any(SETEXT.match(ln) for ln in cleaned[:40]):
         cleaned, indents = setext_to_atx(cleaned, indents)
     blocks = paragraph_blocks(cleaned, indents)
+    cutoff = boilerplate().tail_cutoff
+    for k in range(1, len(blocks)):
+        first = blocks[k].lines[0]
+        if len(first) <= 200 and cutoff.match(fold(first)):
+            blocks = blocks[:k]  # readers' comments and site chrome follow
+            break
     raw = RawStory(layout="text-markdown" if markdown else "text")
     h = Header(raw=raw)
     if meta:
@@ -112,6 +119,7 @@ def parse_text(text: str, source_name: str) -> RawStory:
         raw.disclaimer = edges.disclaimer
     if raw.summary is None:
         raw.summary = edges.summary
+    raw.tags.extend(t for t in edges.tags if t not in raw.tags)
     if edges.status is not None and raw.status_declared is None:
         raw.status_declared = edges.status
     if (

@@ -14,7 +14,7 @@ from bot.library.parse.chapters import (
     numbered_headings,
 )
 from bot.library.parse.raw import RawStory
-from bot.library.parse.text_blocks import Block
+from bot.library.parse.text_blocks import LIST_SPLIT, Block
 from bot.library.parse.text_lines import (
     QUOTE_START,
     bare_label,
@@ -106,6 +106,7 @@ class Edges:
     disclaimer: str | None = None
     summary: str | None = None
     status: Status | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 def _label_field(para: str) -> tuple[str, str] | None:
@@ -218,11 +219,14 @@ def chapter_end(paras: list[str], edges: Edges, *, last: bool) -> list[str]:
             end -= 1
             continue
         lab = _label_field(para)
+        tagged = parse_label(para.split("\n", 1)[0])
         if lab and lab[0] in ("notes", "disclaimer"):
             if lab[0] == "notes":
                 trailing_notes.insert(0, lab[1])
             else:
                 edges.disclaimer = edges.disclaimer or lab[1]
+        elif tagged and tagged[0] == "tags" and tagged[2] and "\n" not in para:
+            edges.tags.extend(t for t in LIST_SPLIT.split(tagged[2]) if t)
         elif _is_aside(para, folded):
             trailing_notes.insert(0, para)
         else:

@@ -41,6 +41,9 @@ from bot.library.parse.text_lines import (
 )
 from bot.library.rules import fold, header_labels, rating_map, status_words
 
+_POSTED_BY = re.compile(
+    r"^posted (?:on|at) [^.]{1,60}? by:? (?P<name>[\w.\-]{2,40})\.?$", re.IGNORECASE
+)
 _TITLE_BY = re.compile(
     r"^(?P<title>[^:]{1,100}?)\s+by\s+(?P<author>[\w.\-']+(?:\s+[\w.\-']+){0,3})$", re.IGNORECASE
 )
@@ -87,6 +90,7 @@ class Header:
     chapter_title: str | None = None
     title_line: str | None = None  # an unlabelled title candidate
     subject_title: str | None = None  # the title in a mailing-list subject
+    poster: str | None = None  # "Posted on <date> by <name>"
 
 
 @dataclass(slots=True)
@@ -96,8 +100,9 @@ class _State:
     values: dict[str, list[str]] = field(default_factory=dict)
 
 
+_REPLY = re.compile(r"^\s*re\s*:", re.IGNORECASE)
 _SUBJECT = re.compile(
-    r"^(?:(?:re|fwd?)\s*:\s*)*(?:\[[^\]]{1,40}\]\s*)?(?:(?:new\s+)?fic|fanfic|story)\s*[:\-]\s*"
+    r"^(?:(?:re|fwd?)\s*:\s*)*(?:\[[^\]]{1,40}\]\s*)?(?:(?:(?:new\s+)?fic|fanfic|story)\s*[:\-]\s*)?"
     r"(?P<title>[^()\[\]]{1,120}?)\s*(?:[(\[](?P<meta>[^)\]]{1,160})[)\]])?\s*"
     r"(?P<part>\d+\s*/\s*(?:\d+|\?))?\s*$",
     re.IGNORECASE,
@@ -106,6 +111,8 @@ _SUBJECT = re.compile(
 
 def _apply_subject(h: Header, value: str) -> None:
     """Mailing-list subject: "FIC: Title (Spike/Buffy, PG) 1/3"."""
+    if _REPLY.match(value):
+        return  # a reply's subject names the thread, not this story
     m = _SUBJECT.match(value)
     if not m:
         return
@@ -347,6 +354,8 @@ def _finish_title(h: Header, seen_meta: bool) -> None:
         raw.title = h.title_line
     if raw.title is None and h.subject_title:
         raw.title = h.subject_title
+    if not raw.authors and h.poster:
+        raw.authors.append(h.poster)  # a blog post's poster, when no author is named
 
 
 def parse_header(blocks: list[Block], h: Header, boundary: int | None) -> int:
@@ -366,7 +375,10 @@ def parse_header(blocks: list[Block], h: Header, boundary: int | None) -> int:
             line = strip_placeholders(block_line)
             if not line:
                 continue
-            if is_chrome(line) or is_navigation(line, raw):
+            poster = _POSTED_BY.match(line)
+            if poster:
+                h.poster = poster.group("name")
+            if is_chrome(line) or is_navigation(line, raw) or poster:
                 st.current, st.pending = None, False
                 seen_meta = True
                 continue
