@@ -515,22 +515,32 @@ class SearchIndex:
         name_budget = max(NAME_BUDGET_MIN, scale // NAME_BUDGET_SHARE)
         count_budget = max(POSTINGS_BUDGET_MIN, scale // POSTINGS_BUDGET_SHARE)
         counts: Counter[int] = Counter()
-        named: set[int] | None = None  # frozen once common words only add to counts
-        for naming_size, size, good, weak in groups:
-            if named is None and (not counts or naming_size <= name_budget):
-                # a group names candidates through its good matches only, best first, so
-                # a very common word is cut where it matters least
-                for postings, is_author in good:
-                    if name_budget <= 0:
-                        break
-                    part = postings[:name_budget]
-                    _count_elements(counts, part)
-                    if is_author:
-                        by_author.update(part)
-                    name_budget -= len(part)
-                continue
+
+        def name_from(lists: list[tuple[array, bool]], budget: int) -> int:
+            for postings, is_author in lists:
+                if budget <= 0:
+                    break
+                part = postings[:budget]
+                _count_elements(counts, part)
+                if is_author:
+                    by_author.update(part)
+                budget -= len(part)
+            return budget
+
+        # the rarest words name candidates through their good matches, best first, so a
+        # very common word is cut where it matters least; then, budget left, their weak
+        # ones ("legolasss" is one typo from a rare "legolass", two from "legolas")
+        naming = 0
+        while naming < len(groups) and (naming == 0 or groups[naming][0] <= name_budget):
+            name_budget = name_from(groups[naming][2], name_budget)
+            naming += 1
+        for _size, _total, _good, weak in groups[:naming]:
+            name_budget = name_from(weak, name_budget)
+        # commoner words only add to the counts of those named (cheap set intersections)
+        named: set[int] | None = None
+        for _size, size, good, weak in groups[naming:]:
             if len(counts) <= WORD_SCORED or size > count_budget:
-                break  # `_word_score` judges the common words on so few candidates
+                break  # the pre-ranking judges the common words on so few candidates
             count_budget -= size
             if named is None:
                 named = set(counts)
