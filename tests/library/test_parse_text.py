@@ -495,3 +495,12 @@ def test_blog_post_with_chrome_and_comments():
     assert story.body.endswith("Tara had kissed it off twice.")
     for chrome in ("Share this", "Mood", "thoughts on", "reader_one", "More please"):
         assert chrome not in story.body
+
+
+def test_title_and_byline_repeated_around_chapters_leave_the_text():
+    text = (
+        "Title: Echo\nAuthor: Pip\n\nChapter 1\n\nEcho\n\nby Pip\n\nText one.\n\n"
+        "Echo\n\nChapter 2\n\nText two.\n"
+    )
+    story = parse_story(text.encode(), "e.txt")
+    assert [c.text for c in story.chapters] == ["Text one.", "Text two."]

@@ -32,8 +32,31 @@ from bot.library.parse.text_body import (
     split_epigraph,
 )
 from bot.library.parse.text_header import Header, apply_front_matter, find_boundary, parse_header
-from bot.library.parse.text_lines import is_scene_break
+from bot.library.parse.text_lines import byline, is_scene_break
 from bot.library.rules import boilerplate, fold
+
+
+def _repeat(para: str, raw: RawStory) -> bool:
+    """A scene break, or the story's title or byline repeated at a chapter's edge."""
+    if is_scene_break(para):
+        return True
+    if len(para) > 120 or "\n" in para:
+        return False
+    text = " ".join(fold(para).strip("*_# ").lower().split())
+    if raw.title and text == " ".join(fold(raw.title).lower().split()):
+        return True
+    name = byline(para)
+    return bool(name and name in raw.authors)
+
+
+def _trim_repeats(paras: list[str], raw: RawStory) -> list[str]:
+    start, end = 0, len(paras)
+    while start < end and _repeat(paras[start], raw):
+        start += 1
+    while end > start and _repeat(paras[end - 1], raw):
+        end -= 1
+    return paras[start:end]
+
 
 _BLANK_RUNS = re.compile(r"\n(?:[ \t\u00a0]*\n){3,}")
 
@@ -94,10 +117,7 @@ def parse_text(text: str, source_name: str) -> RawStory:
         paras = chapter_end(paras, edges, last=n == len(parts) - 1)
         if n == 0 and raw.epigraph is None:
             raw.epigraph, paras = split_epigraph(paras)
-        lead = 0
-        while lead < len(paras) and is_scene_break(paras[lead]):
-            lead += 1
-        paras = paras[lead:]
+        paras = _trim_repeats(paras, raw)
         if not paras and heading is None:
             continue
         title = heading.title if heading else None
