@@ -491,7 +491,7 @@ def test_blog_post_with_chrome_and_comments():
     assert story.authors == ["moonlit_grove"]  # the poster, when no author is named
     assert story.rating.declared == "PG"
     assert [p.name for p in story.pairings] == ["Tara Maclay/Willow Rosenberg"]
-    assert story.tags == ["fic", "willow/tara", "fluff"]
+    assert story.tags == ["fic", "fluff"]  # "willow/tara" is the relationship itself
     assert story.body.endswith("Tara had kissed it off twice.")
     for chrome in ("Share this", "Mood", "thoughts on", "reader_one", "More please"):
         assert chrome not in story.body
@@ -504,3 +504,19 @@ def test_title_and_byline_repeated_around_chapters_leave_the_text():
     )
     story = parse_story(text.encode(), "e.txt")
     assert [c.text for c in story.chapters] == ["Text one.", "Text two."]
+
+
+def test_author_site_markdown_post():
+    story = parse("author_site.md")
+    assert story.title == "The Long Night"
+    assert story.rating.declared == "T"
+    assert story.rating.level == RatingLevel.TEEN
+    # a relationship tag is a declared pairing, not a free tag
+    assert [(p.name, p.inferred) for p in story.pairings] == [("Buffy Summers/Spike", False)]
+    assert story.tags == ["fic", "angst"]
+    assert story.fandoms == ["Buffy the Vampire Slayer"]
+    body = story.body
+    assert "<!--" not in body and "<i>" not in body and "](" not in body
+    assert "*Great Expectations*" in body
+    assert body.endswith("(Her favourite kind of night.)")
+    assert "---" in body  # a scene break inside the story is kept

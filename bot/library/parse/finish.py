@@ -195,6 +195,13 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
     for tag in platonic:
         if tag not in story.tags:
             story.tags.append(tag)
+    for tag in list(story.tags):
+        rel = tables.resolve_relationship(tag) if "/" in tag else None
+        if rel and rel.romantic and all(c in tables.home for c in rel.characters):
+            story.tags.remove(tag)  # a relationship tag ("Buffy Summers/Spike") is declared
+            if rel not in romantic:
+                romantic.append(rel)
+                pairings.append(_pairing(rel, inferred=False))
     if not pairings:
         hints = "\n".join(
             x for x in [story.summary, *story.notes, *story.tags, story.title or ""] if x

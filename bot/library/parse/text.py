@@ -18,6 +18,7 @@ from bot.library.parse.text_blocks import (
     SETEXT,
     clean_line,
     front_matter,
+    markdown_links,
     paragraph_blocks,
     setext_to_atx,
 )
@@ -70,6 +71,8 @@ def parse_text(text: str, source_name: str) -> RawStory:
         markdown = True
     indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines]
     cleaned = [clean_line(ln) for ln in lines]
+    if markdown:
+        cleaned = [markdown_links(ln) for ln in cleaned]
     for k, line in enumerate(cleaned):
         if line.startswith(">"):  # e-mail / Markdown quotation: kept, marked as indented
             cleaned[k] = clean_line(QUOTE_MARKS.sub("", line))

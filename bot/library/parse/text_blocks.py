@@ -3,11 +3,13 @@ headings, hard-wrapped lines re-flowed, one-line-per-paragraph text split."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
 from bot.library.rules import label_key
 
+_SENTENCE_END = re.compile(r"[.,;!?…]\s*[\"”'’)]*$")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|\|)\s*")
 
 
@@ -43,8 +45,50 @@ class Block:
 def clean_line(line: str) -> str:
     if "\t" in line:
         line = line.replace("\t", "    ")
+    if "<" in line or "&" in line:
+        line = inline_html(line)
     stripped = line.strip()
     return stripped if stripped.strip("\u00a0\u200b ") else ""
+
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+_HTML_EMPHASIS = re.compile(r"<(i|em|b|strong)(?:\s[^<>]{0,200})?>(.*?)</\1\s*>", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|div|span|font|center|u|s|strike|small|big|sup|sub|hr|blockquote|a|i|em|b|strong)"
+    r"(?:\s[^<>]{0,300})?\s*/?>",
+    re.IGNORECASE,
+)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+
+def inline_html(line: str) -> str:
+    """Stray HTML in a text file: comments and layout tags go, <i>/<b> become *x* / **x**,
+    entities are decoded."""
+    if "<" in line:
+        line = _HTML_COMMENT.sub("", line)
+        line = _HTML_EMPHASIS.sub(_emphasis, line)
+        line = _HTML_TAG.sub("", line)
+    if "&" in line:
+        line = _ENTITY.sub(lambda m: html.unescape(m.group()), line)
+    return line
+
+
+def _emphasis(m: re.Match[str]) -> str:
+    inner = m.group(2)
+    if not inner.strip():
+        return inner
+    mark = "*" if m.group(1).lower() in ("i", "em") else "**"
+    return f"{mark}{inner}{mark}"
+
+
+_MD_LINK = re.compile(r"(!?)\[([^\]\n]{0,300})\]\((?:[^()\s]|\([^()\s]*\))+(?:\s+\"[^\"]*\")?\)")
+
+
+def markdown_links(line: str) -> str:
+    """Markdown links keep their text; images go."""
+    if "](" not in line:
+        return line
+    return _MD_LINK.sub(lambda m: "" if m.group(1) else m.group(2), line)
 
 
 def front_matter(lines: list[str]) -> tuple[dict[str, list[str]], list[str]]:
@@ -168,6 +212,7 @@ def setext_to_atx(lines: list[str], indents: list[int]) -> tuple[list[str], list
             and len(line.strip()) >= max(3, len(out[-1]) // 2)
             and not out[-1].startswith("#")
             and (len(out) < 2 or not out[-2])
+            and not _SENTENCE_END.search(out[-1])
         ):
             out[-1] = ("# " if line.startswith("=") else "## ") + out[-1]
             continue

@@ -100,6 +100,7 @@ class _State:
     values: dict[str, list[str]] = field(default_factory=dict)
 
 
+_RATING_TAIL = re.compile(r"(?<=\w)[.;,]\s+|\s+[-–—]\s+|\s+\(")
 _REPLY = re.compile(r"^\s*re\s*:", re.IGNORECASE)
 _SUBJECT = re.compile(
     r"^(?:(?:re|fwd?)\s*:\s*)*(?:\[[^\]]{1,40}\]\s*)?(?:(?:(?:new\s+)?fic|fanfic|story)\s*[:\-]\s*)?"
@@ -265,7 +266,9 @@ def _apply_rating(h: Header, value: str) -> None:
                 raw.characters.extend(n.strip() for n in names.split(",") if n.strip())
         return
     if raw.rating is None:
-        raw.rating = value
+        # "T. Set after Fool for Love." / "R; for language": keep the rating itself
+        head = _RATING_TAIL.split(value, 1)[0].strip()
+        raw.rating = head if head != value and rating_map().level(head) else value
 
 
 def _continue_field(h: Header, st: _State, text: str, *, new_paragraph: bool) -> None:
