@@ -61,6 +61,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 _SAMPLE = 256 * 1024  # bytes given to charset detection
+_SPACE = re.compile(r"\s")
+_LETTER = re.compile(r"[^\W\d_]")
+_IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
 _ANY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -141,6 +144,21 @@ def _check_text(text: str, encoding: str) -> None:
         raise StoryRejected(
             f"The file does not look like text (too many control characters when read as "
             f"{encoding}); is it a binary file with a text name?"
+        )
+    if len(sample) < 200:
+        return
+    spaces = len(_SPACE.findall(sample))
+    letters = len(_LETTER.findall(sample))
+    ideographs = len(_IDEOGRAPH.findall(sample))
+    if spaces / len(sample) < 0.02 and ideographs / len(sample) < 0.3:
+        raise StoryRejected(
+            f"The file does not look like text (read as {encoding} it has no spaces between "
+            f"words); is it binary data, or text in an unusual encoding?"
+        )
+    if letters / max(len(sample) - spaces, 1) < 0.4:
+        raise StoryRejected(
+            f"The file does not look like text (read as {encoding} it is mostly symbols, not "
+            f"letters); is it binary data, or text in an unusual encoding?"
         )
 
 

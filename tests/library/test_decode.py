@@ -115,3 +115,23 @@ def test_random_high_bytes_rejected_or_text():
     data = bytes(range(1, 32)) * 40
     with pytest.raises(StoryRejected):
         decode_bytes(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x81\x8d\x8f\x90\x9d" * 1000,  # decodes as *something*, but it is not language
+        b"\xff" * 3000,
+        b"\xc3\x28" * 2000,
+        bytes(range(128, 256)) * 20,
+    ],
+)
+def test_decodable_garbage_is_not_text(data):
+    with pytest.raises(StoryRejected, match="does not look like text"):
+        decode_bytes(data)
+
+
+def test_languages_without_spaces_are_text():
+    text, enc = decode_bytes(("こんにちは、世界。これはテストです。" * 30).encode("shift_jis"))
+    assert text.startswith("こんにちは")
+    assert enc in ("cp932", "shift_jis")
