@@ -145,8 +145,8 @@ def _check_text(text: str, encoding: str) -> None:
             f"The file does not look like text (too many control characters when read as "
             f"{encoding}); is it a binary file with a text name?"
         )
-    if len(sample) < 200:
-        return
+    if len(sample) < 200 or sample.lstrip("\ufeff \t\r\n").startswith("<"):
+        return  # short, or markup (HTML pages are judged by their text later)
     spaces = len(_SPACE.findall(sample))
     letters = len(_LETTER.findall(sample))
     ideographs = len(_IDEOGRAPH.findall(sample))
