@@ -520,3 +520,13 @@ def test_author_site_markdown_post():
     assert "*Great Expectations*" in body
     assert body.endswith("(Her favourite kind of night.)")
     assert "---" in body  # a scene break inside the story is kept
+
+
+def test_a_labelled_summary_wins_over_a_guessed_one():
+    text = (
+        "Glass\n\nby X\n\nFor my friend Jo, who asked.\n\nSummary: Willow breaks a mirror.\n\n"
+        "Chapter 1\n\nThe mirror broke.\n"
+    )
+    story = parse_story(text.encode(), "g.txt")
+    assert story.summary == "Willow breaks a mirror."
+    assert story.notes == ["For my friend Jo, who asked."]

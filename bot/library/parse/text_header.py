@@ -91,6 +91,7 @@ class Header:
     title_line: str | None = None  # an unlabelled title candidate
     subject_title: str | None = None  # the title in a mailing-list subject
     poster: str | None = None  # "Posted on <date> by <name>"
+    guessed_summary: str | None = None  # an unlabelled paragraph taken for the summary
 
 
 @dataclass(slots=True)
@@ -159,6 +160,10 @@ def _apply_label(h: Header, st: _State, fieldname: str, key: str, value: str) ->
     elif fieldname == "tags":
         raw.tags.extend(v for v in LIST_SPLIT.split(value) if v)
     elif fieldname == "summary":
+        if h.guessed_summary and raw.summary == h.guessed_summary:
+            raw.notes.append(raw.summary)  # a labelled summary follows: the guess was a note
+            raw.summary = None
+        h.guessed_summary = None
         raw.summary = value if raw.summary is None else f"{raw.summary}\n\n{value}"
     elif fieldname == "notes":
         raw.notes.append(value)
@@ -321,7 +326,7 @@ def _unlabelled_paragraph(h: Header, st: _State, text: str, *, bounded: bool) ->
         _continue_field(h, st, text, new_paragraph=True)
         return
     if raw.summary is None:
-        raw.summary = text
+        raw.summary = h.guessed_summary = text
         st.current = "summary"
     else:
         raw.notes.append(text)
