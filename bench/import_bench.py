@@ -31,6 +31,8 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -355,6 +357,21 @@ async def _parse_and_store(db: Path, folder: Path, jobs: int, pool) -> tuple:
     return report, rows[0]
 
 
+class Timings:
+    """Wall time and this process's CPU time (all its threads) of each run of each stage."""
+
+    def __init__(self) -> None:
+        self.runs: dict[str, tuple[list[float], list[float]]] = {}
+
+    @contextmanager
+    def measure(self, label: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        yield
+        walls, cpus = self.runs.setdefault(label, ([], []))
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+
+
 def _fresh(db: Path) -> Path:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -389,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     jobs = args.jobs or (1 if args.quick else 2)
 
     folder = args.out / f"library-{stories}"
+    load_start = os.getloadavg()[0]
     t0 = time.perf_counter()
     manifest = generate(folder, stories=stories, seed=args.seed)
     gen_s = time.perf_counter() - t0
@@ -399,24 +417,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"library: {len(items)} files, {mb:.1f} MB in {folder} (generated in {gen_s:.1f} s)")
     print(f"layouts: {dict(Counter(v['layout'] for v in manifest['files'].values()))}")
 
-    times: dict[str, list[float]] = {}
+    times = Timings()
     parsed: list = []
     layout_of = {name: v["layout"] for name, v in manifest["files"].items()}
     by_layout: dict[str, list[float]] = {}  # layout -> [seconds, bytes] in the last run
     for _ in range(runs):
         by_layout = {layout: [0.0, 0] for layout in LAYOUTS}
-        t = time.perf_counter()
         parsed = []
-        for name, data in items:
-            one = time.perf_counter()
-            try:
-                parsed.append((name, parse_story(data, name)))
-            except Exception as err:
-                parsed.append((name, err))
-            cell = by_layout[layout_of[name]]
-            cell[0] += time.perf_counter() - one
-            cell[1] += len(data)
-        times.setdefault("parse, 1 process", []).append(time.perf_counter() - t)
+        with times.measure("parse, 1 process"):
+            for name, data in items:
+                one = time.perf_counter()
+                try:
+                    parsed.append((name, parse_story(data, name)))
+                except Exception as err:
+                    parsed.append((name, err))
+                cell = by_layout[layout_of[name]]
+                cell[0] += time.perf_counter() - one
+                cell[1] += len(data)
     ok_parsed = [(n, s) for n, s in parsed if not isinstance(s, Exception)]
 
     pool = make_pool(jobs) if jobs > 1 else None
@@ -424,24 +441,19 @@ def main(argv: list[str] | None = None) -> int:
         if pool is not None:
             list(pool.map(_parse_only, items[: jobs * 2]))  # start and warm the workers
             for _ in range(runs):
-                t = time.perf_counter()
-                list(pool.map(_parse_only, items, chunksize=4))
-                times.setdefault(f"parse, {jobs} processes", []).append(time.perf_counter() - t)
+                with times.measure(f"parse, {jobs} processes"):
+                    list(pool.map(_parse_only, items, chunksize=4))
         db = args.out / "bench.db"
         for _ in range(runs):
             _fresh(db)
-            t = time.perf_counter()
-            asyncio.run(_store_only(db, ok_parsed))
-            times.setdefault("store only (parsed stories, 1 writer)", []).append(
-                time.perf_counter() - t
-            )
+            with times.measure("store only (parsed stories, 1 writer)"):
+                asyncio.run(_store_only(db, ok_parsed))
         report = stored = None
         for _ in range(runs):
             _fresh(db)
-            t = time.perf_counter()
-            report, stored = asyncio.run(_parse_and_store(db, folder, jobs, pool))
             label = f"parse + store (`bulk_import`, {jobs} parser process{'es' * (jobs > 1)})"
-            times.setdefault(label, []).append(time.perf_counter() - t)
+            with times.measure(label):
+                report, stored = asyncio.run(_parse_and_store(db, folder, jobs, pool))
     finally:
         if pool is not None:
             pool.shutdown()
@@ -451,12 +463,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Machine: {machine()}")
     print(f"Command: python bench/import_bench.py{' --quick' if args.quick else ''}")
     print(f"Input: {len(items)} files, {mb:.1f} MB; {runs} run(s), medians\n")
-    print("| stage | median s | MB/s | runs (s) |")
-    print("|---|---:|---:|---|")
-    for label, values in times.items():
-        med = statistics.median(values)
-        shown = ", ".join(f"{v:.2f}" for v in values)
-        print(f"| {label} | {med:.2f} | {mb / med:.1f} | {shown} |")
+    print("| stage | median s | MB/s | main-process CPU s | runs (s) |")
+    print("|---|---:|---:|---:|---|")
+    for label, (walls, cpus) in times.runs.items():
+        med = statistics.median(walls)
+        shown = ", ".join(f"{v:.2f}" for v in walls)
+        print(f"| {label} | {med:.2f} | {mb / med:.1f} | {statistics.median(cpus):.2f} | {shown} |")
+    print(f"\nLoad average (1 min) at start {load_start:.2f}, at end {os.getloadavg()[0]:.2f}.")
     print()
     print("| layout (parse, 1 process, last run) | MB | MB/s |")
     print("|---|---:|---:|")

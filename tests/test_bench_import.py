@@ -23,7 +23,7 @@ def test_import_bench_quick(tmp_path: Path) -> None:
     out = done.stdout
     files = {p.suffix for p in (tmp_path / "library-36").iterdir()}
     assert {".txt", ".html", ".md"} <= files
-    assert "| stage | median s | MB/s | runs (s) |" in out
+    assert "| stage | median s | MB/s | main-process CPU s | runs (s) |" in out
     rows = re.findall(r"^\| (parse|store|parse \+ store)[^|]*\| ([\d.]+) \| ([\d.]+) \|", out, re.M)
     assert len(rows) == 3  # parse, store only, parse + store (one process in quick mode)
     assert all(float(mbps) > 0 for _, _, mbps in rows)
