@@ -530,3 +530,18 @@ def test_a_labelled_summary_wins_over_a_guessed_one():
     story = parse_story(text.encode(), "g.txt")
     assert story.summary == "Willow breaks a mirror."
     assert story.notes == ["For my friend Jo, who asked."]
+
+
+def test_ao3_work_page_copied_from_the_browser():
+    story = parse("ao3_work_page_copy.txt")
+    assert story.title == "Cold Comfort"
+    assert story.rating.declared == "Teen And Up Audiences"
+    assert [p.name for p in story.pairings] == ["Buffy Summers/Spike"]
+    assert story.summary == "Buffy visits the crypt."
+    assert story.notes == ["For Jo."]
+    assert story.total_chapters == 1
+    assert story.status == Status.COMPLETE
+    assert story.body.startswith("Buffy pushed the crypt door open")
+    assert story.body.endswith("She closed it. She stayed.")
+    for chrome in ("Kudos", "Comments", "Entire Work", "Work Text", "Log In"):
+        assert chrome not in story.body

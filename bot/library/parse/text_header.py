@@ -308,6 +308,14 @@ def _continue_field(h: Header, st: _State, text: str, *, new_paragraph: bool) ->
         st.current = fieldname
 
 
+_DEDICATION = re.compile(r"^(?:for|to|dedicated|thanks|thank you|with thanks)\b", re.IGNORECASE)
+
+
+def _untitled_heading(text: str) -> bool:
+    """A short title-like line among header material, in a file with no title yet."""
+    return title_like(text) and word_count(text) <= 10 and not _DEDICATION.match(text)
+
+
 def _unlabelled_paragraph(h: Header, st: _State, text: str, *, bounded: bool) -> None:
     """A header paragraph without a label: plea, disclaimer, summary or note."""
     raw = h.raw
@@ -324,6 +332,10 @@ def _unlabelled_paragraph(h: Header, st: _State, text: str, *, bounded: bool) ->
         return
     if bounded and st.current in _MULTI_PARAGRAPH:
         _continue_field(h, st, text, new_paragraph=True)
+        return
+    if raw.title is None and _untitled_heading(text):
+        raw.title = text.strip("*_# ")
+        st.current = None
         return
     if raw.summary is None:
         raw.summary = h.guessed_summary = text
