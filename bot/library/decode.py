@@ -61,8 +61,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 _SAMPLE = 256 * 1024  # bytes given to charset detection
-_SPACE = re.compile(r"\s")
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTER = re.compile(r"[^\w \n\r\t\u00a0\u3000]|[\d_]")
 _IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
@@ -147,14 +146,14 @@ def _check_text(text: str, encoding: str) -> None:
         )
     if len(sample) < 200 or sample.lstrip("\ufeff \t\r\n").startswith("<"):
         return  # short, or markup (HTML pages are judged by their text later)
-    spaces = len(_SPACE.findall(sample))
-    letters = len(_LETTER.findall(sample))
-    ideographs = len(_IDEOGRAPH.findall(sample))
-    if spaces / len(sample) < 0.02 and ideographs / len(sample) < 0.3:
+    sample = sample[:8000]
+    spaces = sum(sample.count(ch) for ch in " \n\r\t\u00a0\u3000")
+    if spaces / len(sample) < 0.02 and len(_IDEOGRAPH.findall(sample)) / len(sample) < 0.3:
         raise StoryRejected(
             f"The file does not look like text (read as {encoding} it has no spaces between "
             f"words); is it binary data, or text in an unusual encoding?"
         )
+    letters = len(sample) - spaces - len(_NOT_LETTER.findall(sample))
     if letters / max(len(sample) - spaces, 1) < 0.4:
         raise StoryRejected(
             f"The file does not look like text (read as {encoding} it is mostly symbols, not "
