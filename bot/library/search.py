@@ -57,7 +57,7 @@ FUZZY_CUTOFF = 60.0  # WRatio below this is not a match at all
 CONFIDENT = 80.0  # a fuzzy match below this ranks after the confident ones, by WRatio
 PREFIX_TAKE = 32  # titles starting with the query that are considered, alphabetically
 PREFIX_EXPANSIONS = 40  # vocabulary words tried for a query word typed half-way
-WORD_TITLES = 3  # titles that equal one query word, considered per word
+WORD_TITLES = 4  # titles that equal one query word, considered per word
 CANDIDATES = 48  # entries scored with WRatio after narrowing by shared words
 WORD_SCORED = 400  # entries pre-ranked (token_sort_ratio) to choose those CANDIDATES
 TYPO_QUALITY = 0.9  # a query word one typo away from a title word explains 90 % of it
@@ -528,14 +528,15 @@ class SearchIndex:
             return budget
 
         # the rarest words name candidates through their good matches, best first, so a
-        # very common word is cut where it matters least; then, budget left, their weak
-        # ones ("legolasss" is one typo from a rare "legolass", two from "legolas")
+        # very common word is cut where it matters least; then, if they named few, their
+        # weak ones ("legolasss" is one typo from a rare "legolass", two from "legolas")
         naming = 0
         while naming < len(groups) and (naming == 0 or groups[naming][0] <= name_budget):
             name_budget = name_from(groups[naming][2], name_budget)
             naming += 1
-        for _size, _total, _good, weak in groups[:naming]:
-            name_budget = name_from(weak, name_budget)
+        if len(counts) < WORD_SCORED:
+            for _size, _total, _good, weak in groups[:naming]:
+                name_budget = name_from(weak, name_budget)
         # commoner words only add to the counts of those named (cheap set intersections)
         named: set[int] | None = None
         for _size, size, good, weak in groups[naming:]:
