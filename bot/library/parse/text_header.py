@@ -316,7 +316,9 @@ def _untitled_heading(text: str) -> bool:
     return title_like(text) and word_count(text) <= 10 and not _DEDICATION.match(text)
 
 
-def _unlabelled_paragraph(h: Header, st: _State, text: str, *, bounded: bool) -> None:
+def _unlabelled_paragraph(
+    h: Header, st: _State, text: str, *, bounded: bool, early: bool = False
+) -> None:
     """A header paragraph without a label: plea, disclaimer, summary or note."""
     raw = h.raw
     text = strip_placeholders(text)
@@ -333,7 +335,7 @@ def _unlabelled_paragraph(h: Header, st: _State, text: str, *, bounded: bool) ->
     if bounded and st.current in _MULTI_PARAGRAPH:
         _continue_field(h, st, text, new_paragraph=True)
         return
-    if raw.title is None and _untitled_heading(text):
+    if early and raw.title is None and raw.summary is None and _untitled_heading(text):
         raw.title = text.strip("*_# ")
         st.current = None
         return
@@ -486,7 +488,7 @@ def parse_header(blocks: list[Block], h: Header, boundary: int | None) -> int:
             if boundary is None and not _header_continues(blocks, i, limit, rest, st):
                 _finish_title(h, seen_meta)
                 return _cut(blocks, i, j)
-            _unlabelled_paragraph(h, st, rest, bounded=boundary is not None)
+            _unlabelled_paragraph(h, st, rest, bounded=boundary is not None, early=i <= 12)
             seen_meta = True
             break
     _finish_title(h, True)
