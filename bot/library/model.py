@@ -32,13 +32,13 @@ class Status(StrEnum):
     UNKNOWN = "unknown"
 
 
-_WORD = re.compile(r"\S+")
-_HAS_ALNUM = re.compile(r"[^\W_]")
+# A whitespace-separated token made only of punctuation, symbols or underscores.
+_NO_WORD = re.compile(r"(?<!\S)(?:[^\w\s]|_)+(?!\S)")
 
 
 def count_words(text: str) -> int:
     """A word is a whitespace-separated token containing at least one letter or digit."""
-    return sum(1 for m in _WORD.finditer(text) if _HAS_ALNUM.search(m.group()))
+    return len(text.split()) - len(_NO_WORD.findall(text))
 
 
 @dataclass(slots=True)
