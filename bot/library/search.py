@@ -37,8 +37,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
+from bot.library.search_match import (
+    TYPO_QUALITY,
+    query_form,
+    word_score,
+    words_near,
+    words_prefixed,
+)
 from bot.library.search_text import normalize
 from bot.library.search_words import WordIndex, typo_budget
 
@@ -52,7 +58,6 @@ except ImportError:  # pragma: no cover - CPython always has it
         counter.update(items)
 
 
-MAX_QUERY = 200  # characters of a normalised query that are looked at
 FUZZY_CUTOFF = 60.0  # WRatio below this is not a match at all
 CONFIDENT = 80.0  # a fuzzy match below this ranks after the confident ones, by WRatio
 PREFIX_TAKE = 32  # titles starting with the query that are considered, alphabetically
@@ -60,7 +65,6 @@ PREFIX_EXPANSIONS = 40  # vocabulary words tried for a query word typed half-way
 WORD_TITLES = 4  # titles that equal one query word, considered per word
 CANDIDATES = 48  # entries scored with WRatio after narrowing by shared words
 WORD_SCORED = 400  # entries pre-ranked (token_sort_ratio) to choose those CANDIDATES
-TYPO_QUALITY = 0.9  # a query word one typo away from a title word explains 90 % of it
 RESTRICTED_SCORE_ALL = 512  # an author filter this small is scored in full
 NAME_BUDGET_MIN = 2_000  # postings that may name new candidates, at least...
 NAME_BUDGET_SHARE = 60  # ...or this fraction of the index
@@ -93,56 +97,6 @@ class _SearchEntry(Protocol):
 
     @property
     def is_adult(self) -> bool: ...
-
-
-def _query_form(query: str) -> str:
-    """The normalised query, cut to MAX_QUERY characters at a word boundary."""
-    q = normalize(query[: MAX_QUERY * 4])
-    if len(q) > MAX_QUERY:
-        q = q[:MAX_QUERY].rsplit(" ", 1)[0] if " " in q[:MAX_QUERY] else q[:MAX_QUERY]
-    return q
-
-
-def _words_prefixed(query_words: Sequence[str], words: Sequence[str]) -> bool:
-    """Every query word starts some word of `words`."""
-    return all(any(w.startswith(q) for w in words) for q in query_words)
-
-
-def _word_score(
-    query_words: int, norm: str, title_match: dict[str, list[tuple[int, float]]]
-) -> tuple[float, bool]:
-    """How much of the query the title's words explain, times how much of the title.
-
-    Each query word counts its best match in the title (exact 1, completion 0.91–1, typo
-    0.9 or 0.8); a title with words the query never mentions loses up to a quarter.
-    Returns the score (0–100) and whether every query word is a title word or starts one.
-    """
-    best = [0.0] * query_words
-    title_words = norm.split()
-    covered = 0
-    get = title_match.get
-    for word in title_words:
-        matches = get(word)
-        if matches is not None:
-            covered += 1
-            for i, quality in matches:
-                if quality > best[i]:  # noqa: PLR1730 - hot loop, max() is slower
-                    best[i] = quality
-    if not covered:
-        return 0.0, False
-    score = 100.0 * sum(best) / query_words * (0.75 + 0.25 * covered / len(title_words))
-    return score, min(best) > TYPO_QUALITY
-
-
-def _words_near(query_words: Sequence[str], words: Sequence[str]) -> bool:
-    """Every query word starts, or is within its typo budget of, some word of `words`."""
-    return all(
-        any(
-            w.startswith(q) or OSA.distance(q, w, score_cutoff=typo_budget(q)) <= typo_budget(q)
-            for w in words
-        )
-        for q in query_words
-    )
 
 
 class SearchIndex:
@@ -321,7 +275,7 @@ class SearchIndex:
             allowed = self._slots_by_author(normalize(author))
             if not allowed:
                 return []
-        q = _query_form(query)
+        q = query_form(query)
         if not q:
             if allowed is None:
                 return []
@@ -334,7 +288,7 @@ class SearchIndex:
         """What to offer while someone types: an empty query lists titles alphabetically."""
         if limit <= 0:
             return []
-        q = _query_form(query)
+        q = query_form(query)
         if not q:
             return self._alphabetical(limit, include_adult, None)
         return self._ranked(q, limit, include_adult, None)
@@ -386,7 +340,7 @@ class SearchIndex:
             for name in self._author_norms[slot]:
                 ok = verdict.get(name)
                 if ok is None:
-                    ok = verdict[name] = name.startswith(a) or _words_near(words, name.split())
+                    ok = verdict[name] = name.startswith(a) or words_near(words, name.split())
                 if ok:
                     result.add(slot)
                     break
@@ -623,7 +577,7 @@ class SearchIndex:
         ranked: list[tuple[tuple[Any, ...], int, float]] = []
         for i, slot in enumerate(slots):
             norm: str = choices[i]  # type: ignore[assignment]
-            by_words, all_prefixed = _word_score(len(words), norm, title_match)
+            by_words, all_prefixed = word_score(len(words), norm, title_match)
             wratio = title_scores.get(i, 0.0)
             if len(q) >= 1.5 * len(norm):
                 # WRatio gives any title found inside the query 90 ("Love" for "Love:
@@ -635,13 +589,13 @@ class SearchIndex:
                 tier = TIER_EXACT
             elif norm.startswith(q):
                 tier = TIER_TITLE_PREFIX
-            elif all_prefixed or (short_words and _words_prefixed(words, norm.split())):
+            elif all_prefixed or (short_words and words_prefixed(words, norm.split())):
                 tier = TIER_ALL_WORDS
             else:
                 tier = TIER_FUZZY
                 if slot in by_author:
                     for name in self._author_norms[slot]:
-                        if name.startswith(q) or _words_prefixed(words, name.split()):
+                        if name.startswith(q) or words_prefixed(words, name.split()):
                             tier = TIER_AUTHOR
                             break
                         named = fuzz.WRatio(q, name, processor=None, score_cutoff=score)
