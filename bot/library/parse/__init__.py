@@ -11,7 +11,7 @@ import logging
 import re
 from pathlib import PurePath
 
-from bot.library.decode import binary_kind, decode_bytes
+from bot.library.decode import decode_bytes
 from bot.library.errors import StoryRejected
 from bot.library.model import ParsedStory
 from bot.library.parse.finish import finish
@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 _HAS_WORD = re.compile(r"[^\W_]")
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-TEXT_EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".asc", ""}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 EPUB_EXTENSIONS = {".epub"}
 
@@ -48,11 +47,7 @@ def _kind(data: bytes, filename: str) -> str:
         (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")
     ):
         return "html"
-    if ext in TEXT_EXTENSIONS:
-        return "text"
-    if binary_kind(data):
-        return "text"  # decode_bytes names the binary kind
-    return "text"
+    return "text"  # decode_bytes refuses (and names) binary data
 
 
 def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedStory:

@@ -15,7 +15,6 @@ from bot.library.rules import boilerplate, rating_map
 
 log = logging.getLogger(__name__)
 
-_SPACES = re.compile(r"[ \t]+")
 _TITLE_PART = re.compile(
     r"^(?P<title>.*?\S)\s*[-:,]?\s*[\[(]?\s*(?:part\s+|ch(?:apter)?\.?\s*)?(?P<n>\d{1,3})"
     r"\s*(?:/|\bof\b)\s*(?P<total>\d{1,3}|\?)\s*[\])]?$",

@@ -106,9 +106,7 @@ def parse_text(text: str, source_name: str) -> RawStory:
         cut_heading = heading_of(blocks[start], markdown)
         if cut_heading:
             headings[start] = cut_heading
-    if boundary is not None:
-        raw.layout += "-header" if start else ""
-    elif start:
+    if start:
         raw.layout += "-header"
     body_headings = {k: v for k, v in headings.items() if k >= start}
     parts = split_chapters(blocks, start, body_headings)

@@ -254,9 +254,8 @@ def _apply_rating(h: Header, value: str) -> None:
                 k, _, v = seg.partition(":")
                 k = k.strip().lower()
                 if k == "chapters":
-                    h.chapters_declared = (
-                        int(_DIGITS.search(v).group()) if _DIGITS.search(v) else None
-                    )
+                    digits = _DIGITS.search(v)
+                    h.chapters_declared = int(digits.group()) if digits else None
                 elif k == "status":
                     _apply_status(h, "status", v)
                 continue
@@ -286,8 +285,7 @@ def _continue_field(h: Header, st: _State, text: str, *, new_paragraph: bool) ->
     if st.pending:
         st.pending = False
         if fieldname is not None:
-            key = ""
-            _apply_label(h, st, fieldname, key, text)
+            _apply_label(h, st, fieldname, "", text)
             if fieldname in _MULTI_PARAGRAPH:
                 st.current = fieldname
         return
@@ -509,10 +507,10 @@ def _lone_title(blocks: list[Block], line: str) -> bool:
 
 
 def _next_is_meta(blocks: list[Block], start: int, limit: int) -> bool:
-    for k in range(start, min(limit, start + 1)):
-        if block_is_meta(blocks[k]) or match_heading(blocks[k].lines[0]):
-            return True
-    return False
+    """Block `start` (when before `limit`) is header material or a chapter heading."""
+    if start >= limit:
+        return False
+    return block_is_meta(blocks[start]) or bool(match_heading(blocks[start].lines[0]))
 
 
 def _header_continues(blocks: list[Block], i: int, limit: int, text: str, st: _State) -> bool:
