@@ -22,6 +22,7 @@ from bot.library.parse.html_text import (
     SKIP_TAGS,
     inline_text,
     node_paragraphs,
+    remove_nodes,
     tidy_paragraphs,
 )
 from bot.library.parse.raw import RawStory
@@ -196,25 +197,12 @@ def _remove_chrome(body: LexborNode) -> None:
     total = len(body.text(deep=True))
     if total == 0:
         return
-    dropped: set[int] = set()
-    chosen: list[LexborNode] = []
-    body_id = body.mem_id
-    for node in body.css(f"{_CHROME_SELECTOR}, nav, footer, aside, menu, header"):
-        if node.mem_id == body_id or (node.tag == "header" and not _is_site_header(node)):
-            continue
-        cur = node.parent
-        inside = False
-        while cur is not None:
-            if cur.mem_id in dropped:
-                inside = True
-                break
-            cur = cur.parent
-        if inside or len(node.text(deep=True)) >= 0.4 * total:
-            continue
-        dropped.add(node.mem_id)
-        chosen.append(node)
-    for node in chosen:
-        node.decompose()
+    chrome = [
+        node
+        for node in body.css(f"{_CHROME_SELECTOR}, nav, footer, aside, menu, header")
+        if (node.tag != "header" or _is_site_header(node)) and _text_len(node) < 0.4 * total
+    ]
+    remove_nodes(body, chrome)
 
 
 _ARTICLE_TAGS = frozenset({"article"})

@@ -18,7 +18,7 @@ from bot.library.parse.html_meta import (
     progress,
     split_heading,
 )
-from bot.library.parse.html_text import inline_text, node_paragraphs, tidy_paragraphs
+from bot.library.parse.html_text import inline_text, node_paragraphs, tidy_paragraphs, within
 from bot.library.parse.raw import RawStory
 
 DOWNLOAD_LAYOUT = "ao3-html"
@@ -133,7 +133,7 @@ def extract_download(tree: LexborHTMLParser, source_name: str, *, joined: bool =
     for label_node, quote in _labelled_quotes(body):
         label = inline_text(label_node).lower()
         text = _text(quote)
-        if label in ("summary", "summary:") and label_node_in(label_node, preface):
+        if label in ("summary", "summary:") and within(label_node, {preface.mem_id}):
             raw.summary = raw.summary or text or None
         elif label in _NOTE_LABELS or label.startswith("summary"):
             _add_note(raw, text)
@@ -141,16 +141,6 @@ def extract_download(tree: LexborHTMLParser, source_name: str, *, joined: bool =
     container = body if joined else tree.css_first("#chapters") or body
     raw.chapters = _download_chapters(container, preface)
     return raw
-
-
-def label_node_in(node: LexborNode, ancestor: LexborNode) -> bool:
-    target = ancestor.mem_id
-    cur: LexborNode | None = node
-    while cur is not None:
-        if cur.mem_id == target:
-            return True
-        cur = cur.parent
-    return False
 
 
 def _labelled_quotes(root: LexborNode) -> list[tuple[LexborNode, LexborNode]]:
@@ -193,13 +183,14 @@ def _inside(node: LexborNode, stop_id: int, classes: tuple[str, ...]) -> bool:
     return False
 
 
-def _in_meta(node: LexborNode, stop_id: int, taken: set[int]) -> bool:
-    """Inside a blockquote, a `.meta` group or an already taken chapter body."""
+def _in_meta(node: LexborNode, stop_id: int, taken: set[int], *, groups: bool = True) -> bool:
+    """Inside a blockquote, an already taken chapter body or (with `groups`) a `.meta`
+    group, below the node `stop_id`."""
     cur = node.parent
     while cur is not None and cur.mem_id != stop_id:
         if cur.tag == "blockquote" or cur.mem_id in taken:
             return True
-        if (cur.attributes.get("class") or "").startswith("meta"):
+        if groups and (cur.attributes.get("class") or "").startswith("meta"):
             return True
         cur = cur.parent
     return False
@@ -208,6 +199,7 @@ def _in_meta(node: LexborNode, stop_id: int, taken: set[int]) -> bool:
 def _download_chapters(container: LexborNode, preface: LexborNode) -> list[Chapter]:
     stop = container.mem_id
     skip_preface = preface.mem_id != stop
+    preface_ids = {preface.mem_id}
     chapters: list[Chapter] = []
     heading_text: str | None = None
     parts: list[str] = []
@@ -221,10 +213,10 @@ def _download_chapters(container: LexborNode, preface: LexborNode) -> list[Chapt
 
     # css() returns matches in document order
     for node in container.css(_CHAPTER_PARTS):
-        if node.mem_id == stop or (skip_preface and label_node_in(node, preface)):
+        if node.mem_id == stop or (skip_preface and within(node, preface_ids)):
             continue
         if node.tag == "h2":
-            if _in_meta_quote(node, stop, taken):
+            if _in_meta(node, stop, taken, groups=False):
                 continue
             if seen_heading:
                 flush()
@@ -246,15 +238,6 @@ def _download_chapters(container: LexborNode, preface: LexborNode) -> list[Chapt
     drop = [n for n in container.css(_META_PARTS) if n.mem_id != container.mem_id]
     text = _text(container, drop)
     return [Chapter(number=1, label=None, title=None, text=text)] if text else []
-
-
-def _in_meta_quote(node: LexborNode, stop_id: int, taken: set[int]) -> bool:
-    cur = node.parent
-    while cur is not None and cur.mem_id != stop_id:
-        if cur.tag == "blockquote" or cur.mem_id in taken:
-            return True
-        cur = cur.parent
-    return False
 
 
 _CHAPTER_PARTS = "h2[class^='heading'], div[class^='userstuff']"
@@ -315,7 +298,7 @@ def extract_page(tree: LexborHTMLParser, source_name: str) -> RawStory:
     chapters_node = skin.css_first("#chapters")
     work_preface = None
     for pre in skin.css("div.preface"):
-        if chapters_node is None or not label_node_in(pre, chapters_node):
+        if chapters_node is None or not within(pre, {chapters_node.mem_id}):
             work_preface = pre
             break
     if work_preface is not None:

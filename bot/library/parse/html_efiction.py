@@ -20,7 +20,7 @@ from bot.library.parse.html_meta import (
     split_heading,
 )
 from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
-from bot.library.parse.html_text import inline_text, node_paragraphs, node_text
+from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, within
 from bot.library.parse.raw import RawStory
 
 LAYOUT = "efiction-html"
@@ -45,15 +45,6 @@ def score(tree: LexborHTMLParser) -> float:
     return min(value, 1.0)
 
 
-def _within(node: LexborNode, ids: set[int]) -> bool:
-    cur: LexborNode | None = node
-    while cur is not None:
-        if cur.mem_id in ids:
-            return True
-        cur = cur.parent
-    return False
-
-
 def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     raw = RawStory(layout=LAYOUT)
     root = tree.body or tree.root
@@ -76,7 +67,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     bodies = list(root.css(_BODIES))
     body_ids = {b.mem_id for b in bodies}
     # nested matches (div.chapter inside #story): keep the outermost
-    bodies = [b for b in bodies if b.parent is None or not _within(b.parent, body_ids)]
+    bodies = [b for b in bodies if not within(b.parent, body_ids)]
     body_ids = {b.mem_id for b in bodies}
 
     chrome_ids = {n.mem_id for n in root.css("#footer, footer, #header, #menu, .respond")}
@@ -90,7 +81,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     _summary(root, raw, story_text)
 
     for notes in root.css("div.notes, #notes"):
-        if _within(notes, body_ids) or _within(notes, chrome_ids):
+        if within(notes, body_ids) or within(notes, chrome_ids):
             continue
         info = notes.css_first(".noteinfo") or notes
         text = node_text(info, drop=notes.css(".title, .label"))
@@ -105,7 +96,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
             head = split_heading(inline_text(chosen))
             number = head.number or 1
             heading_text = inline_text(chosen)
-    titles = [t for t in root.css(".chaptertitle, #chaptertitle") if not _within(t, body_ids)]
+    titles = [t for t in root.css(".chaptertitle, #chaptertitle") if not within(t, body_ids)]
 
     chapters: list[Chapter] = []
     for index, body in enumerate(bodies):
@@ -143,7 +134,7 @@ def _summary(root: LexborNode, raw: RawStory, story_text: frozenset[int]) -> Non
     for label in root.css("span.label, .label, b, strong"):
         if not inline_text(label).lower().startswith("summary"):
             continue
-        if _within(label, set(story_text)):
+        if within(label, story_text):
             continue
         parts: list[str] = []
         sib = label.next

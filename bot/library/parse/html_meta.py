@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborNode
 
 from bot.library.model import Status
-from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text
+from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text, within
 from bot.library.parse.raw import RawStory
 
 # label (lower case, no colon) → RawStory field
@@ -263,7 +263,7 @@ def labelled_values(
     out: list[tuple[str, str, list[str]]] = []
     labels = root.css(selector)
     if exclude:  # labels inside story text ("<b>Buffy:</b> line") are not metadata
-        labels = [n for n in labels if not _has_ancestor_id(n, exclude)]
+        labels = [n for n in labels if not within(n, exclude)]
     label_ids = {n.mem_id for n in labels}
     for node in labels:
         label = inline_text(node)
@@ -324,12 +324,3 @@ def _value_cell(label: LexborNode) -> LexborNode | None:
     if sib is None or sib.tag not in ("td", "dd"):
         return None
     return sib
-
-
-def _has_ancestor_id(node: LexborNode, ids: frozenset[int]) -> bool:
-    cur: LexborNode | None = node
-    while cur is not None:
-        if cur.mem_id in ids:
-            return True
-        cur = cur.parent
-    return False

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from selectolax.lexbor import LexborNode
 
@@ -163,8 +163,9 @@ def _drop_zero_width(text: str) -> str:
     return text
 
 
-def _inside(node: LexborNode, ids: set[int]) -> bool:
-    cur = node.parent
+def within(node: LexborNode | None, ids: Set[int]) -> bool:
+    """`node` or one of its ancestors is among `ids` (`mem_id`s)."""
+    cur = node
     while cur is not None:
         if cur.mem_id in ids:
             return True
@@ -172,7 +173,7 @@ def _inside(node: LexborNode, ids: set[int]) -> bool:
     return False
 
 
-def _remove(root: LexborNode, nodes: Iterable[LexborNode]) -> None:
+def remove_nodes(root: LexborNode, nodes: Iterable[LexborNode]) -> None:
     """Remove nodes inside `root` (outermost only; never `root` or its ancestors)."""
     root_id = root.mem_id
     chosen = {n.mem_id: n for n in nodes if n.mem_id != root_id}
@@ -181,7 +182,7 @@ def _remove(root: LexborNode, nodes: Iterable[LexborNode]) -> None:
     ids = set(chosen)
     inside_root = {root_id}
     for node in chosen.values():
-        if _inside(node, ids) or not _inside(node, inside_root):
+        if within(node.parent, ids) or not within(node.parent, inside_root):
             continue  # removed with an ancestor, or not under root at all
         node.decompose()
 
@@ -408,9 +409,9 @@ def node_paragraphs(
     """The paragraphs of `root`'s subtree. Removes from the tree, in place, the nodes in
     `drop` and every never-text element under `root` (scripts, forms, hidden…)."""
     tags = SKIP_TAGS | CHROME_TAGS if skip_chrome else SKIP_TAGS
-    _remove(root, drop)
-    _remove(root, root.css(", ".join(sorted(tags))))
-    _remove(root, root.css(_HIDDEN))
+    remove_nodes(root, drop)
+    remove_nodes(root, root.css(", ".join(sorted(tags))))
+    remove_nodes(root, root.css(_HIDDEN))
     return markup_paragraphs(root.html or "", emphasis=emphasis)
 
 
