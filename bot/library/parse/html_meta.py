@@ -8,11 +8,10 @@ progress ("3/20", "3/?") and "Label: value" runs found next to `<b>`/`<span clas
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
 from selectolax.lexbor import LexborNode
 
 from bot.library.model import Status
+from bot.library.parse.chapters import Heading, number_value
 from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text, within
 from bot.library.parse.raw import RawStory
 
@@ -63,42 +62,10 @@ _LABEL_CHAPTER = re.compile(
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"^(?P<num>\d+)\s*[.):\-–—]\s*(?P<rest>.+)$")
-_WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _PROGRESS = re.compile(r"(\d[\d,]*)\s*/\s*(\d[\d,]*|\?)")
 _NONE_VALUES = frozenset({"none", "n/a", "na", "-", "nothing", "no"})
 _REVIEWS_SUFFIX = re.compile(r"\s*\[\s*reviews?\b.*$", re.IGNORECASE)
 _INT = re.compile(r"\d[\d,.\u00a0 ]*")
-
-
-def roman_to_int(text: str) -> int | None:
-    total = 0
-    prev = 0
-    for ch in reversed(text.lower()):
-        value = _ROMAN.get(ch)
-        if value is None:
-            return None
-        total = total - value if value < prev else total + value
-        prev = max(prev, value)
-    return total or None
-
-
-@dataclass(slots=True, frozen=True)
-class Heading:
-    number: int | None
-    label: str | None
-    title: str | None
 
 
 def split_heading(text: str) -> Heading:
@@ -111,10 +78,7 @@ def split_heading(text: str) -> Heading:
     if m:
         label = m.group("label").strip()
         num_text = m.group("num")
-        number: int | None = None
-        if num_text:
-            low = num_text.lower()
-            number = int(low) if low.isdigit() else _WORD_NUMBERS.get(low) or roman_to_int(low)
+        number = number_value(num_text) if num_text else None
         rest = m.group("rest").strip(" :.-–—") or None
         return Heading(number, label, rest)
     m = _NUMBERED.match(text)
