@@ -8,6 +8,7 @@ progress ("3/20", "3/?") and "Label: value" runs found next to `<b>`/`<span clas
 from __future__ import annotations
 
 import re
+
 from selectolax.lexbor import LexborNode
 
 from bot.library.model import Status
