@@ -16,6 +16,7 @@ from bot.library.parse.html_meta import (
     apply_stats,
     dedupe,
     progress,
+    selector_score,
     split_heading,
 )
 from bot.library.parse.html_text import inline_text, node_paragraphs, tidy_paragraphs, within
@@ -39,36 +40,30 @@ _BOILERPLATE_NOTE = re.compile(r"^\(?See the (?:end|beginning) of the (?:work|ch
 # ------------------------------------------------------------------------ scoring
 
 
+_DOWNLOAD_SIGNS = (
+    ("#preface dl, div.meta dl.tags", 0.5),
+    ("#chapters", 0.2),
+    ("#preface a[href*='archiveofourown']", 0.3),
+    ("[class^='byline'] a[rel='author']", 0.1),
+    ("dl.work.meta", -0.5),  # that is a work page
+)
+_PAGE_SIGNS = (
+    ("dl.work.meta", 0.5),
+    ("#workskin", 0.3),
+    ("h2.title.heading", 0.1),
+    ("#chapters", 0.1),
+    ("meta[name='generator'][content*='archive' i]", 0.1),
+)
+
+
 def score_download(tree: LexborHTMLParser) -> float:
     """AO3 "Download → HTML" (and AO3 EPUB documents)."""
-    score = 0.0
-    if tree.css_first("#preface dl, div.meta dl.tags") is not None:
-        score += 0.5
-    if tree.css_first("#chapters") is not None:
-        score += 0.2
-    if tree.css_first("#preface a[href*='archiveofourown']") is not None:
-        score += 0.3
-    if tree.css_first("[class^='byline'] a[rel='author']") is not None:
-        score += 0.1
-    if tree.css_first("dl.work.meta") is not None:
-        score -= 0.5  # that is a work page
-    return min(score, 1.0)
+    return selector_score(tree, _DOWNLOAD_SIGNS)
 
 
 def score_page(tree: LexborHTMLParser) -> float:
     """AO3 work page saved from a browser (site chrome and all)."""
-    score = 0.0
-    if tree.css_first("dl.work.meta") is not None:
-        score += 0.5
-    if tree.css_first("#workskin") is not None:
-        score += 0.3
-    if tree.css_first("h2.title.heading") is not None:
-        score += 0.1
-    if tree.css_first("#chapters") is not None:
-        score += 0.1
-    if tree.css_first("meta[name='generator'][content*='archive' i]") is not None:
-        score += 0.1
-    return min(score, 1.0)
+    return selector_score(tree, _PAGE_SIGNS)
 
 
 # --------------------------------------------------------------------- shared

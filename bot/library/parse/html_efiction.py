@@ -17,6 +17,7 @@ from bot.library.parse.html_meta import (
     apply_label,
     dedupe,
     labelled_values,
+    selector_score,
     split_heading,
 )
 from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
@@ -28,21 +29,18 @@ LAYOUT = "efiction-html"
 _BODIES = "#story, div.story, div.chapter"
 
 
+_SIGNS = (
+    ("#pagetitle", 0.3),
+    ("a[href*='viewuser.php']", 0.2),
+    ("a[href*='viewstory.php'], form[action*='viewstory.php']", 0.2),
+    ("#story, div.story", 0.2),
+    ("span.label", 0.1),
+    ("a[href*='efiction.org']", 0.1),
+)
+
+
 def score(tree: LexborHTMLParser) -> float:
-    value = 0.0
-    if tree.css_first("#pagetitle") is not None:
-        value += 0.3
-    if tree.css_first("a[href*='viewuser.php']") is not None:
-        value += 0.2
-    if tree.css_first("a[href*='viewstory.php'], form[action*='viewstory.php']") is not None:
-        value += 0.2
-    if tree.css_first("#story, div.story") is not None:
-        value += 0.2
-    if tree.css_first("span.label") is not None:
-        value += 0.1
-    if tree.css_first("a[href*='efiction.org']") is not None:
-        value += 0.1
-    return min(value, 1.0)
+    return selector_score(tree, _SIGNS)
 
 
 def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:

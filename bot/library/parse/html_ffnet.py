@@ -13,7 +13,13 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 from bot.library.model import Chapter, Status
-from bot.library.parse.html_meta import dedupe, split_genres, split_heading, to_int
+from bot.library.parse.html_meta import (
+    dedupe,
+    selector_score,
+    split_genres,
+    split_heading,
+    to_int,
+)
 from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
 from bot.library.parse.html_text import clean_inline, inline_text, node_paragraphs
 from bot.library.parse.raw import RawStory
@@ -99,14 +105,15 @@ _GENRES = frozenset(
 _PAIRING = re.compile(r"\[([^\]]+)\]")
 
 
+_SIGNS = (
+    ("#profile_top", 0.4),
+    ("#storytext, #storycontent", 0.4),
+    ("#chap_select, select[name='chapter']", 0.1),
+)
+
+
 def score(tree: LexborHTMLParser) -> float:
-    value = 0.0
-    if tree.css_first("#profile_top") is not None:
-        value += 0.4
-    if tree.css_first("#storytext, #storycontent") is not None:
-        value += 0.4
-    if tree.css_first("#chap_select, select[name='chapter']") is not None:
-        value += 0.1
+    value = selector_score(tree, _SIGNS)
     canonical = tree.css_first("link[rel='canonical']")
     href = canonical.attributes.get("href") if canonical is not None else None
     if href and ("fanfiction.net" in href or "fictionpress.com" in href):

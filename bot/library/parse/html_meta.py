@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.model import Status
 from bot.library.parse.chapters import Heading, number_value
@@ -67,6 +67,13 @@ _PROGRESS = re.compile(r"(\d[\d,]*)\s*/\s*(\d[\d,]*|\?)")
 _NONE_VALUES = frozenset({"none", "n/a", "na", "-", "nothing", "no"})
 _REVIEWS_SUFFIX = re.compile(r"\s*\[\s*reviews?\b.*$", re.IGNORECASE)
 _INT = re.compile(r"\d[\d,.\u00a0 ]*")
+
+
+def selector_score(tree: LexborHTMLParser, signs: tuple[tuple[str, float], ...]) -> float:
+    """A layout's confidence: the weights of the `(selector, weight)` signs the page
+    shows, added in order, at most 1."""
+    shown = (weight for selector, weight in signs if tree.css_first(selector) is not None)
+    return min(sum(shown), 1.0)
 
 
 def split_heading(text: str) -> Heading:
