@@ -350,14 +350,7 @@ def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
         summary = _fff_summary(root)
         if summary:
             raw.summary = summary
-    chapters: list[Chapter] = []
-    for doc in docs:
-        if _is_skipped(doc, pkg):
-            continue
-        chapter = _chapter_doc(doc, len(chapters) + 1, raw)
-        if chapter is not None:
-            chapters.append(chapter)
-    raw.chapters = chapters
+    raw.chapters = _spine_chapters(docs, pkg, raw)
     if raw.status_declared is not Status.COMPLETE:
         raw.total_chapters = None  # FanFicFare's "Chapters:" counts what was downloaded
     return raw
@@ -388,6 +381,18 @@ def _fff_summary(root: LexborNode) -> str | None:
     return None
 
 
+def _spine_chapters(docs: list[_Doc], pkg: _Package, raw: RawStory) -> list[Chapter]:
+    """One chapter per spine document with text (cover, contents and title pages skipped)."""
+    chapters: list[Chapter] = []
+    for doc in docs:
+        if _is_skipped(doc, pkg):
+            continue
+        chapter = _chapter_doc(doc, len(chapters) + 1, raw)
+        if chapter is not None:
+            chapters.append(chapter)
+    return chapters
+
+
 def _chapter_doc(doc: _Doc, index: int, raw: RawStory | None = None) -> Chapter | None:
     """One spine document as a chapter; a heading that opens it is the chapter heading.
     With `raw`, disclaimer / author-note paragraphs at either end move there."""
@@ -416,14 +421,7 @@ def _chapter_doc(doc: _Doc, index: int, raw: RawStory | None = None) -> Chapter 
 
 def _generic(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
     raw = RawStory(layout=GENERIC_LAYOUT)
-    chapters: list[Chapter] = []
-    for doc in docs:
-        if _is_skipped(doc, pkg):
-            continue
-        chapter = _chapter_doc(doc, len(chapters) + 1, raw)
-        if chapter is not None:
-            chapters.append(chapter)
-    raw.chapters = chapters
+    raw.chapters = _spine_chapters(docs, pkg, raw)
     raw.tags = dedupe([*raw.tags, *pkg.meta.get("subject", [])])
     return raw
 

@@ -86,6 +86,22 @@ def _add_note(raw: RawStory, text: str) -> None:
         raw.notes.append(text)
 
 
+def _byline_authors(byline: LexborNode | None) -> list[str]:
+    """The author links of a byline, else its text ("by A, B") split at commas."""
+    if byline is None:
+        return []
+    authors = [inline_text(a) for a in byline.css("a[rel='author']")]
+    if not authors:
+        text = re.sub(r"^\s*by\s+", "", inline_text(byline), flags=re.I)
+        authors = [a.strip() for a in text.split(",")]
+    return dedupe([a for a in authors if a])
+
+
+def _page_title(tree: LexborHTMLParser) -> str | None:
+    """The story title from `<title>` ("Title - Author - Fandom [Archive of Our Own]")."""
+    return inline_text(tree.css_first("title")).split(" - ")[0].strip() or None
+
+
 def _chapter(heading_text: str, index: int, text: str) -> Chapter:
     head = split_heading(heading_text)
     number = head.number if head.number is not None else index
@@ -113,16 +129,8 @@ def extract_download(tree: LexborHTMLParser, source_name: str, *, joined: bool =
 
     title_node = preface.css_first("h1") or preface.css_first("p[class^='message'] b")
     raw.title = inline_text(title_node) or None
-    byline = preface.css_first("[class^='byline']")
-    if byline is not None:
-        authors = [inline_text(a) for a in byline.css("a[rel='author']")]
-        if not authors:
-            text = re.sub(r"^\s*by\s+", "", inline_text(byline), flags=re.I)
-            authors = [a.strip() for a in text.split(",") if a.strip()]
-        raw.authors = dedupe([a for a in authors if a])
-    page_title = inline_text(tree.css_first("title"))
-    if page_title:
-        raw.title_fallback = page_title.split(" - ")[0].strip() or None
+    raw.authors = _byline_authors(preface.css_first("[class^='byline']")) or raw.authors
+    raw.title_fallback = _page_title(tree)
 
     # labelled blockquotes: <p>Summary</p><blockquote class="userstuff">…</blockquote>
     for label_node, quote in _labelled_quotes(body):
@@ -280,15 +288,8 @@ def extract_page(tree: LexborHTMLParser, source_name: str) -> RawStory:
 
     skin = tree.css_first("#workskin") or tree.body or tree.root
     raw.title = inline_text(skin.css_first("h2.title")) or None
-    byline = skin.css_first("h3.byline")
-    if byline is not None:
-        authors = [inline_text(a) for a in byline.css("a[rel='author']")]
-        if not authors:
-            authors = [a.strip() for a in inline_text(byline).split(",") if a.strip()]
-        raw.authors = dedupe(authors)
-    page_title = inline_text(tree.css_first("title"))
-    if page_title:
-        raw.title_fallback = page_title.split(" - ")[0].strip() or None
+    raw.authors = _byline_authors(skin.css_first("h3.byline")) or raw.authors
+    raw.title_fallback = _page_title(tree)
 
     chapters_node = skin.css_first("#chapters")
     work_preface = None
