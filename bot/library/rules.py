@@ -135,6 +135,25 @@ def status_words() -> dict[str, Status]:
     return {word: Status(kind) for kind in ("complete", "wip") for word in data[kind]}
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
+def declared_status(value: str, *, dated: bool = False) -> Status | None:
+    """The Status a declared value names ("Complete", "In progress", "Abandoned (TBC?)").
+
+    `dated`: the value answers a "Completed" label, so a date means complete
+    ("Completed: 2015-02-01").
+    """
+    word = " ".join(fold(value).lower().strip(" .!*_[]()").split())
+    words = status_words()
+    status = words.get(word)
+    if status is None and dated and _HAS_DIGIT.search(word):
+        return Status.COMPLETE
+    if status is None:
+        status = next((s for w, s in words.items() if len(w) > 3 and word.startswith(w)), None)
+    return status
+
+
 @dataclass(frozen=True, slots=True)
 class RatingMap:
     exact: dict[str, RatingLevel]

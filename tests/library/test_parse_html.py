@@ -9,8 +9,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from bot.library.model import Status
 from bot.library.parse.html import declared_charset, decode_html, parse_html
-from bot.library.parse.html_meta import progress, split_heading
+from bot.library.parse.html_meta import apply_label, progress, split_heading
 from bot.library.parse.html_text import node_paragraphs
+from bot.library.parse.raw import RawStory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 
@@ -386,6 +387,25 @@ def test_heading_and_progress_helpers() -> None:
     assert progress("3/20") == (3, 20, Status.WIP)
     assert progress("3/?") == (3, None, Status.WIP)
     assert progress("1,200/1,200") == (1200, 1200, Status.COMPLETE)
+    h = split_heading("Chapter Mix-Up")  # letters that happen to be Roman numerals
+    assert h.number is None
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "status"),
+    [
+        ("Status", "Complete", Status.COMPLETE),
+        ("Status", "Abandoned", Status.WIP),  # the status words of data/headers.toml
+        ("Status", "One-shot", Status.COMPLETE),
+        ("Completed", "No", Status.WIP),
+        ("Completed", "2019-02-02", Status.COMPLETE),
+        ("Status", "2019-02-02", None),  # a date means complete only after "Completed"
+    ],
+)
+def test_html_status_labels_share_the_text_vocabulary(label, value, status) -> None:
+    raw = RawStory()
+    apply_label(raw, label, value)
+    assert raw.status_declared is status
 
 
 # ------------------------------------------------------------------ charset

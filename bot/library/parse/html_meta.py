@@ -15,6 +15,7 @@ from bot.library.model import Status
 from bot.library.parse.chapters import Heading, number_value
 from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text, within
 from bot.library.parse.raw import RawStory
+from bot.library.rules import declared_status
 
 # label (lower case, no colon) → RawStory field
 LABEL_FIELDS: dict[str, str] = {
@@ -120,15 +121,6 @@ def progress(text: str) -> tuple[int | None, int | None, Status | None]:
     return posted, total, Status.COMPLETE if posted >= total else Status.WIP
 
 
-def status_word(text: str) -> Status | None:
-    low = text.strip().lower()
-    if low in ("complete", "completed", "yes", "finished", "done"):
-        return Status.COMPLETE
-    if low in ("in-progress", "in progress", "no", "wip", "incomplete", "ongoing", "unfinished"):
-        return Status.WIP
-    return None
-
-
 def split_values(text: str) -> list[str]:
     """A comma-separated label value → its items."""
     return [v for v in (clean_inline(part) for part in text.split(",")) if v]
@@ -161,11 +153,10 @@ def apply_label(raw: RawStory, label: str, text: str, items: list[str] | None = 
         current.extend(v for v in values if v)
         setattr(raw, field_name, dedupe(current))
     elif field_name == "status":
-        raw.status_declared = status_word(text) or raw.status_declared
+        raw.status_declared = declared_status(text) or raw.status_declared
     elif field_name == "completed":
-        word = status_word(text)
         # AO3 stats "Completed: 2019-02-02" means complete; eFiction "Completed: No" a WIP
-        raw.status_declared = word or (Status.COMPLETE if re.search(r"\d", text) else None)
+        raw.status_declared = declared_status(text, dated=True)
     elif field_name == "chapters":
         posted, total, status = progress(text)
         if posted is None:

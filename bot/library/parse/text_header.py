@@ -39,7 +39,7 @@ from bot.library.parse.text_lines import (
     title_like,
     word_count,
 )
-from bot.library.rules import fold, header_labels, rating_map, status_words
+from bot.library.rules import declared_status, fold, header_labels, rating_map
 
 _POSTED_BY = re.compile(
     r"^posted (?:on|at) [^.]{1,60}? by:? (?P<name>[\w.\-]{2,40})\.?$", re.IGNORECASE
@@ -227,15 +227,7 @@ def _apply_chapters(h: Header, value: str) -> None:
 
 
 def _apply_status(h: Header, key: str, value: str) -> None:
-    word = " ".join(fold(value).lower().strip(" .!*_[]()").split())
-    status = status_words().get(word)
-    if status is None and key.startswith("complete") and _DIGITS.search(word):
-        status = Status.COMPLETE  # "Completed: 2015-02-01"
-    if status is None:
-        for w, s in status_words().items():
-            if len(w) > 3 and word.startswith(w):
-                status = s
-                break
+    status = declared_status(value, dated=key.startswith("complete"))
     if status is not None:
         h.raw.status_declared = status
 
