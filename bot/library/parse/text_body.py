@@ -19,6 +19,7 @@ from bot.library.parse.text_lines import (
     QUOTE_START,
     bare_label,
     is_chrome,
+    is_navigation,
     is_plea,
     is_scene_break,
     parse_label,
@@ -83,18 +84,13 @@ def split_chapters(
 def clean_paragraphs(paras: list[Block], raw: RawStory) -> list[tuple[str, int]]:
     """(paragraph text, indentation) with chrome lines, navigation and placeholders gone."""
     out: list[tuple[str, int]] = []
-    nav = boilerplate().navigation
     for block in paras:
         text = strip_placeholders(block.text)
-        lines = []
-        for ln in text.split("\n"):
-            if not ln.strip():
-                continue
-            if len(ln) <= 200 and nav.match(fold(ln)):
-                raw.more_chapters = True
-                continue
-            if not is_chrome(ln):
-                lines.append(ln)
+        lines = [
+            ln
+            for ln in text.split("\n")
+            if ln.strip() and not is_navigation(ln, raw) and not is_chrome(ln)
+        ]
         if lines:
             out.append(("\n".join(lines), block.indent))
     return out
@@ -109,13 +105,14 @@ class Edges:
     tags: list[str] = field(default_factory=list)
 
 
-def _label_field(para: str) -> tuple[str, str] | None:
-    first = para.split("\n", 1)[0]
-    lab = parse_label(first)
-    if lab and lab[0] in ("notes", "disclaimer", "summary"):
-        value = para[len(first) :].strip()
-        head = lab[2]
-        return lab[0], (f"{head}\n{value}".strip() if value else head)
+_EDGE_FIELDS = ("notes", "disclaimer", "summary")
+
+
+def _label_field(lab: tuple[str, str, str] | None, rest: str) -> tuple[str, str] | None:
+    """A paragraph "Notes: value" (`lab`, its first line parsed) with lines `rest` after
+    it: (field, the value and the lines)."""
+    if lab and lab[0] in _EDGE_FIELDS:
+        return lab[0], "\n".join(x for x in (lab[2], rest.strip()) if x)
     return None
 
 
@@ -136,10 +133,10 @@ def chapter_start(items: list[tuple[str, int]], edges: Edges) -> list[str]:
             continue
         first, _, rest = para.partition("\n")
         lab = parse_label(first)
+        labelled = _label_field(lab, rest)
         bare = None if lab else bare_label(first)
-        if lab and lab[0] in ("notes", "disclaimer", "summary"):
-            fieldname = lab[0]
-            value = "\n".join(x for x in (lab[2], rest.strip()) if x)
+        if labelled:
+            fieldname, value = labelled
         elif bare is not None:
             fieldname, value = bare[0], rest.strip()
         elif i + 1 < len(paras) and _is_aside(para, fold(para)):
@@ -218,8 +215,9 @@ def chapter_end(paras: list[str], edges: Edges, *, last: bool) -> list[str]:
                 edges.status = edges.status or Status.COMPLETE
             end -= 1
             continue
-        lab = _label_field(para)
-        tagged = parse_label(para.split("\n", 1)[0])
+        first, _, rest = para.partition("\n")
+        tagged = parse_label(first)
+        lab = _label_field(tagged, rest)
         if lab and lab[0] in ("notes", "disclaimer"):
             if lab[0] == "notes":
                 trailing_notes.insert(0, lab[1])
