@@ -207,6 +207,18 @@ def test_ao3_work_page_single_chapter() -> None:
     )
 
 
+def test_ao3_note_that_only_points_elsewhere_is_not_a_note() -> None:
+    page = AO3_ONESHOT_PAGE.replace(
+        '<h3 class="byline heading">orphan_account</h3></div>',
+        '<h3 class="byline heading">orphan_account</h3><div class="notes module">'
+        '<h3 class="heading">Notes:</h3><blockquote class="userstuff">'
+        "<p>(See the beginning of the work for notes.)</p></blockquote>"
+        '<blockquote class="userstuff"><p>For T.</p></blockquote></div></div>',
+    )
+    assert page != AO3_ONESHOT_PAGE
+    assert parse_html(page, "quiet.html").notes == ["For T."]
+
+
 # ---------------------------------------------------------------------- FFN
 
 

@@ -21,6 +21,7 @@ from bot.library.parse.html_meta import (
 )
 from bot.library.parse.html_text import inline_text, node_paragraphs, tidy_paragraphs, within
 from bot.library.parse.raw import RawStory
+from bot.library.rules import boilerplate, fold
 
 DOWNLOAD_LAYOUT = "ao3-html"
 PAGE_LAYOUT = "ao3-page"
@@ -34,7 +35,6 @@ _NOTE_LABELS = {
     "author's note:",
     "chapter summary",
 }
-_BOILERPLATE_NOTE = re.compile(r"^\(?See the (?:end|beginning) of the (?:work|chapter)", re.I)
 
 
 # ------------------------------------------------------------------------ scoring
@@ -82,7 +82,8 @@ def _tag_items(dd: LexborNode) -> list[str]:
 
 def _add_note(raw: RawStory, text: str) -> None:
     text = text.strip()
-    if text and not _BOILERPLATE_NOTE.match(text) and text not in raw.notes:
+    chrome = len(text) <= 200 and boilerplate().drop_line.match(fold(text))  # "(See the end…)"
+    if text and not chrome and text not in raw.notes:
         raw.notes.append(text)
 
 
