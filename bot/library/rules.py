@@ -135,6 +135,18 @@ def status_words() -> dict[str, Status]:
     return {word: Status(kind) for kind in ("complete", "wip") for word in data[kind]}
 
 
+@lru_cache(maxsize=1)
+def none_values() -> frozenset[str]:
+    """Declared values that mean nothing ("None", "n/a"), lower case (data/headers.toml)."""
+    return frozenset(v.lower() for v in load_toml("headers.toml")["none"]["values"])
+
+
+@lru_cache(maxsize=1)
+def end_note_labels() -> frozenset[str]:
+    """Label keys that open a chapter's end notes (data/headers.toml [end_notes])."""
+    return frozenset(label_key(v) for v in load_toml("headers.toml")["end_notes"]["labels"])
+
+
 _HAS_DIGIT = re.compile(r"\d")
 
 

@@ -11,7 +11,7 @@ from bot.library.fandoms import FandomTables, Relationship, fandom_tables
 from bot.library.model import Chapter, Pairing, ParsedStory, Rating, RatingLevel, Status
 from bot.library.parse.infer import couple_from_text, judge_rating, main_characters, sample
 from bot.library.parse.raw import RawStory
-from bot.library.rules import boilerplate, rating_map
+from bot.library.rules import boilerplate, none_values, rating_map
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,6 @@ _TITLE_PART = re.compile(
     r"\s*(?:/|\bof\b)\s*(?P<total>\d{1,3}|\?)\s*[\])]?$",
     re.IGNORECASE,
 )
-_NONE_VALUES = {"none", "n/a", "na", "-", "nothing", "no", "none really", "not applicable"}
 
 
 def _clean(value: str | None) -> str | None:
@@ -34,7 +33,7 @@ def _clean_list(values: list[str]) -> list[str]:
     out: list[str] = []
     for value in values:
         v = _clean(value)
-        if v and v.lower() not in _NONE_VALUES and v not in out:
+        if v and v.lower() not in none_values() and v not in out:
             out.append(v)
     return out
 
@@ -73,7 +72,7 @@ def _pairing(rel: Relationship, inferred: bool) -> Pairing:
 
 def _rating(raw: RawStory, body: str) -> Rating:
     declared = _clean(raw.rating)
-    if declared and declared.lower() not in _NONE_VALUES:
+    if declared and declared.lower() not in none_values():
         level = rating_map().level(declared)
         if level is not None and level != RatingLevel.NOT_RATED:
             return Rating(declared=declared, level=level, inferred=False)
@@ -155,7 +154,7 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
         layout=raw.layout,
         encoding=encoding,
     )
-    if story.spoilers and story.spoilers.lower() in _NONE_VALUES:
+    if story.spoilers and story.spoilers.lower() in none_values():
         story.spoilers = None
     story.rating = _rating(raw, body)
 

@@ -15,7 +15,7 @@ from bot.library.model import Status
 from bot.library.parse.chapters import Heading, number_value
 from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text, within
 from bot.library.parse.raw import RawStory
-from bot.library.rules import declared_status
+from bot.library.rules import declared_status, none_values
 
 # label (lower case, no colon) → RawStory field
 LABEL_FIELDS: dict[str, str] = {
@@ -65,7 +65,6 @@ _LABEL_CHAPTER = re.compile(
 )
 _NUMBERED = re.compile(r"^(?P<num>\d+)\s*[.):\-–—]\s*(?P<rest>.+)$")
 _PROGRESS = re.compile(r"(\d[\d,]*)\s*/\s*(\d[\d,]*|\?)")
-_NONE_VALUES = frozenset({"none", "n/a", "na", "-", "nothing", "no"})
 _REVIEWS_SUFFIX = re.compile(r"\s*\[\s*reviews?\b.*$", re.IGNORECASE)
 _INT = re.compile(r"\d[\d,.\u00a0 ]*")
 
@@ -146,7 +145,7 @@ def apply_label(raw: RawStory, label: str, text: str, items: list[str] | None = 
         return False
     if field_name in LIST_FIELDS:
         values = items if items else split_values(text)
-        values = [v for v in values if v.lower() not in _NONE_VALUES]
+        values = [v for v in values if v.lower() not in none_values()]
         if field_name == "tags" and key in ("genre", "genres"):
             values = [v for item in values for v in split_genres(item)]
         current: list[str] = getattr(raw, field_name)

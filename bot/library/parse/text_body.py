@@ -26,15 +26,12 @@ from bot.library.parse.text_lines import (
     strip_placeholders,
     word_count,
 )
-from bot.library.rules import boilerplate, fold, label_key
+from bot.library.rules import boilerplate, end_note_labels, fold, label_key
 
 _EPIGRAPH_ATTRIBUTION = re.compile(r"^(?:--|—|–|~|-)\s*\S.{0,80}$")
 
 
 _INLINE_ATTRIBUTION = re.compile(r"[\"”'’…)]\s*(?:~|--|—|–)\s*[^\s~].{0,100}$")
-
-
-_END_NOTE_LABELS = {"end notes", "chapter end notes", "end note", "author's end notes"}
 
 
 def heading_of(block: Block, markdown: bool) -> Heading | None:
@@ -191,7 +188,7 @@ def chapter_end(paras: list[str], edges: Edges, *, last: bool) -> list[str]:
         if len(paras[k]) > 40 and "\n" not in paras[k][:41]:
             continue
         key = label_key(paras[k].split("\n", 1)[0].strip("#*_ "))
-        if key in _END_NOTE_LABELS:
+        if key in end_note_labels():
             rest = paras[k].split("\n", 1)[1:] + paras[k + 1 :]
             edges.notes.extend(p.strip() for p in rest if p.strip())
             paras = paras[:k]
