@@ -136,6 +136,30 @@ def status_words() -> dict[str, Status]:
 
 
 @lru_cache(maxsize=1)
+def html_label_fields() -> dict[str, str]:
+    """HTML/EPUB metadata label (lower case, no colon) -> field (data/headers.toml
+    [html_labels])."""
+    data = load_toml("headers.toml")["html_labels"]
+    return {label: fieldname for fieldname, labels in data.items() for label in labels}
+
+
+@dataclass(frozen=True, slots=True)
+class FfnetWords:
+    languages: frozenset[str]
+    genres: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def ffnet_words() -> FfnetWords:
+    """FanFiction.net's languages and genres, lower case (data/headers.toml [ffnet])."""
+    data = load_toml("headers.toml")["ffnet"]
+    return FfnetWords(
+        languages=frozenset(w.lower() for w in data["languages"]),
+        genres=frozenset(w.lower() for w in data["genres"]),
+    )
+
+
+@lru_cache(maxsize=1)
 def none_values() -> frozenset[str]:
     """Declared values that mean nothing ("None", "n/a"), lower case (data/headers.toml)."""
     return frozenset(v.lower() for v in load_toml("headers.toml")["none"]["values"])

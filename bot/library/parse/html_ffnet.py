@@ -23,85 +23,12 @@ from bot.library.parse.html_meta import (
 from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
 from bot.library.parse.html_text import clean_inline, inline_text, node_paragraphs
 from bot.library.parse.raw import RawStory
+from bot.library.rules import ffnet_words
 
 LAYOUT = "ffnet-html"
 
 _RATED = re.compile(r"^Rated:\s*(?:Fiction\s+)?(.+)$", re.I)
 _LABELLED = re.compile(r"^([A-Za-z ]+):\s*(.*)$")
-_LANGUAGES = frozenset(
-    [
-        "english",
-        "spanish",
-        "french",
-        "german",
-        "italian",
-        "portuguese",
-        "dutch",
-        "swedish",
-        "finnish",
-        "norwegian",
-        "danish",
-        "polish",
-        "russian",
-        "czech",
-        "hungarian",
-        "turkish",
-        "greek",
-        "hebrew",
-        "chinese",
-        "japanese",
-        "korean",
-        "indonesian",
-        "filipino",
-        "vietnamese",
-        "thai",
-        "catalan",
-        "romanian",
-        "croatian",
-        "serbian",
-        "bulgarian",
-        "esperanto",
-        "afrikaans",
-        "devanagari",
-        "estonian",
-        "icelandic",
-        "latvian",
-        "lithuanian",
-        "malay",
-        "farsi",
-        "arabic",
-        "hindi",
-        "bengali",
-        "ukrainian",
-        "slovak",
-        "slovenian",
-    ]
-)
-_GENRES = frozenset(
-    [
-        "general",
-        "romance",
-        "humor",
-        "drama",
-        "poetry",
-        "adventure",
-        "mystery",
-        "horror",
-        "parody",
-        "angst",
-        "supernatural",
-        "suspense",
-        "sci-fi",
-        "fantasy",
-        "spiritual",
-        "tragedy",
-        "western",
-        "crime",
-        "family",
-        "hurt/comfort",
-        "friendship",
-    ]
-)
 _PAIRING = re.compile(r"\[([^\]]+)\]")
 
 
@@ -123,7 +50,7 @@ def score(tree: LexborHTMLParser) -> float:
 
 def _is_genre_segment(segment: str) -> bool:
     parts = split_genres(segment)
-    return bool(parts) and all(p.lower() in _GENRES for p in parts)
+    return bool(parts) and all(p.lower() in ffnet_words().genres for p in parts)
 
 
 def apply_meta_line(raw: RawStory, line: str) -> None:
@@ -158,7 +85,7 @@ def apply_meta_line(raw: RawStory, line: str) -> None:
                     Status.COMPLETE if value.lower().startswith("complete") else Status.WIP
                 )
             continue
-        if seg.lower() in _LANGUAGES and raw.language is None:
+        if seg.lower() in ffnet_words().languages and raw.language is None:
             raw.language = seg
         elif _is_genre_segment(seg):
             raw.tags = dedupe([*raw.tags, *split_genres(seg)])

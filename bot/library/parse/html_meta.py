@@ -1,8 +1,9 @@
 """Metadata helpers shared by the HTML and EPUB layouts.
 
-Label vocabulary (AO3, FanFicFare title pages, eFiction info blocks) mapped onto `RawStory`
-fields, chapter-heading splitting ("Chapter 1: Title" → number, label, title), chapter
-progress ("3/20", "3/?") and "Label: value" runs found next to `<b>`/`<span class=label>`.
+Label vocabulary (AO3, FanFicFare title pages, eFiction info blocks; data/headers.toml
+[html_labels]) mapped onto `RawStory` fields, chapter-heading splitting ("Chapter 1: Title"
+→ number, label, title), chapter progress ("3/20", "3/?") and "Label: value" runs found
+next to `<b>`/`<span class=label>`.
 """
 
 from __future__ import annotations
@@ -15,45 +16,8 @@ from bot.library.model import Status
 from bot.library.parse.chapters import Heading, number_value
 from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text, within
 from bot.library.parse.raw import RawStory
-from bot.library.rules import declared_status, none_values
+from bot.library.rules import declared_status, html_label_fields, none_values
 
-# label (lower case, no colon) → RawStory field
-LABEL_FIELDS: dict[str, str] = {
-    "rating": "rating",
-    "ratings": "rating",
-    "rated": "rating",
-    "archive warning": "warnings",
-    "archive warnings": "warnings",
-    "warning": "warnings",
-    "warnings": "warnings",
-    "fandom": "fandoms",
-    "fandoms": "fandoms",
-    "relationship": "relationships",
-    "relationships": "relationships",
-    "pairing": "relationships",
-    "pairings": "relationships",
-    "ships": "relationships",
-    "character": "characters",
-    "characters": "characters",
-    "additional tags": "tags",
-    "freeform tags": "tags",
-    "extra tags": "tags",
-    "genre": "tags",
-    "genres": "tags",
-    "language": "language",
-    "summary": "summary",
-    "description": "summary",
-    "spoilers": "spoilers",
-    "disclaimer": "disclaimer",
-    "title": "title",
-    "author": "authors",
-    "authors": "authors",
-    "status": "status",
-    "completed": "completed",
-    "chapters": "chapters",
-    "stats": "stats",
-    "series": "series",
-}
 LIST_FIELDS = frozenset({"warnings", "fandoms", "relationships", "characters", "tags", "authors"})
 
 _LABEL_CHAPTER = re.compile(
@@ -139,7 +103,7 @@ def dedupe(values: list[str]) -> list[str]:
 def apply_label(raw: RawStory, label: str, text: str, items: list[str] | None = None) -> bool:
     """Store one labelled value on `raw`; False when the label is not metadata we know."""
     key = clean_inline(label).rstrip(":").strip().lower()
-    field_name = LABEL_FIELDS.get(key)
+    field_name = html_label_fields().get(key)
     text = clean_inline(text)
     if field_name is None or not text:
         return False
@@ -233,7 +197,7 @@ def labelled_values(
             # "<b>Rating: T</b>" — label and value in one element
             if ":" in label and len(label) <= 200:
                 name, _, value = label.partition(":")
-                if clean_inline(name).lower() in LABEL_FIELDS and value.strip():
+                if clean_inline(name).lower() in html_label_fields() and value.strip():
                     out.append((name, value, []))
             continue
         parts: list[str] = []
