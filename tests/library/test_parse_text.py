@@ -180,6 +180,22 @@ def test_fanfiction_net_page_text():
     assert story.body.endswith("where it stayed until morning.")
 
 
+def test_fanfiction_net_info_line_reads_like_the_html_page():
+    text = (
+        "Between the Stakes\nBy: Willowtree88\n\n"
+        "Rated: Fiction T - English - Romance/Hurt/Comfort - [Buffy S., Spike] Dawn S. - "
+        "Words: 1,234 - Status: Complete - id: 42\n\n"
+        + "The crypt was cold and Spike was not in it, which was the first bad sign. "
+        * 5
+    )
+    raw = parse_text(text, "stakes.txt")
+    assert raw.tags == ["Romance", "Hurt/Comfort"]
+    assert raw.characters == ["Buffy S.", "Spike", "Dawn S."]
+    assert raw.relationships == ["Buffy S./Spike"]
+    assert raw.rating == "Fiction T"
+    assert raw.status_declared is Status.COMPLETE
+
+
 def test_efiction_page_text():
     story = parse("efiction_page.txt")
     assert story.title == "Stone Cold"

@@ -48,7 +48,8 @@ def score(tree: LexborHTMLParser) -> float:
     return min(value, 1.0)
 
 
-def _is_genre_segment(segment: str) -> bool:
+def is_genre_segment(segment: str) -> bool:
+    """ "Romance/Hurt/Comfort": FanFiction.net genres only."""
     parts = split_genres(segment)
     return bool(parts) and all(p.lower() in ffnet_words().genres for p in parts)
 
@@ -87,10 +88,10 @@ def apply_meta_line(raw: RawStory, line: str) -> None:
             continue
         if seg.lower() in ffnet_words().languages and raw.language is None:
             raw.language = seg
-        elif _is_genre_segment(seg):
+        elif is_genre_segment(seg):
             raw.tags = dedupe([*raw.tags, *split_genres(seg)])
         else:
-            _apply_characters(raw, seg)
+            apply_characters(raw, seg)
     if not status_seen:
         raw.status_declared = Status.WIP  # FFN marks finished stories "Status: Complete"
     if raw.status_declared is Status.COMPLETE:
@@ -99,7 +100,7 @@ def apply_meta_line(raw: RawStory, line: str) -> None:
         raw.total_chapters = None  # "Chapters: 3" counts what is posted, not the plan
 
 
-def _apply_characters(raw: RawStory, segment: str) -> None:
+def apply_characters(raw: RawStory, segment: str) -> None:
     """ "[Buffy S., Spike] Dawn S." → pairing Buffy S./Spike, characters all three."""
     for group in _PAIRING.findall(segment):
         names = [n.strip() for n in group.split(",") if n.strip()]

@@ -16,6 +16,8 @@ from bot.library.parse.chapters import (
     Heading,
     match_heading,
 )
+from bot.library.parse.html_ffnet import apply_characters, is_genre_segment
+from bot.library.parse.html_meta import split_genres
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text_blocks import LIST_SPLIT, Block
 from bot.library.parse.text_lines import (
@@ -253,13 +255,12 @@ def _apply_rating(h: Header, value: str) -> None:
                 continue
             if i == 0:
                 raw.language = raw.language or seg
-            elif "/" in seg and all(part.strip().istitle() for part in seg.split("/")) and i == 1:
-                raw.tags.extend(p.strip() for p in seg.split("/"))
-            elif i <= 3 and low not in ("complete",):
-                for pairing in re.findall(r"\[([^\]]+)\]", seg):
-                    raw.relationships.append(pairing.replace(",", "/"))
-                names = re.sub(r"[\[\]]", "", seg)
-                raw.characters.extend(n.strip() for n in names.split(",") if n.strip())
+            elif is_genre_segment(seg) or (
+                i == 1 and "/" in seg and all(part.strip().istitle() for part in seg.split("/"))
+            ):
+                raw.tags.extend(split_genres(seg))
+            elif i <= 3 and low != "complete":
+                apply_characters(raw, seg)  # "[Buffy S., Spike] Dawn S.", as on the page
         return
     if raw.rating is None:
         # "T. Set after Fool for Love." / "R; for language": keep the rating itself
