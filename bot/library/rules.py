@@ -53,6 +53,16 @@ def load_toml(name: str, data_dir: Path | None = None) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+def _headers(section: str) -> Any:
+    """One section of data/headers.toml (the file is read once)."""
+    return _headers_file()[section]
+
+
+@lru_cache(maxsize=1)
+def _headers_file() -> dict[str, Any]:
+    return load_toml("headers.toml")
+
+
 def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
@@ -111,7 +121,7 @@ class HeaderLabels:
 
 @lru_cache(maxsize=1)
 def header_labels() -> HeaderLabels:
-    data = load_toml("headers.toml")["labels"]
+    data = _headers("labels")
     field_of: dict[str, str] = {}
     for fieldname, labels in data.items():
         for label in labels:
@@ -131,7 +141,7 @@ def header_labels() -> HeaderLabels:
 @lru_cache(maxsize=1)
 def status_words() -> dict[str, Status]:
     """Declared status value (lower case) -> Status (data/headers.toml [status])."""
-    data = load_toml("headers.toml")["status"]
+    data = _headers("status")
     return {word: Status(kind) for kind in ("complete", "wip") for word in data[kind]}
 
 
@@ -139,7 +149,7 @@ def status_words() -> dict[str, Status]:
 def html_label_fields() -> dict[str, str]:
     """HTML/EPUB metadata label (lower case, no colon) -> field (data/headers.toml
     [html_labels])."""
-    data = load_toml("headers.toml")["html_labels"]
+    data = _headers("html_labels")
     return {label: fieldname for fieldname, labels in data.items() for label in labels}
 
 
@@ -152,7 +162,7 @@ class FfnetWords:
 @lru_cache(maxsize=1)
 def ffnet_words() -> FfnetWords:
     """FanFiction.net's languages and genres, lower case (data/headers.toml [ffnet])."""
-    data = load_toml("headers.toml")["ffnet"]
+    data = _headers("ffnet")
     return FfnetWords(
         languages=frozenset(w.lower() for w in data["languages"]),
         genres=frozenset(w.lower() for w in data["genres"]),
@@ -162,13 +172,13 @@ def ffnet_words() -> FfnetWords:
 @lru_cache(maxsize=1)
 def none_values() -> frozenset[str]:
     """Declared values that mean nothing ("None", "n/a"), lower case (data/headers.toml)."""
-    return frozenset(v.lower() for v in load_toml("headers.toml")["none"]["values"])
+    return frozenset(v.lower() for v in _headers("none")["values"])
 
 
 @lru_cache(maxsize=1)
 def end_note_labels() -> frozenset[str]:
     """Label keys that open a chapter's end notes (data/headers.toml [end_notes])."""
-    return frozenset(label_key(v) for v in load_toml("headers.toml")["end_notes"]["labels"])
+    return frozenset(label_key(v) for v in _headers("end_notes")["labels"])
 
 
 _HAS_DIGIT = re.compile(r"\d")

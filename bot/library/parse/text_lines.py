@@ -28,9 +28,6 @@ _MD_TITLE = re.compile(r"^#\s+(?P<text>.{1,150}?)\s*#*$")
 _SENTENCE_END = re.compile(r"[.,;:!…]\s*[\"”'’)]*$")
 
 
-_WORD = re.compile(r"\S+")
-
-
 FFN_RATED = re.compile(r"^(?P<rating>(?:fiction\s+)?(?:k\+?|t|m|ma))\s+-\s+(?P<rest>.+)$", re.I)
 
 
@@ -54,7 +51,7 @@ SINGLE_VALUE = {
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(text.split())
 
 
 def parse_label(line: str) -> tuple[str, str, str] | None:
