@@ -83,14 +83,16 @@ def main_characters(counts: Counter[str]) -> tuple[list[str], list[str]]:
 
 
 def couple_from_text(
-    body: str, tables: FandomTables, counts: Counter[str], main: list[str]
+    text: str, tables: FandomTables, counts: Counter[str], main: list[str]
 ) -> Relationship | None:
-    """The couple a story is about: two main characters who share romantic paragraphs."""
+    """The couple a story is about: two main characters who share romantic paragraphs.
+
+    `text` is the body as `sample` gives it (the text `counts` were taken from).
+    """
     if len(main) < 2:
         return None
     rules = content_rules()
     candidates = main[:4]
-    text = sample(body)
     starts = [0] + [m.end() for m in _PARA.finditer(text)]
 
     def paragraphs(name: str) -> set[int]:
