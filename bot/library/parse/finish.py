@@ -209,7 +209,7 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
             ranked = sorted(set(found), key=lambda r: -found.count(r))
             pairings.append(_pairing(ranked[0], inferred=True))
         else:
-            couple = couple_from_text(text_sample, tables, counts, main)
+            couple = couple_from_text(text_sample, tables, main)
             if couple:
                 pairings.append(_pairing(couple, inferred=True))
     story.pairings = pairings

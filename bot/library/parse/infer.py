@@ -82,12 +82,10 @@ def main_characters(counts: Counter[str]) -> tuple[list[str], list[str]]:
     return main, mentioned
 
 
-def couple_from_text(
-    text: str, tables: FandomTables, counts: Counter[str], main: list[str]
-) -> Relationship | None:
+def couple_from_text(text: str, tables: FandomTables, main: list[str]) -> Relationship | None:
     """The couple a story is about: two main characters who share romantic paragraphs.
 
-    `text` is the body as `sample` gives it (the text `counts` were taken from).
+    `text` is the body as `sample` gives it (the text `main` was counted in).
     """
     if len(main) < 2:
         return None
