@@ -26,6 +26,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from bot.library.errors import StoryRejected
 from bot.library.model import Chapter, Status
 from bot.library.parse import html_ao3
+from bot.library.parse.html import decode_html
 from bot.library.parse.html_meta import apply_label, dedupe, labelled_values, split_heading
 from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, tidy_paragraphs
@@ -160,8 +161,6 @@ def _decode_xml(data: bytes) -> str:
     try:
         return data.decode(codec)
     except (LookupError, UnicodeDecodeError):
-        from bot.library.parse.html import decode_html
-
         return decode_html(data)[0]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from bot.library.decode import binary_kind, decode_bytes, normalise_text
 from bot.library.parse import html_ao3, html_efiction, html_ffnet
 from bot.library.parse.html_text import (
     SKIP_TAGS,
@@ -26,6 +27,7 @@ from bot.library.parse.html_text import (
     tidy_paragraphs,
 )
 from bot.library.parse.raw import RawStory
+from bot.library.parse.text import parse_text
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +159,6 @@ def _page_title(tree: LexborHTMLParser) -> str | None:
 
 def extract_article(tree: LexborHTMLParser, source_name: str) -> RawStory:
     """Any other page: the main content as text, read by the text parser."""
-    from bot.library.parse.text import parse_text  # PARSER-TEXT's module, imported late
-
     page_title = _page_title(tree)
     tree.strip_tags(sorted(SKIP_TAGS - {"head", "title"}))
     _remove_chrome(tree.body or tree.root)
@@ -277,8 +277,6 @@ def decode_html(data: bytes) -> tuple[str, str]:
     binary refusal, detection), except that a page which is not UTF-8 and names a legacy
     charset in `<meta charset>` / http-equiv / its XML declaration is read as it says.
     """
-    from bot.library.decode import binary_kind, decode_bytes, normalise_text
-
     declared = declared_charset(data)
     if declared and not declared.startswith("utf") and binary_kind(data) is None:
         try:
