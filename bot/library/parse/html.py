@@ -186,9 +186,13 @@ def _has_ancestor(node: LexborNode, tags: frozenset[str]) -> bool:
 def _is_site_header(header: LexborNode) -> bool:
     if _has_ancestor(header, _ARTICLE_TAGS):
         return False  # an article's own header holds its title and byline
-    attrs = header.attributes or {}
-    marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}"
-    return header.css_first("nav") is not None or bool(_SITE_TITLE.search(marks))
+    return header.css_first("nav") is not None or bool(_SITE_TITLE.search(_marks(header)))
+
+
+def _marks(node: LexborNode) -> str:
+    """A node's class, id and role, for telling site chrome by name."""
+    attrs = node.attributes or {}
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}"
 
 
 def _remove_chrome(body: LexborNode) -> None:
@@ -226,11 +230,9 @@ def _is_site_heading(h1: LexborNode) -> bool:
     depth = 0
     cur: LexborNode | None = h1
     while cur is not None:
-        attrs = cur.attributes or {}
-        marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''} {attrs.get('role') or ''}"
         if cur.tag in _PAGE_CHROME:
             return True
-        if (depth < 3 or cur.tag == "header") and _SITE_TITLE.search(marks):
+        if (depth < 3 or cur.tag == "header") and _SITE_TITLE.search(_marks(cur)):
             return True
         depth += 1
         cur = cur.parent
