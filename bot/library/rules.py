@@ -83,6 +83,8 @@ class Boilerplate:
     chapter_end_marker: re.Pattern[str]
     disclaimer_cue: re.Pattern[str]
     scene_break: re.Pattern[str]
+    disclaimer_label: re.Pattern[str]  # "Disclaimer: text" opening a paragraph; text = group 1
+    note_label: re.Pattern[str]  # "A/N: text" opening a paragraph; text = group 1
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +106,14 @@ def boilerplate() -> Boilerplate:
         chapter_end_marker=re.compile(_alternation(data["chapter_end_markers"]["patterns"]), flags),
         disclaimer_cue=re.compile(_alternation(data["disclaimer_cues"]["patterns"]), flags),
         scene_break=re.compile(data["scene_breaks"]["pattern"]),
+        disclaimer_label=_labelled(data["body_labels"]["disclaimer"]),
+        note_label=_labelled(data["body_labels"]["note"]),
     )
+
+
+def _labelled(label: str) -> re.Pattern[str]:
+    """A paragraph opening with `label`; group 1 is the rest."""
+    return re.compile(rf"^(?:{label})\s*(.+)$", re.IGNORECASE | re.DOTALL)
 
 
 def label_key(label: str) -> str:

@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 from bot.library.model import Status
 from bot.library.parse.html import declared_charset, decode_html, parse_html
 from bot.library.parse.html_meta import apply_label, progress, split_heading
+from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_text import node_paragraphs
 from bot.library.parse.raw import RawStory
 
@@ -217,6 +218,20 @@ def test_ao3_note_that_only_points_elsewhere_is_not_a_note() -> None:
     )
     assert page != AO3_ONESHOT_PAGE
     assert parse_html(page, "quiet.html").notes == ["For T."]
+
+
+def test_chapter_body_labels_allow_curly_apostrophes() -> None:
+    raw = RawStory()
+    paragraphs = [
+        "**Author\u2019s Note:** thanks to my beta.",
+        "Disclaimer - not mine.",
+        "The story starts.",
+        "It goes on.",
+        "A/N 2: reviews welcome",
+    ]
+    assert lift_front_matter(raw, paragraphs) == "The story starts.\n\nIt goes on."
+    assert raw.notes == ["thanks to my beta.", "reviews welcome"]
+    assert raw.disclaimer == "not mine."
 
 
 # ---------------------------------------------------------------------- FFN

@@ -10,13 +10,9 @@ import re
 
 from bot.library.parse.html_text import tidy_paragraphs
 from bot.library.parse.raw import RawStory
+from bot.library.rules import boilerplate, fold
 
 _MARKUP = re.compile(r"[*_]+")
-_DISCLAIMER = re.compile(r"^(?:disclaimer|disclaimers)\s*[:.\-–—]\s*(.+)$", re.I | re.S)
-_NOTE = re.compile(
-    r"^(?:a/n|an|author'?s'? ?notes?|authors? notes?|notes?)\s*(?:\d+\s*)?[:.\-–—]\s*(.+)$",
-    re.I | re.S,
-)
 _SCENE_LIKE = re.compile(r"^[\s*~#=_\-–—·•oO0x+]{1,40}$")
 _MAX_FRONT = 6  # paragraphs looked at, at either end
 
@@ -25,8 +21,15 @@ def _plain(paragraph: str) -> str:
     return _MARKUP.sub("", paragraph).strip()
 
 
+def _labelled(pattern: re.Pattern[str], plain: str) -> str | None:
+    """The text after a label (data/boilerplate.toml [body_labels]) opening `plain`."""
+    m = pattern.match(fold(plain))  # fold keeps offsets: the text is cut from `plain`
+    return plain[m.start(1) : m.end(1)].strip() if m else None
+
+
 def lift_front_matter(raw: RawStory, paragraphs: list[str]) -> str:
     """Move disclaimer / author-note paragraphs at the ends to `raw`; the rest as text."""
+    rules = boilerplate()
     paras = list(paragraphs)
     start = 0
     while start < len(paras) and start < _MAX_FRONT:
@@ -34,15 +37,14 @@ def lift_front_matter(raw: RawStory, paragraphs: list[str]) -> str:
         if _SCENE_LIKE.match(paras[start]):
             start += 1
             continue
-        m = _DISCLAIMER.match(plain)
-        if m:
+        disclaimer = _labelled(rules.disclaimer_label, plain)
+        if disclaimer is not None:
             if raw.disclaimer is None:
-                raw.disclaimer = m.group(1).strip()
+                raw.disclaimer = disclaimer
             start += 1
             continue
-        m = _NOTE.match(plain)
-        if m and start + 1 < len(paras):
-            note = m.group(1).strip()
+        note = _labelled(rules.note_label, plain)
+        if note is not None and start + 1 < len(paras):
             if note and note not in raw.notes:
                 raw.notes.append(note)
             start += 1
@@ -54,9 +56,8 @@ def lift_front_matter(raw: RawStory, paragraphs: list[str]) -> str:
         if _SCENE_LIKE.match(paras[end - 1]):
             end -= 1
             continue
-        m = _NOTE.match(plain)
-        if m:
-            note = m.group(1).strip()
+        note = _labelled(rules.note_label, plain)
+        if note is not None:
             if note and note not in raw.notes:
                 raw.notes.append(note)
             end -= 1
