@@ -83,6 +83,7 @@ class Boilerplate:
     chapter_end_marker: re.Pattern[str]
     disclaimer_cue: re.Pattern[str]
     scene_break: re.Pattern[str]
+    dedication: re.Pattern[str]
     disclaimer_label: re.Pattern[str]  # "Disclaimer: text" opening a paragraph; text = group 1
     note_label: re.Pattern[str]  # "A/N: text" opening a paragraph; text = group 1
 
@@ -106,6 +107,7 @@ def boilerplate() -> Boilerplate:
         chapter_end_marker=re.compile(_alternation(data["chapter_end_markers"]["patterns"]), flags),
         disclaimer_cue=re.compile(_alternation(data["disclaimer_cues"]["patterns"]), flags),
         scene_break=re.compile(data["scene_breaks"]["pattern"]),
+        dedication=re.compile(_alternation(data["dedications"]["patterns"]), flags),
         disclaimer_label=_labelled(data["body_labels"]["disclaimer"]),
         note_label=_labelled(data["body_labels"]["note"]),
     )

@@ -41,7 +41,7 @@ from bot.library.parse.text_lines import (
     title_like,
     word_count,
 )
-from bot.library.rules import declared_status, fold, header_labels, rating_map
+from bot.library.rules import boilerplate, declared_status, fold, header_labels, rating_map
 
 _POSTED_BY = re.compile(
     r"^posted (?:on|at) [^.]{1,60}? by:? (?P<name>[\w.\-]{2,40})\.?$", re.IGNORECASE
@@ -299,12 +299,11 @@ def _continue_field(h: Header, st: _State, text: str, *, new_paragraph: bool) ->
         st.current = fieldname
 
 
-_DEDICATION = re.compile(r"^(?:for|to|dedicated|thanks|thank you|with thanks)\b", re.IGNORECASE)
-
-
 def _untitled_heading(text: str) -> bool:
     """A short title-like line among header material, in a file with no title yet."""
-    return title_like(text) and word_count(text) <= 10 and not _DEDICATION.match(text)
+    if not title_like(text) or word_count(text) > 10:
+        return False
+    return not boilerplate().dedication.match(fold(text))  # "For M.", "Thanks to…"
 
 
 def _unlabelled_paragraph(
