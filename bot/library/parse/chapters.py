@@ -61,6 +61,7 @@ _WORD_NUM = (
 )
 _ROMAN = r"(?=[IVXLC])M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})"
 _NUM = rf"(?:\d{{1,4}}|{_ROMAN}|{_WORD_NUM})"
+_ROMAN_NUMERAL = re.compile(_ROMAN)
 _DECOR = r"[*_~=\-–—#\[\]()<>:.|\s]*"
 
 _CHAPTER = re.compile(
@@ -127,7 +128,7 @@ def number_value(text: str) -> int | None:
     if parts and parts[0] in _TENS:
         unit = _UNITS.get(parts[1], 0) if len(parts) > 1 else 0
         return _TENS[parts[0]] + unit
-    if re.fullmatch(_ROMAN, text.upper()):
+    if _ROMAN_NUMERAL.fullmatch(text.upper()):
         return roman_to_int(text)
     return None
 
