@@ -561,3 +561,16 @@ def test_ao3_work_page_copied_from_the_browser():
     assert story.body.endswith("She closed it. She stayed.")
     for chrome in ("Kudos", "Comments", "Entire Work", "Work Text", "Log In"):
         assert chrome not in story.body
+
+
+def test_label_values_keep_emphasis_they_close_but_lose_stray_markers():
+    text = (
+        "**Title:** Quiet Hours\n**Rating:** PG-13\n"
+        "Summary: One long night on patrol…*sigh*\n\n"
+        "Buffy walked the cemetery alone, counting stakes and stars.\n\n"
+        "Nothing rose before dawn, and she went home to sleep.\n"
+    )
+    story = parse_story(text.encode(), "quiet.txt")
+    assert story.title == "Quiet Hours"
+    assert story.rating.declared == "PG-13"
+    assert story.summary == "One long night on patrol…*sigh*"

@@ -68,13 +68,27 @@ def parse_label(line: str) -> tuple[str, str, str] | None:
     fieldname = labels.field_of.get(key)
     if fieldname is None:
         return None
-    value = m.group("value").strip().strip("*_").strip()
+    value = strip_markup_edges(m.group("value"))
     if fieldname in SINGLE_VALUE and len(value) > 200:
         return None
     return fieldname, key, value
 
 
 _SPLITTABLE = {"rating", "status", "chapters", "total_chapters", "ignore", "language", "author"}
+
+
+def strip_markup_edges(text: str) -> str:
+    """Drop emphasis markers left at a value's edges ("** PG" from "**Rating:** PG").
+
+    A trailing run that closes emphasis opened inside the value stays: "…*sigh*" keeps
+    its closing star.
+    """
+    text = text.strip().lstrip("*_").lstrip()
+    core = text.rstrip("*_")
+    trail = text[len(core) :]
+    core = core.rstrip()
+    kept = "".join(ch for ch in trail if core.count(ch) % 2 == 1)[:1]
+    return core + kept
 
 
 def parse_labels(line: str) -> list[tuple[str, str, str]]:
