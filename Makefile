@@ -25,7 +25,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
-	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/search_bench.py --e2e
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
