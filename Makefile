@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
