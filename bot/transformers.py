@@ -16,6 +16,7 @@ from discord import app_commands
 from bot.audience import audience_for
 from bot.library.errors import LibraryError
 from bot.library.records import StoryRecord
+from bot.permissions import is_moderator
 from bot.render import clip
 
 CHOICE_NAME_MAX = 100
@@ -61,9 +62,20 @@ class StoryTransformer(app_commands.Transformer):
 
 class ModeratorStoryTransformer(StoryTransformer):
     """Moderator tools (/library edit, remove): every title is offered — titles are not
-    story text, and a moderator must be able to find an Explicit story from any channel."""
+    story text, and a moderator must be able to find an Explicit story from any channel.
+
+    discord.py runs no command checks for autocomplete, so the titles are offered only to
+    a moderator (anyone else gets no suggestions).
+    """
 
     list_every_title = True
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not await is_moderator(interaction):
+            return []
+        return await super().autocomplete(interaction, value)
 
 
 StoryArg = Annotated[StoryRecord, StoryTransformer]

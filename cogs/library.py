@@ -23,7 +23,7 @@ from bot.library.overrides import canonical_pairings
 from bot.library.records import AuditEntry, StoryRecord
 from bot.permissions import is_moderator, require_moderator
 from bot.render import FIELD_VALUE_MAX, TITLE_MAX, badge, clip, fit_embed, safe
-from bot.transformers import StoryTransformer
+from bot.transformers import ModeratorStoryArg
 
 log = logging.getLogger(__name__)
 
@@ -276,44 +276,6 @@ def stats_card(stats: dict[str, Any], top_pairings: list[tuple[str, int]]) -> di
     return fit_embed(embed)
 
 
-# ---------------------------------------------------------------- story option
-
-
-class LibraryStoryTransformer(StoryTransformer):
-    """A story option for moderators: every story, adult ones included, in any channel.
-
-    Only titles are offered (ephemerally, to a moderator): managing the library needs
-    every story reachable wherever the moderator happens to be.
-    """
-
-    async def autocomplete(  # type: ignore[override]
-        self, interaction: discord.Interaction, value: str
-    ) -> list[app_commands.Choice[str]]:
-        # discord.py runs no command checks for autocomplete: guard the titles here
-        if interaction.guild_id is None or not await is_moderator(interaction):
-            return []
-        hits = interaction.client.library.autocomplete(  # type: ignore[attr-defined]
-            interaction.guild_id, value or "", limit=25, include_adult=True
-        )
-        choices = []
-        for hit in hits:
-            name = f"{hit.title} — {', '.join(hit.authors)}" if hit.authors else hit.title
-            choices.append(
-                app_commands.Choice(name=clip(name, 100) or "Untitled", value=str(hit.story_id))
-            )
-        return choices
-
-    async def transform(self, interaction: discord.Interaction, value: str) -> StoryRecord:
-        if interaction.guild_id is None:
-            raise LibraryError("Stories live in a server's library: use this in the server.")
-        return await interaction.client.library.resolve(  # type: ignore[attr-defined]
-            interaction.guild_id, value, suggest_adult=True
-        )
-
-
-ModStory = app_commands.Transform[StoryRecord, LibraryStoryTransformer]
-
-
 # ---------------------------------------------------------------- remove confirmation
 
 
@@ -526,7 +488,7 @@ class LibraryCog(
     async def edit(  # noqa: PLR0917 - slash options are parameters
         self,
         interaction: discord.Interaction,
-        story: ModStory,
+        story: ModeratorStoryArg,
         title: app_commands.Range[str, 1, 200] | None = None,
         author: app_commands.Range[str, 1, 200] | None = None,
         rating: app_commands.Choice[str] | None = None,
@@ -594,7 +556,7 @@ class LibraryCog(
 
     @app_commands.command(name="remove", description="Remove a story from the library")
     @app_commands.describe(story="The story to remove")
-    async def remove(self, interaction: discord.Interaction, story: ModStory) -> None:
+    async def remove(self, interaction: discord.Interaction, story: ModeratorStoryArg) -> None:
         view = ConfirmRemove(self.library, story, interaction.user.id)
         authors = ", ".join(safe(a) for a in story.authors) or "unknown author"
         await interaction.response.send_message(
