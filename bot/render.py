@@ -62,6 +62,33 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
+def plural(n: int, noun: str) -> str:
+    """`noun` as it goes with `n`: 'story' / 'stories', 'word' / 'words'."""
+    if n == 1:
+        return noun
+    if noun.endswith("y") and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def count(n: int, noun: str) -> str:
+    """'1 story', '2 stories', '1,394 words'."""
+    return f"{n:,} {plural(n, noun)}"
+
+
+def fit_lines(lines: Sequence[str], limit: int) -> str:
+    """As many whole lines as fit in `limit` characters (each clipped to `limit` first)."""
+    out: list[str] = []
+    used = 0
+    for raw in lines:
+        line = clip(raw, limit)
+        if used + len(line) + 1 > limit:
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out)
+
+
 def badge(level: RatingLevel) -> str:
     return BADGES[level]
 
@@ -81,7 +108,7 @@ def authors_text(story: StoryRecord) -> str:
 def community_rating(summary: RatingSummary) -> str:
     if summary.count == 0:
         return "No ratings yet"
-    noun = "rating" if summary.count == 1 else "ratings"
+    noun = plural(summary.count, "rating")
     return f"{stars(summary.bayesian)} {summary.bayesian:.1f} ({summary.count} {noun})"
 
 
@@ -203,8 +230,7 @@ def list_embed(
     if note:
         body = f"{body}\n\n*{note}*"
     embed.description = clip(body, DESCRIPTION_MAX)
-    noun = "story" if total == 1 else "stories"
-    embed.set_footer(text=f"Page {page} of {max(pages, 1)} · {total} {noun}")
+    embed.set_footer(text=f"Page {page} of {max(pages, 1)} · {total} {plural(total, 'story')}")
     return fit_embed(embed)
 
 

@@ -1,4 +1,6 @@
-"""`StoryArg`: a slash-command option that autocompletes story titles and becomes a story.
+"""Shared slash-command options. `StoryArg`: an option that autocompletes story titles and
+becomes a story (`ModeratorStoryArg` for moderator tools); facet autocomplete; the rating
+and status choices.
 
 Autocomplete answers from the guild's in-memory SearchIndex (never loads story text) and
 sends the story id as the value; free text typed without picking falls back to fuzzy
@@ -15,11 +17,17 @@ from discord import app_commands
 
 from bot.audience import audience_for
 from bot.library.errors import LibraryError
+from bot.library.model import RatingLevel
 from bot.library.records import StoryRecord
 from bot.permissions import is_moderator
-from bot.render import clip
+from bot.render import STATUS_TEXT, clip
 
 CHOICE_NAME_MAX = 100
+
+RATING_CHOICES = [app_commands.Choice(name=level.value, value=level.value) for level in RatingLevel]
+STATUS_CHOICES = [
+    app_commands.Choice(name=name, value=status.value) for status, name in STATUS_TEXT.items()
+]
 
 
 def _choice_name(title: str, authors: tuple[str, ...]) -> str:

@@ -9,9 +9,10 @@ from discord.ext import commands
 
 from bot.audience import audience_for
 from bot.library.errors import LibraryError
-from bot.library.model import RatingLevel, Status
+from bot.library.model import RatingLevel
 from bot.library.records import StoryRecord
-from bot.transformers import facet_autocomplete
+from bot.render import plural
+from bot.transformers import RATING_CHOICES, STATUS_CHOICES, facet_autocomplete
 from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_query
 
 LENGTHS: dict[str, tuple[int | None, int | None]] = {
@@ -21,12 +22,6 @@ LENGTHS: dict[str, tuple[int | None, int | None]] = {
     "epic": (50_000, None),
 }
 Choice = app_commands.Choice
-RATING_CHOICES = [Choice(name=level.value, value=level.value) for level in RatingLevel]
-STATUS_CHOICES = [
-    Choice(name="Complete", value=Status.COMPLETE.value),
-    Choice(name="Work in progress", value=Status.WIP.value),
-    Choice(name="Unknown", value=Status.UNKNOWN.value),
-]
 LENGTH_CHOICES = [
     Choice(name="Short (under 5,000 words)", value="short"),
     Choice(name="Medium (5,000–20,000 words)", value="medium"),
@@ -117,7 +112,7 @@ class Browse(commands.Cog):
         if total == 0:
             message = "No stories match those filters."
             if hidden:
-                message += f" ({hidden} adult {'story' if hidden == 1 else 'stories'} hidden: "
+                message += f" ({hidden} adult {plural(hidden, 'story')} hidden: "
                 message += "browse in an age-restricted channel.)"
             raise LibraryError(message)
         shown = [v for v in (pairing, character, author) if v]

@@ -12,7 +12,7 @@ from bot.library.errors import LibraryError
 from bot.library.recommend import MAX_COUNT, Recommendation, Recommendations
 from bot.library.recommend import recommend as pick_stories
 from bot.library.records import StoryRecord
-from bot.render import clip, list_embed, safe, story_line
+from bot.render import clip, list_embed, plural, safe, story_line
 from bot.transformers import facet_autocomplete
 from bot.ui.cards import open_card
 from bot.ui.lists import ADULT_HIDDEN_NOTE
@@ -46,7 +46,7 @@ def note_text(result: Recommendations) -> str:
             note = "You haven't rated any stories yet, so these are the server's best rated."
         note += " Rate stories you liked (/rate or the stars on a card) for picks of your own."
     else:
-        noun = "rating" if result.ratings == 1 else "ratings"
+        noun = plural(result.ratings, "rating")
         note = f"Picked from your {result.ratings} {noun}" if result.ratings else "Picked"
         if result.named:
             note += (" and" if result.ratings else "") + " the pairing you asked for"

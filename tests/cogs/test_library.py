@@ -14,7 +14,8 @@ from bot.emulator.harness import App
 from bot.emulator.people import CommandRefused, Member, Reply
 from bot.library.safety import has_live_mention
 from bot.permissions import NOT_MODERATOR_MESSAGE
-from cogs.library import count, sizes
+from bot.render import count
+from bot.ui.library_cards import sizes
 
 FINAL_PARTING = SAMPLES_DIR / "004_3a1befc0c0f73a1a.txt"
 UNTITLED = SAMPLES_DIR / "001_14faca31c7fee4ab.txt"

@@ -1,0 +1,76 @@
+"""The Remove / Cancel prompt behind `/library remove`."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.library.errors import LibraryError
+from bot.library.records import StoryRecord
+from bot.render import clip, safe
+
+if TYPE_CHECKING:
+    from bot.library.service import Library
+
+log = logging.getLogger(__name__)
+
+
+class ConfirmRemove(discord.ui.View):
+    """Remove / Cancel buttons that only the moderator who asked can press."""
+
+    def __init__(
+        self, library: Library, record: StoryRecord, moderator_id: int, *, timeout: float
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.library = library
+        self.record = record
+        self.moderator_id = moderator_id
+        self.origin: discord.Interaction | None = None
+        self.answered = False
+
+    @property
+    def shown_title(self) -> str:
+        return clip(safe(self.record.title), 200)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.moderator_id:
+            return True
+        await interaction.response.send_message(
+            "Only the moderator who asked for this removal can confirm it.", ephemeral=True
+        )
+        return False
+
+    @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.answered = True
+        self.stop()
+        try:
+            removed = await self.library.remove(
+                self.record.guild_id, self.record.id, actor_id=interaction.user.id
+            )
+        except LibraryError as err:
+            await interaction.response.edit_message(content=safe(str(err)), view=None)
+            return
+        title = self.shown_title
+        text = f"Removed **{title}**." if removed else f"**{title}** was already gone."
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.answered = True
+        self.stop()
+        await interaction.response.edit_message(
+            content=f"Kept **{self.shown_title}**; nothing was removed.", view=None
+        )
+
+    async def on_timeout(self) -> None:
+        if self.answered or self.origin is None:
+            return
+        try:
+            await self.origin.edit_original_response(
+                content=f"No answer — **{self.shown_title}** was not removed.", view=None
+            )
+        except discord.HTTPException:
+            log.info("could not edit a timed-out removal prompt", exc_info=True)

@@ -1,0 +1,240 @@
+"""What moderators see from `/library`: the card for a story added, updated, found
+unchanged or edited (with the fields still to fill in), audit-log lines and the stats card.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.library.model import RatingLevel
+from bot.library.records import AuditEntry, StoryRecord
+from bot.render import (
+    DESCRIPTION_MAX,
+    FIELD_VALUE_MAX,
+    STATUS_TEXT,
+    TITLE_MAX,
+    badge,
+    clip,
+    count,
+    fit_embed,
+    fit_lines,
+    safe,
+)
+
+ACTION_COLOURS = {
+    "added": discord.Colour.green(),
+    "updated": discord.Colour.blue(),
+    "unchanged": discord.Colour.light_grey(),
+    "edited": discord.Colour.blue(),
+}
+ACTION_HEADINGS = {
+    "added": "Added",
+    "updated": "Updated",
+    "unchanged": "Unchanged",
+    "edited": "Edited",
+}
+ACTION_NOTES = {
+    "added": "New in the library.",
+    "updated": "This file is a newer version of a story already in the library; it was "
+    "updated in place.",
+    "unchanged": "This story is already in the library; nothing changed.",
+}
+FIELD_NAMES = {
+    "title": "title",
+    "authors": "author",
+    "rating_level": "rating",
+    "pairings": "pairings",
+    "status": "status",
+    "summary": "summary",
+}
+AUDIT_VERBS = {
+    "added": "added",
+    "updated": "updated (re-upload)",
+    "edited": "edited",
+    "removed": "removed",
+    "setting": "changed setting",
+}
+STATS_COUNTS = (
+    ("stories", "story"),
+    ("chapters", "chapter"),
+    ("words", "word"),
+    ("authors", "author"),
+    ("ratings", "reader rating"),
+)
+
+
+def code_name(name: str, limit: int) -> str:
+    """A file name safe to show between backticks."""
+    return clip(safe(name).replace("`", "'"), limit)
+
+
+def sizes(size: int, limit: int) -> tuple[str, str]:
+    """A file size and the limit in MB, or in bytes when MB would show them equal."""
+    shown = f"{size / (1024 * 1024):.1f} MB", f"{limit / (1024 * 1024):.1f} MB"
+    if shown[0] == shown[1]:
+        return f"{size:,} bytes", f"{limit:,} bytes"
+    return shown
+
+
+# ---------------------------------------------------------------- the story card
+
+
+def rating_line(record: StoryRecord) -> str:
+    level = badge(record.rating_level)
+    if record.rating_inferred:
+        emoji = level.split(" ", 1)[0]
+        return f"{emoji} inferred: {record.rating_level.value} (not declared in the file)"
+    declared = (record.rating_declared or "").strip()
+    if not declared:
+        return f"{level} (set by a moderator)"
+    if declared.casefold() == record.rating_level.value.casefold():
+        return level
+    return f"{clip(safe(declared), 60)} → {level}"
+
+
+def pairing_line(record: StoryRecord) -> str:
+    if not record.pairings:
+        return "none"
+    inferred = set(record.inferred_pairings)
+    names = [safe(p) + (" (inferred)" if p in inferred else "") for p in record.pairings]
+    return clip(", ".join(names), FIELD_VALUE_MAX)
+
+
+def chapters_line(record: StoryRecord) -> str:
+    if record.total_chapters:
+        return f"{record.chapter_count} of {record.total_chapters} declared"
+    return f"{record.chapter_count} present (total not declared)"
+
+
+def missing_fields(record: StoryRecord) -> list[str]:
+    """What a moderator should check or fill in with `/library edit`."""
+    notes: list[str] = []
+    if not record.title_declared:
+        notes.append("no title found — set one with `/library edit`")
+    if not record.authors:
+        notes.append("no author found — set one with `/library edit`")
+    if record.rating_inferred:
+        notes.append(
+            f"no rating declared — inferred as {record.rating_level.value}; "
+            "correct it with `/library edit` if wrong"
+        )
+    if not record.pairings:
+        notes.append("no pairing found")
+    elif record.inferred_pairings:
+        notes.append("pairings inferred from the text — check them")
+    if not record.summary:
+        notes.append("no summary")
+    if record.total_chapters and record.chapter_count < record.total_chapters:
+        notes.append(
+            f"only {record.chapter_count} of {record.total_chapters} chapters present — "
+            "upload the longer file when there is one"
+        )
+    return notes
+
+
+def library_card(
+    record: StoryRecord, action: str, *, source_name: str | None = None, note: str | None = None
+) -> discord.Embed:
+    """The compact moderator card for a story added, updated, found unchanged or edited."""
+    title = safe(record.title)
+    heading = ACTION_HEADINGS.get(action, action.title())
+    shown_title = title if record.title_declared else f"{title} (no title found)"
+    embed = discord.Embed(
+        title=clip(f"{heading}: {shown_title}", TITLE_MAX),
+        colour=ACTION_COLOURS.get(action, discord.Colour.blurple()),
+    )
+    lines = []
+    if note or action in ACTION_NOTES:
+        lines.append(note or ACTION_NOTES[action])
+    if source_name:
+        lines.append(f"File: `{code_name(source_name, 200)}`")
+    if lines:
+        embed.description = "\n".join(lines)
+    if record.title_declared:
+        title_value = title
+    else:
+        title_value = f"{title} — no title found: set one with `/library edit`"
+    embed.add_field(name="Title", value=clip(title_value, FIELD_VALUE_MAX), inline=False)
+    authors = ", ".join(safe(a) for a in record.authors) if record.authors else "unknown"
+    embed.add_field(name="Author", value=clip(authors, FIELD_VALUE_MAX))
+    embed.add_field(name="Rating", value=rating_line(record))
+    embed.add_field(name="Status", value=STATUS_TEXT.get(record.status, str(record.status)))
+    embed.add_field(name="Pairings", value=pairing_line(record), inline=False)
+    embed.add_field(name="Chapters", value=chapters_line(record))
+    embed.add_field(name="Words", value=f"{record.words:,}")
+    notes = missing_fields(record)
+    if notes:
+        embed.add_field(
+            name="Check",
+            value=clip("\n".join(f"• {n}" for n in notes), FIELD_VALUE_MAX),
+            inline=False,
+        )
+    embed.set_footer(text=f"Story #{record.id}")
+    return fit_embed(embed)
+
+
+# ---------------------------------------------------------------- the audit log
+
+
+def audit_line(entry: AuditEntry) -> str:
+    """One log line: when, who, what."""
+    when = f"<t:{int(entry.at.timestamp())}:f>"
+    who = f"<@{entry.actor_id}>" if entry.actor_id else "the command line"
+    verb = AUDIT_VERBS.get(entry.action, entry.action)
+    detail = entry.detail if isinstance(entry.detail, dict) else {}
+    if entry.action == "setting":
+        what = f"{safe(str(detail.get('key', '?')))} → {safe(str(detail.get('value')))}"
+        return f"{when} {who} {verb} {what}"
+    what = f"**{clip(safe(entry.title), 100) or 'a story'}**"
+    if entry.story_id is not None:
+        what += f" (#{entry.story_id})"
+    fields = detail.get("fields")
+    chapters = detail.get("chapters")
+    source = detail.get("source")
+    if isinstance(fields, dict) and fields:
+        names = (FIELD_NAMES.get(str(k), str(k)) for k in fields)
+        what += ": " + ", ".join(safe(n) for n in names)
+    elif entry.action == "updated" and isinstance(chapters, list) and len(chapters) == 2:
+        what += f": chapters {chapters[0]} → {chapters[1]}"
+    elif entry.action == "added" and isinstance(source, str) and source:
+        what += f" from `{code_name(source, 80)}`"
+    return f"{when} {who} {verb} {what}"
+
+
+def log_card(entries: list[AuditEntry]) -> discord.Embed:
+    """The most recent audit entries, newest first, as many as fit."""
+    embed = discord.Embed(title="Library log", colour=discord.Colour.blurple())
+    embed.description = fit_lines([audit_line(e) for e in entries], DESCRIPTION_MAX)
+    embed.set_footer(text=f"The {len(entries)} most recent changes, newest first")
+    return embed
+
+
+# ---------------------------------------------------------------- stats
+
+
+def stats_card(stats: dict[str, Any], top_pairings: list[tuple[str, int]]) -> discord.Embed:
+    embed = discord.Embed(title="Library stats", colour=discord.Colour.blurple())
+    embed.description = " · ".join(count(stats.get(key, 0), noun) for key, noun in STATS_COUNTS)
+    by_rating = stats.get("by_rating", {})
+    rating_lines = [
+        f"{badge(level)}: {by_rating.get(level.value, 0):,}"
+        for level in RatingLevel
+        if by_rating.get(level.value)
+    ]
+    embed.add_field(name="By rating", value="\n".join(rating_lines) or "none")
+    by_status = stats.get("by_status", {})
+    status_lines = [
+        f"{name}: {by_status.get(status.value, 0):,}"
+        for status, name in STATUS_TEXT.items()
+        if by_status.get(status.value)
+    ]
+    embed.add_field(name="By status", value="\n".join(status_lines) or "none")
+    pairing_lines = [f"{safe(name)}: {n:,}" for name, n in top_pairings]
+    embed.add_field(
+        name="Top pairings",
+        value=clip("\n".join(pairing_lines), FIELD_VALUE_MAX) or "none",
+        inline=False,
+    )
+    return fit_embed(embed)
