@@ -13,44 +13,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.library.records import GuildSettings
-from bot.library.safety import neutralise_mentions
 from bot.permissions import require_moderator
+from bot.ui.settings_card import role_label, settings_card
 
 log = logging.getLogger(__name__)
 
 LIST_ADULT_TITLES = "list_adult_titles"
 MODERATOR_ROLE_ID = "moderator_role_id"
-
-
-def on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
-def role_label(guild: discord.Guild, role_id: int) -> str:
-    """A role by name, never as a mention; says so when the role no longer exists."""
-    role = guild.get_role(role_id)
-    if role is None:
-        return f"a deleted role (id {role_id}) — set a new one with `/settings moderator-role`"
-    return f"{neutralise_mentions(role.name)} (id {role.id})"
-
-
-def adult_listing_line(settings: GuildSettings, default: bool) -> str:
-    if settings.list_adult_titles is None:
-        return f"{on_off(default)} (the bot's default)"
-    return on_off(settings.list_adult_titles)
-
-
-def moderator_role_line(
-    guild: discord.Guild, settings: GuildSettings, config_role: str | None
-) -> str:
-    if settings.moderator_role_id is not None:
-        return role_label(guild, settings.moderator_role_id)
-    if config_role:
-        if config_role.isdigit():
-            return f"{role_label(guild, int(config_role))} (the bot's default)"
-        return f"{neutralise_mentions(config_role)} (the bot's default, by name)"
-    return "none — only members with Manage Server"
 
 
 @app_commands.guild_only()
@@ -74,30 +43,24 @@ class SettingsCog(
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await require_moderator(interaction)
 
-    def settings_card(self, guild: discord.Guild, settings: GuildSettings) -> discord.Embed:
-        embed = discord.Embed(title="Storybot settings", colour=discord.Colour.blurple())
-        embed.add_field(
-            name="Adult titles in search and browse outside age-restricted channels",
-            value=adult_listing_line(settings, self.config.list_adult_titles)
-            + "\nTheir text is only ever shown in age-restricted channels.",
-            inline=False,
+    async def send_settings(
+        self, interaction: discord.Interaction, guild: discord.Guild, text: str | None = None
+    ) -> None:
+        """Answer privately with `text` (if any) over the guild's settings as they are now."""
+        settings = await self.store.get_settings(guild.id)
+        embed = settings_card(
+            guild,
+            settings,
+            default_adult_listing=self.config.list_adult_titles,
+            config_role=self.config.moderator_role,
         )
-        embed.add_field(
-            name="Moderator role",
-            value=moderator_role_line(guild, settings, self.config.moderator_role)
-            + "\nMembers with Manage Server are always moderators.",
-            inline=False,
-        )
-        return embed
+        await interaction.response.send_message(text, embed=embed, ephemeral=True)
 
     @app_commands.command(name="show", description="Show this server's storybot settings")
     async def show(self, interaction: discord.Interaction) -> None:
         guild = interaction.guild
         assert guild is not None  # guild_only
-        settings = await self.store.get_settings(guild.id)
-        await interaction.response.send_message(
-            embed=self.settings_card(guild, settings), ephemeral=True
-        )
+        await self.send_settings(interaction, guild)
 
     @app_commands.command(
         name="adult-listing",
@@ -112,7 +75,6 @@ class SettingsCog(
         await self.store.set_setting(
             guild.id, LIST_ADULT_TITLES, enabled, actor_id=interaction.user.id
         )
-        settings = await self.store.get_settings(guild.id)
         if enabled:
             text = (
                 "Adult titles are now listed in search and browse in every channel. Their "
@@ -123,9 +85,7 @@ class SettingsCog(
                 "Adult titles are now left out of search and browse outside age-restricted "
                 "channels."
             )
-        await interaction.response.send_message(
-            text, embed=self.settings_card(guild, settings), ephemeral=True
-        )
+        await self.send_settings(interaction, guild, text)
 
     @app_commands.command(
         name="moderator-role", description="Set the role whose members may manage the library"
@@ -148,14 +108,11 @@ class SettingsCog(
             role.id if role is not None else None,
             actor_id=interaction.user.id,
         )
-        settings = await self.store.get_settings(guild.id)
         if role is None:
             text = "The server's moderator role is cleared; the bot's default applies."
         else:
             text = f"Members with {role_label(guild, role.id)} can now manage the library."
-        await interaction.response.send_message(
-            text, embed=self.settings_card(guild, settings), ephemeral=True
-        )
+        await self.send_settings(interaction, guild, text)
 
 
 async def setup(bot: commands.Bot) -> None:
