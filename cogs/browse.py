@@ -3,6 +3,8 @@ author; sorted by top rated, newest, longest, shortest or title."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -14,6 +16,10 @@ from bot.library.records import StoryRecord
 from bot.render import plural
 from bot.transformers import RATING_CHOICES, STATUS_CHOICES, facet_autocomplete
 from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_query
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
 
 LENGTHS: dict[str, tuple[int | None, int | None]] = {
     "short": (None, 4_999),
@@ -38,7 +44,7 @@ SORT_CHOICES = [
 
 
 class Browse(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="browse", description="Look through the library")
@@ -73,7 +79,7 @@ class Browse(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
-        store = self.bot.library.store  # type: ignore[attr-defined]
+        store = self.bot.library.store
         audience = await audience_for(interaction)
         if rating and not audience.may_list_rating(RatingLevel(rating)):
             raise LibraryError(
@@ -122,5 +128,5 @@ class Browse(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(Browse(bot))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -11,6 +13,10 @@ from bot.library.excerpts import parse_where
 from bot.render import passage_embed
 from bot.transformers import StoryArg
 from bot.ui.cards import excerpt_view
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
 
 WHERE_SUGGESTIONS = ["opening", "random", "last"]
 
@@ -28,7 +34,7 @@ async def where_autocomplete(
 
 
 class Excerpts(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="excerpt", description="Post a passage from a story")
@@ -48,7 +54,7 @@ class Excerpts(commands.Cog):
     ) -> None:
         place = parse_where(where)
         (await audience_for(interaction)).check_read(story)
-        library = self.bot.library  # type: ignore[attr-defined]
+        library = self.bot.library
         # every check that can fail happens before the public answer, so errors stay private
         await library.check_chapter(story, chapter)
         await interaction.response.defer(thinking=True)  # reading chapter text may be slow
@@ -63,5 +69,5 @@ class Excerpts(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(Excerpts(bot))

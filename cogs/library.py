@@ -11,7 +11,7 @@ commands from members, and `bot.permissions.require_moderator` guards them at ru
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -25,6 +25,11 @@ from bot.render import clip, safe
 from bot.transformers import RATING_CHOICES, STATUS_CHOICES, ModeratorStoryArg
 from bot.ui.confirm import ConfirmRemove
 from bot.ui.library_cards import FIELD_NAMES, code_name, library_card, log_card, sizes, stats_card
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+    from bot.library.service import Library
+
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +58,16 @@ class LibraryCog(
     group_name="library",
     group_description="Moderators: add, edit and remove the server's stories",
 ):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @property
-    def library(self) -> Any:
-        return self.bot.library  # type: ignore[attr-defined]
+    def library(self) -> Library:
+        return self.bot.library
 
     @property
     def max_upload_bytes(self) -> int:
-        return self.bot.config.max_upload_bytes  # type: ignore[attr-defined]
+        return self.bot.config.max_upload_bytes
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await require_moderator(interaction)
@@ -310,5 +315,5 @@ class LibraryCog(
         await interaction.response.send_message(embed=stats_card(stats, top), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(LibraryCog(bot))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -15,11 +17,15 @@ from bot.transformers import StoryArg, facet_autocomplete
 from bot.ui.cards import rate_story
 from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_list
 
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
+
 TOP_LIMIT = 30
 
 
 class Ratings(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="rate", description="Rate a story from 1 to 5 stars")
@@ -46,7 +52,7 @@ class Ratings(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         who = member or interaction.user
-        store = self.bot.library.store  # type: ignore[attr-defined]
+        store = self.bot.library.store
         audience = await audience_for(interaction)
         rated = await store.ratings_by_user(interaction.guild_id, who.id)
         shown = [(s, r) for s, r in rated if audience.may_list(s)]
@@ -78,7 +84,7 @@ class Ratings(commands.Cog):
         pairing: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        store = self.bot.library.store  # type: ignore[attr-defined]
+        store = self.bot.library.store
         audience = await audience_for(interaction)
         best = await store.top_stories(
             interaction.guild_id,
@@ -101,5 +107,5 @@ class Ratings(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(Ratings(bot))

@@ -3,6 +3,8 @@ the member read last, where they left off."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -14,9 +16,12 @@ from bot.transformers import StoryArg
 from bot.ui.cards import resume_passage
 from bot.ui.reading import start_reading
 
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
 
 class Reading(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="read", description="Read a story privately, passage by passage")
@@ -31,7 +36,7 @@ class Reading(commands.Cog):
         story: StoryArg,
         chapter: app_commands.Range[int, 1, 100_000] | None = None,
     ) -> None:
-        library = self.bot.library  # type: ignore[attr-defined]
+        library = self.bot.library
         (await audience_for(interaction)).check_read(story)
         await library.check_chapter(story, chapter)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -45,7 +50,7 @@ class Reading(commands.Cog):
     @app_commands.guild_only()
     async def continue_(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        library = self.bot.library  # type: ignore[attr-defined]
+        library = self.bot.library
         last = await library.store.last_read(interaction.guild_id, interaction.user.id)
         if last is None:
             raise LibraryError("You haven't started reading anything yet: try /read.")
@@ -61,5 +66,5 @@ class Reading(commands.Cog):
         await start_reading(interaction, story, passage)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(Reading(bot))

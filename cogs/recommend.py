@@ -3,6 +3,8 @@ and characters of the stories they rated well (`bot.library.recommend` does the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -17,6 +19,10 @@ from bot.transformers import facet_autocomplete
 from bot.ui.cards import open_card
 from bot.ui.lists import ADULT_HIDDEN_NOTE
 from bot.ui.paginator import PER_PAGE, PageSource, Paginator
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
 
 DEFAULT_COUNT = 10
 REASON_MAX = 220
@@ -80,7 +86,7 @@ def nothing_text(result: Recommendations) -> str:
 
 
 class Recommend(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @app_commands.command(
@@ -99,7 +105,7 @@ class Recommend(commands.Cog):
         count: app_commands.Range[int, 1, MAX_COUNT] = DEFAULT_COUNT,
     ) -> None:
         assert interaction.guild_id is not None
-        store = self.bot.library.store  # type: ignore[attr-defined]
+        store = self.bot.library.store
         audience = await audience_for(interaction)
         result = await pick_stories(
             store,
@@ -132,5 +138,5 @@ class Recommend(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(Recommend(bot))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -12,11 +14,15 @@ from bot.render import clip, safe
 from bot.transformers import facet_autocomplete
 from bot.ui.lists import send_story_list
 
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
+
 RESULTS = 25
 
 
 class Search(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @app_commands.command(
@@ -34,7 +40,7 @@ class Search(commands.Cog):
         author: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        library = self.bot.library  # type: ignore[attr-defined]
+        library = self.bot.library
         audience = await audience_for(interaction)
         hits = library.search(
             interaction.guild_id,
@@ -58,5 +64,5 @@ class Search(commands.Cog):
         await send_story_list(interaction, f"Search: {shown}", stories)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(Search(bot))

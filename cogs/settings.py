@@ -7,7 +7,7 @@ never set one follows the bot-wide default from the config.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -15,6 +15,12 @@ from discord.ext import commands
 
 from bot.permissions import require_moderator
 from bot.ui.settings_card import role_label, settings_card
+
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+    from bot.config import Config
+    from bot.library.store import Store
+
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +35,16 @@ class SettingsCog(
     group_name="settings",
     group_description="Moderators: this server's storybot settings",
 ):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @property
-    def store(self) -> Any:
-        return self.bot.library.store  # type: ignore[attr-defined]
+    def store(self) -> Store:
+        return self.bot.library.store
 
     @property
-    def config(self) -> Any:
-        return self.bot.config  # type: ignore[attr-defined]
+    def config(self) -> Config:
+        return self.bot.config
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await require_moderator(interaction)
@@ -115,5 +121,5 @@ class SettingsCog(
         await self.send_settings(interaction, guild, text)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(SettingsCog(bot))

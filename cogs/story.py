@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -9,9 +11,12 @@ from discord.ext import commands
 from bot.transformers import StoryArg
 from bot.ui.cards import send_card
 
+if TYPE_CHECKING:
+    from bot.client import StoryBot
+
 
 class Story(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="story", description="Show a story's card")
@@ -21,5 +26,5 @@ class Story(commands.Cog):
         await send_card(interaction, story, ephemeral=False)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: StoryBot) -> None:
     await bot.add_cog(Story(bot))
