@@ -61,9 +61,9 @@ class ReadingView(BaseView):
         self.chapters = ChapterSelect(self) if len(headings) > 1 else None
         if self.chapters is not None:
             self.add_item(self.chapters)
-        self._refresh()
+        self._sync_controls()
 
-    def _refresh(self) -> None:
+    def _sync_controls(self) -> None:
         self.previous.disabled = self.passage.is_first
         self.next.disabled = self.passage.is_last
         if self.chapters is not None:
@@ -80,7 +80,7 @@ class ReadingView(BaseView):
         # the channel could have changed its age restriction since the session opened
         (await audience_for(interaction)).check_read(self.story)
         self.passage = passage
-        self._refresh()
+        self._sync_controls()
         await interaction.response.edit_message(
             embed=self.embed(), view=self, allowed_mentions=discord.AllowedMentions.none()
         )
