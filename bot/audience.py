@@ -15,6 +15,7 @@ import discord
 
 from bot.library.errors import LibraryError
 from bot.library.model import RatingLevel
+from bot.ui.context import storybot
 
 if TYPE_CHECKING:
     from bot.library.records import StoryRecord
@@ -65,9 +66,9 @@ async def audience_for(interaction: discord.Interaction) -> Audience:
         return Audience(adult_text=False, adult_titles=False)
     if channel_is_age_restricted(interaction.channel):
         return Audience(adult_text=True, adult_titles=True)
-    bot = interaction.client
-    settings = await bot.library.store.get_settings(interaction.guild.id)  # type: ignore[attr-defined]
+    bot = storybot(interaction)
+    settings = await bot.library.store.get_settings(interaction.guild.id)
     opted_in = settings.list_adult_titles
     if opted_in is None:
-        opted_in = bot.config.list_adult_titles  # type: ignore[attr-defined]
+        opted_in = bot.config.list_adult_titles
     return Audience(adult_text=False, adult_titles=bool(opted_in))

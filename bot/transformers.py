@@ -9,8 +9,8 @@ matching, and an unknown title answers "No story called X. Did you mean: A, B, C
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 import discord
 from discord import app_commands
@@ -21,8 +21,10 @@ from bot.library.model import RatingLevel
 from bot.library.records import StoryRecord
 from bot.permissions import is_moderator
 from bot.render import STATUS_TEXT, clip
+from bot.ui.context import library_of
 
 CHOICE_NAME_MAX = 100
+FACET_CHOICES = 25
 
 RATING_CHOICES = [app_commands.Choice(name=level.value, value=level.value) for level in RatingLevel]
 STATUS_CHOICES = [
@@ -51,7 +53,7 @@ class StoryTransformer(app_commands.Transformer):
         if interaction.guild_id is None:
             return []
         include_adult = self.list_every_title or (await audience_for(interaction)).adult_titles
-        hits = interaction.client.library.autocomplete(  # type: ignore[attr-defined]
+        hits = library_of(interaction).autocomplete(
             interaction.guild_id, value or "", limit=25, include_adult=include_adult
         )
         return [
@@ -63,7 +65,7 @@ class StoryTransformer(app_commands.Transformer):
         if interaction.guild_id is None:
             raise LibraryError("Stories live in a server's library: use this in the server.")
         suggest_adult = self.list_every_title or (await audience_for(interaction)).adult_titles
-        return await interaction.client.library.resolve(  # type: ignore[attr-defined]
+        return await library_of(interaction).resolve(
             interaction.guild_id, value, suggest_adult=suggest_adult
         )
 
@@ -90,9 +92,18 @@ StoryArg = Annotated[StoryRecord, StoryTransformer]
 ModeratorStoryArg = Annotated[StoryRecord, ModeratorStoryTransformer]
 
 
-def facet_autocomplete(
-    kind: str,
-) -> Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]:
+Autocomplete = Callable[
+    [discord.Interaction, str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
+
+
+def split_list(value: str) -> list[str]:
+    """'Buffy/Spike, Willow/Tara' → ['Buffy/Spike', 'Willow/Tara'] (commas or semicolons)."""
+    parts = value.replace(";", ",").split(",")
+    return [part.strip() for part in parts if part.strip()]
+
+
+def facet_autocomplete(kind: str) -> Autocomplete:
     """Autocomplete for pairing / character / author options, from the library's values."""
 
     async def complete(
@@ -100,8 +111,34 @@ def facet_autocomplete(
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        store = interaction.client.library.store  # type: ignore[attr-defined]
-        names = await store.facet_values(interaction.guild_id, kind, current or "", limit=25)
+        store = library_of(interaction).store
+        names = await store.facet_values(
+            interaction.guild_id, kind, current or "", limit=FACET_CHOICES
+        )
         return [app_commands.Choice(name=clip(n, 100), value=n[:100]) for n in names]
+
+    return complete
+
+
+def facet_list_autocomplete(kind: str) -> Autocomplete:
+    """For moderator tools: values already in the library, completing the last item of a
+    comma-separated list ("Buffy/Spike, Wil" → "Buffy/Spike, Willow/Tara")."""
+
+    async def complete(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None or not await is_moderator(interaction):
+            return []
+        done, _, typing = current.rpartition(",")
+        prefix = ", ".join(split_list(done))
+        values = await library_of(interaction).store.facet_values(
+            interaction.guild_id, kind, typing.strip(), FACET_CHOICES
+        )
+        choices: list[app_commands.Choice[str]] = []
+        for value in values:
+            full = f"{prefix}, {value}" if prefix else value
+            if len(full) <= CHOICE_NAME_MAX:
+                choices.append(app_commands.Choice(name=full, value=full))
+        return choices
 
     return complete

@@ -20,9 +20,15 @@ from discord.ext import commands
 from bot.library.errors import LibraryError, StoryRejected
 from bot.library.model import RatingLevel, Status
 from bot.library.overrides import canonical_pairings
-from bot.permissions import is_moderator, require_moderator
+from bot.permissions import require_moderator
 from bot.render import clip, safe
-from bot.transformers import RATING_CHOICES, STATUS_CHOICES, ModeratorStoryArg
+from bot.transformers import (
+    RATING_CHOICES,
+    STATUS_CHOICES,
+    ModeratorStoryArg,
+    facet_list_autocomplete,
+    split_list,
+)
 from bot.ui.confirm import ConfirmRemove
 from bot.ui.library_cards import FIELD_NAMES, code_name, library_card, log_card, sizes, stats_card
 
@@ -37,15 +43,8 @@ CONFIRM_TIMEOUT = 60.0
 AUDIT_LOG_LIMIT = 20
 TOP_PAIRINGS = 10
 CLEAR = "-"  # typed as a value in /library edit: clear that field
-
-
-# ---------------------------------------------------------------- input helpers
-
-
-def split_list(value: str) -> list[str]:
-    """'Buffy/Spike, Willow/Tara' → ['Buffy/Spike', 'Willow/Tara'] (commas or semicolons)."""
-    parts = value.replace(";", ",").split(",")
-    return [part.strip() for part in parts if part.strip()]
+PAIRINGS = facet_list_autocomplete("pairing")
+AUTHORS = facet_list_autocomplete("author")
 
 
 # ---------------------------------------------------------------- the cog
@@ -85,6 +84,7 @@ class LibraryCog(
         pairing="Pairing(s) such as Buffy/Spike, comma-separated",
     )
     @app_commands.choices(rating=RATING_CHOICES)
+    @app_commands.autocomplete(pairing=PAIRINGS, author=AUTHORS)
     async def add(  # noqa: PLR0917 - slash options are parameters
         self,
         interaction: discord.Interaction,
@@ -158,36 +158,6 @@ class LibraryCog(
             )
         )
 
-    @add.autocomplete("pairing")
-    async def _add_pairing_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.facet_choices(interaction, "pairing", current)
-
-    @add.autocomplete("author")
-    async def _add_author_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.facet_choices(interaction, "author", current)
-
-    async def facet_choices(
-        self, interaction: discord.Interaction, kind: str, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Values already in the library, completing the last item of a comma list."""
-        if interaction.guild_id is None or not await is_moderator(interaction):
-            return []
-        done, _, typing = current.rpartition(",")
-        prefix = ", ".join(split_list(done))
-        values = await self.library.store.facet_values(
-            interaction.guild_id, kind, typing.strip(), 25
-        )
-        choices: list[app_commands.Choice[str]] = []
-        for value in values:
-            full = f"{prefix}, {value}" if prefix else value
-            if len(full) <= 100:
-                choices.append(app_commands.Choice(name=full, value=full))
-        return choices
-
     # ---- edit
 
     @app_commands.command(name="edit", description="Fill in or correct a story's details")
@@ -201,6 +171,7 @@ class LibraryCog(
         summary="Summary; '-' clears it",
     )
     @app_commands.choices(rating=RATING_CHOICES, status=STATUS_CHOICES)
+    @app_commands.autocomplete(pairing=PAIRINGS, author=AUTHORS)
     async def edit(  # noqa: PLR0917 - slash options are parameters
         self,
         interaction: discord.Interaction,
@@ -255,18 +226,6 @@ class LibraryCog(
         await interaction.edit_original_response(
             embed=library_card(record, "edited", note=f"Changed: {changed}.")
         )
-
-    @edit.autocomplete("pairing")
-    async def _edit_pairing_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.facet_choices(interaction, "pairing", current)
-
-    @edit.autocomplete("author")
-    async def _edit_author_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.facet_choices(interaction, "author", current)
 
     # ---- remove
 

@@ -17,8 +17,9 @@ from bot.library.errors import LibraryError
 from bot.library.excerpts import OPENING, Passage
 from bot.library.records import StoryRecord
 from bot.render import clip, community_rating, passage_embed, safe, stars, story_card
+from bot.ui.context import library_of
 from bot.ui.errors import handle_error
-from bot.ui.reading import library_of, start_reading
+from bot.ui.reading import start_reading
 
 NONE = discord.AllowedMentions.none()
 

@@ -3,7 +3,7 @@ and a chapter select; every page turn remembers the reader's position."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
@@ -12,16 +12,10 @@ from bot.library.excerpts import Passage
 from bot.library.records import StoryRecord
 from bot.render import clip, passage_embed, safe
 from bot.ui.base import BaseView
-
-if TYPE_CHECKING:
-    from bot.library.service import Library
+from bot.ui.context import library_of
 
 READING_TIMEOUT = 14 * 60  # an interaction token lives 15 minutes
 CHAPTER_OPTIONS = 25
-
-
-def library_of(interaction: discord.Interaction) -> Library:
-    return interaction.client.library  # type: ignore[attr-defined]
 
 
 class ChapterSelect(discord.ui.Select[Any]):
