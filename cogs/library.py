@@ -47,6 +47,42 @@ PAIRINGS = facet_list_autocomplete("pairing")
 AUTHORS = facet_list_autocomplete("author")
 
 
+# ---------------------------------------------------------------- reading the options
+
+
+def typed_fields(
+    *,
+    title: str | None,
+    author: str | None,
+    rating: app_commands.Choice[str] | None,
+    pairing: str | None,
+    status: app_commands.Choice[str] | None = None,
+    summary: str | None = None,
+    clearable: bool = False,
+) -> dict[str, Any]:
+    """The story fields a moderator typed, cleaned (pairings made canonical).
+
+    With `clearable` (editing), pairing `-` clears the pairings; summary `-` clears the
+    summary. Raises LibraryError for a pairing that cannot be read.
+    """
+    fields: dict[str, Any] = {}
+    if title and title.strip():
+        fields["title"] = title.strip()
+    if author and split_list(author):
+        fields["authors"] = split_list(author)
+    if rating:
+        fields["rating_level"] = RatingLevel(rating.value)
+    if pairing:
+        cleared = clearable and pairing.strip() == CLEAR
+        chosen = [] if cleared else canonical_pairings(split_list(pairing))
+        fields["pairings"] = [p.name for p in chosen]
+    if status:
+        fields["status"] = Status(status.value)
+    if summary:
+        fields["summary"] = None if summary.strip() == CLEAR else summary.strip()
+    return fields
+
+
 # ---------------------------------------------------------------- the cog
 
 
@@ -104,16 +140,8 @@ class LibraryCog(
                 ephemeral=True,
             )
             return
-        overrides: dict[str, Any] = {}
-        if title and title.strip():
-            overrides["title"] = title.strip()
-        if author and split_list(author):
-            overrides["authors"] = split_list(author)
-        if rating:
-            overrides["rating_level"] = RatingLevel(rating.value)
         try:
-            if pairing:
-                overrides["pairings"] = [p.name for p in canonical_pairings(split_list(pairing))]
+            overrides = typed_fields(title=title, author=author, rating=rating, pairing=pairing)
         except LibraryError as err:
             await interaction.response.send_message(
                 f"`{name}` was not added: {safe(str(err))}", ephemeral=True
@@ -183,22 +211,16 @@ class LibraryCog(
         status: app_commands.Choice[str] | None = None,
         summary: app_commands.Range[str, 1, 1500] | None = None,
     ) -> None:
-        fields: dict[str, Any] = {}
         try:
-            if title and title.strip():
-                fields["title"] = title.strip()
-            if author and split_list(author):
-                fields["authors"] = split_list(author)
-            if rating:
-                fields["rating_level"] = RatingLevel(rating.value)
-            if pairing:
-                cleared = pairing.strip() == CLEAR
-                chosen = [] if cleared else canonical_pairings(split_list(pairing))
-                fields["pairings"] = [p.name for p in chosen]
-            if status:
-                fields["status"] = Status(status.value)
-            if summary:
-                fields["summary"] = None if summary.strip() == CLEAR else summary.strip()
+            fields = typed_fields(
+                title=title,
+                author=author,
+                rating=rating,
+                pairing=pairing,
+                status=status,
+                summary=summary,
+                clearable=True,
+            )
         except LibraryError as err:
             await interaction.response.send_message(
                 f"**{clip(safe(story.title), 100)}** was not changed: {safe(str(err))}",
