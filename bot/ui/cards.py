@@ -34,6 +34,15 @@ async def story_for(interaction: discord.Interaction, story_id: int) -> StoryRec
     return await library_of(interaction).get(_guild_id(interaction), story_id)
 
 
+async def readable_story(interaction: discord.Interaction, story_id: int) -> StoryRecord:
+    """The story behind a Read / Excerpt / Continue button, once it is known that its text
+    may be shown here; the answer is deferred (privately) while the text loads."""
+    story = await story_for(interaction, story_id)
+    (await audience_for(interaction)).check_read(story)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    return story
+
+
 # ---- cards ---------------------------------------------------------------------------
 
 
@@ -170,9 +179,7 @@ class ReadButton(
         return cls(int(match["story"]))
 
     async def run(self, interaction: discord.Interaction) -> None:
-        story = await story_for(interaction, self.story_id)
-        (await audience_for(interaction)).check_read(story)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        story = await readable_story(interaction, self.story_id)
         passage = await resume_passage(interaction, story)
         await start_reading(interaction, story, passage)
 
@@ -210,9 +217,7 @@ class ExcerptButton(
 
     async def run(self, interaction: discord.Interaction) -> None:
         """The story's opening passage, privately, with a Continue button."""
-        story = await story_for(interaction, self.story_id)
-        (await audience_for(interaction)).check_read(story)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        story = await readable_story(interaction, self.story_id)
         passage = await library_of(interaction).passage(story, chapter=1, where=OPENING)
         await interaction.followup.send(
             embed=passage_embed(story, passage),
@@ -255,9 +260,7 @@ class ContinueButton(
 
     async def run(self, interaction: discord.Interaction) -> None:
         """The passage after the excerpt, privately, as a reading session."""
-        story = await story_for(interaction, self.story_id)
-        (await audience_for(interaction)).check_read(story)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        story = await readable_story(interaction, self.story_id)
         library = library_of(interaction)
         here = await library.passage_at(story, self.chapter, self.passage)
         following = await library.next_passage(story, here)
