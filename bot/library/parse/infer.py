@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.library.fandoms import FandomTables, Relationship
 from bot.library.model import RatingLevel
-from bot.library.rules import content_rules, fold
+from bot.library.rules import content_rules, false_start, fold
 
 _SAMPLE_CHARS = 600_000
 _PARA = re.compile(r"\n\s*\n")
@@ -70,6 +70,19 @@ def judge_rating(body: str) -> ContentJudgement:
     return ContentJudgement(level, distinct_explicit, mature, teen)
 
 
+_CASE_ODD = re.compile("[\u0131\u017f]")  # "ı" and "ſ" match "i" and "s" under re.IGNORECASE
+
+
+def _lowered_for_romance(text: str) -> str | None:
+    """`text` lower-cased with one space in front, for `romance_scan`: the same matches
+    as the case-insensitive `romance` has in `text` (None when lower-casing would change a
+    length or a character matches otherwise under re.IGNORECASE)."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or _CASE_ODD.search(text):
+        return None
+    return " " + lowered
+
+
 def main_characters(counts: Counter[str]) -> tuple[list[str], list[str]]:
     """(main, mentioned): main characters are named often relative to the lead."""
     if not counts:
@@ -105,10 +118,19 @@ def couple_from_text(text: str, tables: FandomTables, main: list[str]) -> Relati
                 together[frozenset((a, b))] = both
     ends = [*starts[1:], len(text)]
     romantic_cache: dict[int, bool] = {}
+    padded = _lowered_for_romance(text) if rules.romance_scan is not None else None
 
     def romantic(k: int) -> bool:
         if k not in romantic_cache:
-            romantic_cache[k] = bool(rules.romance.search(text, starts[k], ends[k]))
+            found: bool | None = None
+            if padded is not None and rules.romance_scan is not None:
+                # padded[p + 1] is text[p]: the scanner's match starts on the character
+                # before the term, which for a term at starts[k] is padded[starts[k]]
+                m = rules.romance_scan.search(padded, starts[k], ends[k] + 1)
+                found = False if m is None else None if false_start(m.group(1)) else True
+            if found is None:
+                found = bool(rules.romance.search(text, starts[k], ends[k]))
+            romantic_cache[k] = found
         return romantic_cache[k]
 
     shared: Counter[frozenset[str]] = Counter()
