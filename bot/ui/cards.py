@@ -8,7 +8,7 @@ working after a restart: `storybot:rate:<story>:<stars>`, `storybot:read:<story>
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import discord
 
@@ -156,17 +156,28 @@ class RateButton(
         await rate_story(interaction, story, self.stars, None)
 
 
-class ReadButton(
+class _StoryButton(
     _Safe,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"storybot:read:(?P<story>\d{1,20})",
+    template=r"storybot:story:(?P<story>\d{1,20})",
 ):
+    """A card button about one story, custom_id `storybot:<action>:<story>`, on row 0.
+    Subclasses name the action, label and style: `class X(_StoryButton, action=...)`."""
+
+    def __init_subclass__(cls, *, action: str, label: str, style: discord.ButtonStyle) -> None:
+        super().__init_subclass__(template=rf"storybot:{action}:(?P<story>\d{{1,20}})")
+        cls.action, cls.button_label, cls.button_style = action, label, style
+
+    action: ClassVar[str]
+    button_label: ClassVar[str]
+    button_style: ClassVar[discord.ButtonStyle]
+
     def __init__(self, story_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Read",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"storybot:read:{story_id}",
+                label=self.button_label,
+                style=self.button_style,
+                custom_id=f"storybot:{self.action}:{story_id}",
                 row=0,
             )
         )
@@ -175,9 +186,11 @@ class ReadButton(
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ReadButton:
+    ) -> Self:
         return cls(int(match["story"]))
 
+
+class ReadButton(_StoryButton, action="read", label="Read", style=discord.ButtonStyle.primary):
     async def run(self, interaction: discord.Interaction) -> None:
         story = await readable_story(interaction, self.story_id)
         passage = await resume_passage(interaction, story)
@@ -194,27 +207,8 @@ async def resume_passage(interaction: discord.Interaction, story: StoryRecord) -
 
 
 class ExcerptButton(
-    _Safe,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"storybot:excerpt:(?P<story>\d{1,20})",
+    _StoryButton, action="excerpt", label="Excerpt", style=discord.ButtonStyle.secondary
 ):
-    def __init__(self, story_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Excerpt",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"storybot:excerpt:{story_id}",
-                row=0,
-            )
-        )
-        self.story_id = story_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ExcerptButton:
-        return cls(int(match["story"]))
-
     async def run(self, interaction: discord.Interaction) -> None:
         """The story's opening passage, privately, with a Continue button."""
         story = await readable_story(interaction, self.story_id)
