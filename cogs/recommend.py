@@ -13,12 +13,9 @@ from bot.audience import audience_for
 from bot.library.errors import LibraryError
 from bot.library.recommend import MAX_COUNT, Recommendation, Recommendations
 from bot.library.recommend import recommend as pick_stories
-from bot.library.records import StoryRecord
-from bot.render import clip, list_embed, plural, safe, story_line
+from bot.render import clip, plural, safe
 from bot.transformers import facet_autocomplete
-from bot.ui.cards import open_card
-from bot.ui.lists import ADULT_HIDDEN_NOTE
-from bot.ui.paginator import PER_PAGE, PageSource, Paginator
+from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_list
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -122,19 +119,12 @@ class Recommend(commands.Cog):
         title = f"Recommended for {clip(safe(interaction.user.display_name), 80)}"
         if result.named:
             title += f": {clip(safe(', '.join(result.named)), 100)}"
-        note = note_text(result)
-
-        def render(stories: list[StoryRecord], page: int, pages: int, total: int) -> discord.Embed:
-            start = (page - 1) * PER_PAGE
-            lines = [
-                f"`{start + i}.` {story_line(s)}\n↳ {reasons[s.id]}"
-                for i, s in enumerate(stories, start=1)
-            ]
-            return list_embed(title, lines, page=page, pages=pages, total=total, note=note)
-
-        source = PageSource.from_list([p.story for p in result.picks], render)
-        await Paginator(source, owner_id=interaction.user.id, open_card=open_card).start(
-            interaction
+        await send_story_list(
+            interaction,
+            title,
+            [p.story for p in result.picks],
+            note=note_text(result),
+            reason=lambda story: reasons[story.id],
         )
 
 

@@ -16,17 +16,26 @@ ADULT_HIDDEN_NOTE = (
 )
 
 Extra = Callable[[StoryRecord], str | None]
+Reason = Callable[[StoryRecord], str]
 
 
 def renderer(
-    title: str, *, note: str | None = None, extra: Extra | None = None, empty: str = "Nothing here."
+    title: str,
+    *,
+    note: str | None = None,
+    extra: Extra | None = None,
+    reason: Reason | None = None,
+    empty: str = "Nothing here.",
 ) -> Callable[[list[StoryRecord], int, int, int], discord.Embed]:
+    """Numbered entries; `extra` adds to an entry's detail line, `reason` a line below it."""
+
+    def entry(number: int, story: StoryRecord) -> str:
+        line = f"`{number}.` " + story_line(story, extra=extra(story) if extra else None)
+        return f"{line}\n↳ {reason(story)}" if reason else line
+
     def render(stories: list[StoryRecord], page: int, pages: int, total: int) -> discord.Embed:
         start = (page - 1) * PER_PAGE
-        lines = [
-            f"`{start + i}.` " + story_line(s, extra=extra(s) if extra else None)
-            for i, s in enumerate(stories, start=1)
-        ]
+        lines = [entry(start + i, s) for i, s in enumerate(stories, start=1)]
         return list_embed(title, lines, page=page, pages=pages, total=total, note=note, empty=empty)
 
     return render
@@ -39,9 +48,10 @@ async def send_story_list(
     *,
     note: str | None = None,
     extra: Extra | None = None,
+    reason: Reason | None = None,
     ephemeral: bool = False,
 ) -> None:
-    source = PageSource.from_list(stories, renderer(title, note=note, extra=extra))
+    source = PageSource.from_list(stories, renderer(title, note=note, extra=extra, reason=reason))
     await Paginator(source, owner_id=interaction.user.id, open_card=open_card).start(
         interaction, ephemeral=ephemeral
     )
