@@ -290,7 +290,8 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
 def _utf8_with_stray_cp1252(data: bytes) -> tuple[str, str] | None:
     """Mostly valid UTF-8 with a few Windows-1252 bytes pasted in (a common scrape artefact)."""
     sequences = len(_UTF8_SEQUENCE.findall(data, 0, _SAMPLE))
-    if not sequences or sequences < len(_HIGH.findall(data, 0, _SAMPLE)) // 8:
+    head = data[:_SAMPLE]
+    if not sequences or sequences < (len(head) - len(head.translate(None, _HIGH_BYTES))) // 8:
         return None
     bad = 0
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.config import DATA_DIR
-from bot.library.rules import fold, load_toml, trie_pattern
+from bot.library.rules import fold, load_toml
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +69,6 @@ class FandomTables:
     single_aliases: dict[str, str] = field(default_factory=dict)  # "Buffy" -> character
     multi_aliases: list[tuple[str, str]] = field(default_factory=list)
     first_cap: dict[str, str] = field(default_factory=dict)  # multi alias -> a word in it
-    # the capitalised words count_mentions needs, each as a whole `_CAP_TOKEN` token
-    alias_tokens: re.Pattern[str] | None = None
     _aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     # ---- loading -------------------------------------------------------------------
@@ -122,9 +120,6 @@ class FandomTables:
                     continue
                 self.multi_aliases.append((alias, name))
                 self.first_cap[alias] = token
-        tokens = sorted({*self.single_aliases, *self.first_cap.values()})
-        if tokens:
-            self.alias_tokens = re.compile(rf"{trie_pattern(tokens)}(?![a-z])")
         if self.ships:
             names = sorted(self.ships, key=len, reverse=True)
             alts = "|".join(re.escape(n).replace(r"\ ", r"[\s-]") for n in names)
@@ -190,16 +185,11 @@ class FandomTables:
     def count_mentions(self, text: str) -> Counter[str]:
         """How often each canonical character is named in `text` (case-sensitive aliases).
 
-        One-word aliases are counted as whole capitalised words; longer aliases
+        One-word aliases are counted from a Counter of capitalised words; longer aliases
         ("The Immortal", "Captain Cardboard") with `str.count`, unless one of their
         words is already a one-word alias of the same character.
         """
-        # Every capital letter starts a `_CAP_TOKEN` token, so a token equals an alias
-        # exactly where the alias occurs and no lower-case letter follows: one scan that
-        # stops only at the aliases' first letters, not a Counter of every capitalised word.
-        if self.alias_tokens is None:
-            return Counter()
-        words = Counter(self.alias_tokens.findall(text))
+        words = Counter(_CAP_TOKEN.findall(text))
         counts: Counter[str] = Counter()
         for alias, name in self.single_aliases.items():
             n = words.get(alias)
