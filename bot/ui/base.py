@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.ui.errors import handle_error, reply
+from bot.ui.errors import answer, handle_error, reply
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +64,11 @@ class BaseView(discord.ui.View):
         **kwargs: Any,
     ) -> None:
         """Send this view as the interaction's answer (or its follow-up if deferred)."""
-        kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         if self.children:
             kwargs["view"] = self
         else:
             self.stop()
-        if interaction.response.is_done():
-            self.message = await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
-        else:
-            await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+        followup = await answer(interaction, ephemeral=ephemeral, **kwargs)
+        if followup is not None:
+            self.message = followup
         self.origin = interaction

@@ -18,7 +18,7 @@ from bot.library.excerpts import OPENING, Passage
 from bot.library.records import StoryRecord
 from bot.render import clip, community_rating, passage_embed, safe, stars, story_card
 from bot.ui.context import library_of
-from bot.ui.errors import handle_error
+from bot.ui.errors import answer, handle_error
 from bot.ui.reading import start_reading
 
 NONE = discord.AllowedMentions.none()
@@ -74,14 +74,7 @@ async def send_card(
 ) -> None:
     label = "Your rating" if ephemeral else f"{interaction.user.display_name}'s rating"
     embed, view = await card_message(interaction, story, own_label=label)
-    if interaction.response.is_done():
-        await interaction.followup.send(
-            embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NONE
-        )
-    else:
-        await interaction.response.send_message(
-            embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NONE
-        )
+    await answer(interaction, embed=embed, view=view, ephemeral=ephemeral)
 
 
 async def open_card(interaction: discord.Interaction, story_id: int) -> None:

@@ -87,6 +87,20 @@ def _options(options: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+async def answer(
+    interaction: discord.Interaction, *, ephemeral: bool, **kwargs: Any
+) -> discord.WebhookMessage | None:
+    """Answer `interaction`: its response, or a follow-up once it has one (deferred, say).
+
+    Never pings. Returns the follow-up message (None when it was the response).
+    """
+    kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    if interaction.response.is_done():
+        return await interaction.followup.send(ephemeral=ephemeral, wait=True, **kwargs)
+    await interaction.response.send_message(ephemeral=ephemeral, **kwargs)
+    return None
+
+
 async def reply(interaction: discord.Interaction, message: str) -> None:
     """Send `message` ephemerally, whether or not the interaction was answered already.
 
@@ -94,14 +108,7 @@ async def reply(interaction: discord.Interaction, message: str) -> None:
     """
     message = neutralise_mentions(message)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
-        else:
-            await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+        await answer(interaction, content=message, ephemeral=True)
     except discord.HTTPException as exc:  # expired token, deleted channel...
         log.warning("could not send an error reply (%s): %s", exc, message)
 
