@@ -82,10 +82,11 @@ def fit_lines(lines: Sequence[str], limit: int) -> str:
     used = 0
     for raw in lines:
         line = clip(raw, limit)
-        if used + len(line) + 1 > limit:
+        needed = len(line) + (1 if out else 0)  # a newline before every line but the first
+        if used + needed > limit:
             break
         out.append(line)
-        used += len(line) + 1
+        used += needed
     return "\n".join(out)
 
 

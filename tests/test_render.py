@@ -17,9 +17,12 @@ from bot.render import (
     badge,
     clip,
     community_rating,
+    count,
     fit_embed,
+    fit_lines,
     list_embed,
     passage_embed,
+    plural,
     stars,
     story_card,
     story_line,
@@ -162,3 +165,27 @@ def test_list_embed_pages():
     assert e.footer.text == "Page 2 of 3 · 25 stories"
     empty = list_embed("Search", [], page=1, pages=1, total=0, empty="Nothing.")
     assert empty.description == "Nothing."
+
+
+def test_count_pluralises() -> None:
+    assert [count(1, "story"), count(2, "story"), count(1394, "word")] == [
+        "1 story",
+        "2 stories",
+        "1,394 words",
+    ]
+    assert count(0, "reader rating") == "0 reader ratings"
+    assert [plural(1, "story"), plural(3, "day"), plural(0, "rating")] == [
+        "story",
+        "days",
+        "ratings",
+    ]
+
+
+def test_fit_lines_keeps_whole_lines_within_the_limit() -> None:
+    assert fit_lines(["aaaa", "bbbb", "cccc"], 9) == "aaaa\nbbbb"
+    assert fit_lines(["aaaa", "bbbb", "cccc"], 14) == "aaaa\nbbbb\ncccc"
+    assert fit_lines([], 10) == ""
+    # a line longer than the limit is clipped, not dropped; the next one fits after it
+    long = fit_lines(["word " * 20, "next", "more"], 30)
+    assert long == clip("word " * 20, 30) + "\nnext"
+    assert len(long) <= 30

@@ -14,7 +14,6 @@ from bot.emulator.harness import App
 from bot.emulator.people import CommandRefused, Member, Reply
 from bot.library.safety import has_live_mention
 from bot.permissions import NOT_MODERATOR_MESSAGE
-from bot.render import count
 from bot.ui.library_cards import sizes
 
 FINAL_PARTING = SAMPLES_DIR / "004_3a1befc0c0f73a1a.txt"
@@ -160,15 +159,6 @@ async def test_an_over_limit_file_is_refused_before_it_is_downloaded(app: App) -
         "Try uploading it again."
     )
     assert await story_count(app) == 0
-
-
-def test_count_pluralises() -> None:
-    assert [count(1, "story"), count(2, "story"), count(1394, "word")] == [
-        "1 story",
-        "2 stories",
-        "1,394 words",
-    ]
-    assert count(0, "reader rating") == "0 reader ratings"
 
 
 def test_sizes_fall_back_to_bytes_when_megabytes_look_equal() -> None:
