@@ -255,14 +255,7 @@ class LibraryCog(
     @app_commands.describe(story="The story to remove")
     async def remove(self, interaction: discord.Interaction, story: ModeratorStoryArg) -> None:
         view = ConfirmRemove(self.library, story, interaction.user.id, timeout=CONFIRM_TIMEOUT)
-        authors = ", ".join(safe(a) for a in story.authors) or "unknown author"
-        await interaction.response.send_message(
-            f"Remove **{clip(safe(story.title), 200)}** by {clip(authors, 100)} "
-            f"(story #{story.id}, {story.words:,} words)? Its chapters, reader ratings and "
-            "reading positions go with it.",
-            view=view,
-            ephemeral=True,
-        )
+        await interaction.response.send_message(view.question(), view=view, ephemeral=True)
         view.origin = interaction
 
     # ---- log

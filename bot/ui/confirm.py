@@ -34,6 +34,16 @@ class ConfirmRemove(discord.ui.View):
     def shown_title(self) -> str:
         return clip(safe(self.record.title), 200)
 
+    def question(self) -> str:
+        """What the moderator is asked: which story, and what goes with it."""
+        story = self.record
+        authors = ", ".join(safe(a) for a in story.authors) or "unknown author"
+        return (
+            f"Remove **{self.shown_title}** by {clip(authors, 100)} "
+            f"(story #{story.id}, {story.words:,} words)? Its chapters, reader ratings and "
+            "reading positions go with it."
+        )
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.moderator_id:
             return True
