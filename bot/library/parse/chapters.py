@@ -146,6 +146,12 @@ def _label(line: str, start: int, end: int) -> str:
     return " ".join(line[start:end].split())
 
 
+def could_start_heading(line: str) -> bool:
+    """False when a line with no "#" is certainly no heading: the cheap first test of
+    `match_heading` (the pattern skips the leading blank space `strip` would)."""
+    return _HEAD_START.match(line) is not None
+
+
 def match_heading(line: str, *, markdown: bool = False) -> Heading | None:
     """A chapter heading on a line of its own, or None.
 

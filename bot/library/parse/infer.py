@@ -70,7 +70,7 @@ def judge_rating(body: str) -> ContentJudgement:
     return ContentJudgement(level, distinct_explicit, mature, teen)
 
 
-_CASE_ODD = re.compile("[\u0131\u017f]")  # "ı" and "ſ" match "i" and "s" under re.IGNORECASE
+_CASE_ODD = ("\u0131", "\u017f")  # "ı" and "ſ" match "i" and "s" under re.IGNORECASE
 
 
 def _lowered_for_romance(text: str) -> str | None:
@@ -78,7 +78,7 @@ def _lowered_for_romance(text: str) -> str | None:
     as the case-insensitive `romance` has in `text` (None when lower-casing would change a
     length or a character matches otherwise under re.IGNORECASE)."""
     lowered = text.lower()
-    if len(lowered) != len(text) or _CASE_ODD.search(text):
+    if len(lowered) != len(text) or any(ch in text for ch in _CASE_ODD):
         return None
     return " " + lowered
 

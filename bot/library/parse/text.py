@@ -70,7 +70,12 @@ def parse_text(text: str, source_name: str) -> RawStory:
     if meta:
         markdown = True
     indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines]
-    cleaned = [clean_line(ln) for ln in lines]
+    cleaned = [
+        clean_line(ln)
+        if "\t" in ln or "<" in ln or "&" in ln
+        else (stripped if (stripped := ln.strip()).strip("\u00a0\u200b ") else "")
+        for ln in lines
+    ]  # clean_line, its common case inline
     if markdown:
         cleaned = [markdown_links(ln) for ln in cleaned]
     for k, line in enumerate(cleaned):

@@ -10,6 +10,7 @@ from bot.library.model import Status
 from bot.library.parse.chapters import (
     Heading,
     bare_number_heading,
+    could_start_heading,
     match_heading,
     numbered_headings,
 )
@@ -18,8 +19,6 @@ from bot.library.parse.text_blocks import LIST_SPLIT, Block
 from bot.library.parse.text_lines import (
     QUOTE_START,
     bare_label,
-    is_chrome,
-    is_navigation,
     is_plea,
     is_scene_break,
     parse_label,
@@ -45,6 +44,9 @@ def heading_of(block: Block, markdown: bool) -> Heading | None:
 def headings_of(blocks: list[Block], markdown: bool) -> dict[int, Heading]:
     found: dict[int, Heading] = {}
     for i, block in enumerate(blocks):
+        first = block.lines[0]
+        if "#" not in first and not could_start_heading(first):
+            continue  # what match_heading refuses first, without stripping the line
         h = heading_of(block, markdown)
         if h:
             found[i] = h
@@ -81,13 +83,22 @@ def split_chapters(
 def clean_paragraphs(paras: list[Block], raw: RawStory) -> list[tuple[str, int]]:
     """(paragraph text, indentation) with chrome lines, navigation and placeholders gone."""
     out: list[tuple[str, int]] = []
+    rules = boilerplate()
+    navigation, chrome = rules.navigation.match, rules.drop_line.match
     for block in paras:
         text = strip_placeholders(block.text)
-        lines = [
-            ln
-            for ln in text.split("\n")
-            if ln.strip() and not is_navigation(ln, raw) and not is_chrome(ln)
-        ]
+        lines: list[str] = []
+        for ln in text.split("\n"):
+            if not ln.strip():
+                continue
+            if len(ln) <= 200:  # `is_navigation` and `is_chrome`, one fold for both
+                folded = fold(ln)
+                if navigation(folded):
+                    raw.more_chapters = True
+                    continue
+                if chrome(folded):
+                    continue
+            lines.append(ln)
         if lines:
             out.append(("\n".join(lines), block.indent))
     return out
