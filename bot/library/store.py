@@ -18,6 +18,7 @@ import json
 import logging
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,13 @@ from bot.library.store_prepare import (
     unique,
 )
 from bot.library.store_readers import MAX_REVIEW_CHARS, SETTINGS, ReaderDataMixin
-from bot.library.store_sql import CHAPTER_SQL, FIND_SQL, add_or_find, find_params
+from bot.library.store_sql import (
+    CHAPTER_SQL,
+    FIND_SQL,
+    add_or_find,
+    add_or_find_batch,
+    find_params,
+)
 
 log = logging.getLogger(__name__)
 
@@ -143,21 +150,50 @@ class Store(ReaderDataMixin, StoreBase):
     ) -> ImportOutcome:
         """`import_story` for a story already flattened by `store_prepare.prepare_story`
         (bulk imports prepare in the parser processes, so the writer only writes)."""
+        async with self._lock:
+            return await self._import_one(guild_id, prepared, actor_id)
+
+    async def import_prepared_many(
+        self, guild_id: int, stories: Sequence[PreparedStory], *, actor_id: int | None
+    ) -> list[ImportOutcome | LibraryError]:
+        """`import_prepared` for several stories, in order, new ones written in one
+        transaction (what bulk imports use: one COMMIT per batch instead of per story).
+
+        Each story is still stored whole or not at all (a savepoint each); a story that
+        cannot be stored gets its LibraryError in the returned list, in its place, and the
+        others are kept. Stories that update an earlier version are then updated one by one,
+        each in its own transaction, after the batch."""
+        if not stories:
+            return []
+        async with self._lock:
+            results = await self._run_sync(
+                add_or_find_batch, guild_id, list(stories), actor_id, now_iso()
+            )
+            out: list[ImportOutcome | LibraryError] = []
+            for prepared, result in zip(stories, results, strict=True):
+                if result is not None:
+                    out.append(result)
+                    continue
+                try:  # an earlier version is stored: update it in place
+                    out.append(await self._import_one(guild_id, prepared, actor_id))
+                except LibraryError as err:
+                    out.append(err)
+            return out
+
+    async def _import_one(
+        self, guild_id: int, prepared: PreparedStory, actor_id: int | None
+    ) -> ImportOutcome:
+        """`import_prepared` with the lock already held."""
         try:
-            async with self._lock:
-                for _ in range(3):  # another process may change the story between the steps
-                    # The common cases — a new story, or one already stored — are one
-                    # transaction run whole on the connection's thread (one round trip).
-                    outcome = await self._run_sync(
-                        add_or_find, guild_id, prepared, actor_id, now_iso()
-                    )
-                    if outcome is None:  # an earlier version is stored: update it
-                        async with self._begin() as conn:
-                            outcome = await self._update_existing(
-                                conn, guild_id, prepared, actor_id
-                            )
-                    if outcome is not None:
-                        return outcome
+            for _ in range(3):  # another process may change the story between the steps
+                # The common cases — a new story, or one already stored — are one
+                # transaction run whole on the connection's thread (one round trip).
+                outcome = await self._run_sync(add_or_find, guild_id, prepared, actor_id, now_iso())
+                if outcome is None:  # an earlier version is stored: update it
+                    async with self._begin() as conn:
+                        outcome = await self._update_existing(conn, guild_id, prepared, actor_id)
+                if outcome is not None:
+                    return outcome
         except sqlite3.IntegrityError as err:
             raise LibraryError(f"Could not store “{prepared.title}”: {err}.") from err
         raise LibraryError(f"“{prepared.title}” kept changing while it was being imported.")

@@ -2,8 +2,9 @@
 
 `collect` lists what to import (folders recursively, zip members) without reading it;
 `bulk_import` reads each entry, parses it — in a small process pool when there is more
-than a handful — and writes each story to the store in its own transaction, in input
-order, while the workers parse ahead. A file the parser refuses is reported with the
+than a handful, where the story is also flattened for the store — and writes the stories
+in input order, a batch per transaction (each story whole or not at all), while the
+workers parse ahead. A file the parser refuses is reported with the
 parser's reason and nothing is written for it.
 """
 
@@ -34,6 +35,10 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024  # what one zip may expand to, in total
 MAX_ARCHIVE_MEMBERS = 20_000
 POOL_THRESHOLD = 8  # fewer entries than this are parsed in-process
+BATCH_STORIES = 32  # stories per write transaction (one COMMIT)
+BATCH_BYTES = 16 * 1024 * 1024  # input bytes per write transaction (at least one story)
+AHEAD_STORIES = 2 * BATCH_STORIES  # files read and handed to the parsers, not yet stored
+AHEAD_BYTES = 64 * 1024 * 1024  # … and their input bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +203,15 @@ class EntryReader:
 ParseResult = tuple[PreparedStory | None, str | None]
 
 
+@dataclass(slots=True)
+class _Pending:
+    """An entry handed to the parsers (or already refused) and not yet stored."""
+
+    entry: Entry
+    size: int  # input bytes
+    job: Future | ParseResult
+
+
 def parse_entry(data: bytes, file_name: str, max_bytes: int) -> ParseResult:
     """Parse one file and flatten it for the store (runs in a worker process):
     (prepared story, None), or (None, reason) when it cannot be imported."""
@@ -230,66 +244,86 @@ async def bulk_import(
     executor: Executor | None = None,
     on_result: Callable[[Entry, ImportOutcome | None, str | None], None] | None = None,
 ) -> ImportReport:
-    """Parse and store every entry (each story in its own transaction), in order."""
+    """Parse and store every entry, in order.
+
+    Workers parse up to `AHEAD_STORIES` files (`AHEAD_BYTES` of input) ahead of the writer;
+    the writer stores parsed stories in batches of up to `BATCH_STORIES` (`BATCH_BYTES`)
+    per transaction, each story whole or not at all (`Store.import_prepared_many`)."""
     report = ImportReport()
     reader = EntryReader(max_bytes)
     own_pool = None
     if executor is None and jobs > 1 and len(entries) >= POOL_THRESHOLD:
         executor = own_pool = make_pool(jobs)
-    window = max(2, jobs * 4)
-    pending: deque[tuple[Entry, Future | ParseResult]] = deque()
+    pending: deque[_Pending] = deque()
+    ahead_bytes = 0
 
     def submit(entry: Entry) -> None:
+        nonlocal ahead_bytes
         try:
             data = reader.read(entry)
         except StoryRejected as err:
-            pending.append((entry, (None, err.reason)))
+            pending.append(_Pending(entry, 0, (None, err.reason)))
             return
         report.bytes_read += len(data)
         if executor is None:
-            pending.append((entry, parse_entry(data, entry.file_name, max_bytes)))
+            pending.append(
+                _Pending(entry, len(data), parse_entry(data, entry.file_name, max_bytes))
+            )
             return
         try:
             job = executor.submit(parse_entry, data, entry.file_name, max_bytes)
         except BrokenProcessPool as err:
-            pending.append((entry, (None, f"could not be parsed (parser process failed: {err})")))
+            failed = (None, f"could not be parsed (parser process failed: {err})")
+            pending.append(_Pending(entry, 0, failed))
             return
-        pending.append((entry, job))
+        pending.append(_Pending(entry, len(data), job))
+        ahead_bytes += len(data)
 
-    async def finish_one() -> None:
-        entry, job = pending.popleft()
-        if isinstance(job, Future):
-            try:
-                story, reason = await asyncio.wrap_future(job)
-            except BrokenProcessPool as err:  # a worker died (killed, out of memory…)
-                story, reason = None, f"could not be parsed (parser process failed: {err})"
-        else:
-            story, reason = job
-        outcome = None
-        if story is not None:
-            try:
-                outcome = await store.import_prepared(guild_id, story, actor_id=actor_id)
-            except LibraryError as err:
-                reason = str(err)
-        if outcome is not None:
-            report.record(entry.name, outcome)
-        else:
-            report.rejected.append((entry.name, reason or "rejected"))
-        if on_result is not None:
-            on_result(entry, outcome, reason)
+    async def write_batch() -> None:
+        """Wait for the oldest parses (in input order), store them in one transaction."""
+        nonlocal ahead_bytes
+        batch: list[tuple[Entry, PreparedStory | None, str | None]] = []
+        size = 0
+        while pending and len(batch) < BATCH_STORIES and (not batch or size < BATCH_BYTES):
+            item = pending.popleft()
+            size += item.size
+            job = item.job
+            if isinstance(job, Future):
+                ahead_bytes -= item.size
+                try:
+                    job = await asyncio.wrap_future(job)
+                except BrokenProcessPool as err:  # a worker died (killed, out of memory…)
+                    job = (None, f"could not be parsed (parser process failed: {err})")
+            batch.append((item.entry, *job))
+        stories = [story for _, story, _ in batch if story is not None]
+        stored = iter(await store.import_prepared_many(guild_id, stories, actor_id=actor_id))
+        for entry, story, parse_error in batch:
+            outcome, reason = None, parse_error
+            if story is not None:
+                result = next(stored)
+                if isinstance(result, LibraryError):
+                    reason = str(result)
+                else:
+                    outcome = result
+            if outcome is not None:
+                report.record(entry.name, outcome)
+            else:
+                report.rejected.append((entry.name, reason or "rejected"))
+            if on_result is not None:
+                on_result(entry, outcome, reason)
 
     try:
-        for entry in entries:  # workers parse up to `window` files ahead of the writer
+        for entry in entries:
             submit(entry)
-            if len(pending) >= window:
-                await finish_one()
+            if len(pending) >= AHEAD_STORIES or ahead_bytes >= AHEAD_BYTES:
+                await write_batch()
         while pending:
-            await finish_one()
+            await write_batch()
     finally:
         reader.close()
-        for _, job in pending:
-            if isinstance(job, Future):
-                job.cancel()
+        for item in pending:
+            if isinstance(item.job, Future):
+                item.job.cancel()
         if own_pool is not None:
             own_pool.shutdown(wait=True, cancel_futures=True)
     return report

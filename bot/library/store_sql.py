@@ -10,6 +10,7 @@ import json
 import sqlite3
 from typing import Any
 
+from bot.library.errors import LibraryError
 from bot.library.records import ImportOutcome
 from bot.library.store_prepare import PreparedStory, unique
 
@@ -139,60 +140,103 @@ def add_or_find(
     (the caller updates it). All or nothing: any error rolls back."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        existing = db.execute(FIND_SQL, find_params(guild_id, p)).fetchone()
-        if existing is not None:
+        outcome = _add_or_find(db, guild_id, p, actor_id, now)
+        db.execute("COMMIT" if outcome is not None and outcome.action == "added" else "ROLLBACK")
+    except BaseException:
+        if db.in_transaction:
             db.execute("ROLLBACK")
-            if existing["same"]:
-                return ImportOutcome("unchanged", existing["id"], existing["title"])
-            return None
-        story_id = db.execute(
-            INSERT_STORY_SQL,
-            (
-                guild_id,
-                p.title,
-                p.title_declared,
-                p.rating_level,
-                p.rating_declared,
-                p.rating_inferred,
-                p.status,
-                p.words,
-                p.chapter_count,
-                p.total_chapters,
-                p.summary,
-                p.notes_json,
-                p.disclaimer,
-                p.epigraph,
-                p.spoilers,
-                p.language,
-                p.source_name,
-                p.layout,
-                p.encoding,
-                p.content_hash,
-                p.identity_key,
-                now,
-                now,
-                actor_id,
-            ),
-        ).lastrowid
-        db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
-        for sql, rows in link_statements(
-            story_id,
-            authors=p.authors,
-            characters=p.characters,
-            pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
-            tags=p.tags,
-        ):
-            db.executemany(sql, rows)
-        db.execute(
-            FTS_SQL, (story_id, p.title, ", ".join(p.authors), p.summary or "", p.fts_tags())
-        )
-        detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
-        db.execute(
-            AUDIT_SQL, (guild_id, actor_id, "added", story_id, p.title, to_json(detail), now)
-        )
+        raise
+    return outcome
+
+
+BatchResult = ImportOutcome | LibraryError | None
+
+
+def add_or_find_batch(
+    db: sqlite3.Connection,
+    guild_id: int,
+    stories: list[PreparedStory],
+    actor_id: int | None,
+    now: str,
+) -> list[BatchResult]:
+    """`add_or_find` for several stories in one transaction (one COMMIT, so one WAL sync
+    and the shared index and full-text pages written once, not once per story).
+
+    Each story is still all or nothing: it is written inside its own SAVEPOINT, and a story
+    the database refuses is rolled back to that savepoint and reported as a LibraryError
+    while the others are kept. If the transaction itself fails (or the process dies before
+    COMMIT), none of the batch is stored — every story whole or absent either way."""
+    results: list[BatchResult] = []
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for p in stories:
+            db.execute("SAVEPOINT story")
+            try:
+                results.append(_add_or_find(db, guild_id, p, actor_id, now))
+            except sqlite3.IntegrityError as err:
+                db.execute("ROLLBACK TO story")
+                results.append(LibraryError(f"Could not store “{p.title}”: {err}."))
+            db.execute("RELEASE story")
         db.execute("COMMIT")
     except BaseException:
         if db.in_transaction:
             db.execute("ROLLBACK")
         raise
+    return results
+
+
+def _add_or_find(
+    db: sqlite3.Connection,
+    guild_id: int,
+    p: PreparedStory,
+    actor_id: int | None,
+    now: str,
+) -> ImportOutcome | None:
+    """The body of `add_or_find`, inside a transaction the caller opened and ends."""
+    existing = db.execute(FIND_SQL, find_params(guild_id, p)).fetchone()
+    if existing is not None:
+        if existing["same"]:
+            return ImportOutcome("unchanged", existing["id"], existing["title"])
+        return None
+    story_id = db.execute(
+        INSERT_STORY_SQL,
+        (
+            guild_id,
+            p.title,
+            p.title_declared,
+            p.rating_level,
+            p.rating_declared,
+            p.rating_inferred,
+            p.status,
+            p.words,
+            p.chapter_count,
+            p.total_chapters,
+            p.summary,
+            p.notes_json,
+            p.disclaimer,
+            p.epigraph,
+            p.spoilers,
+            p.language,
+            p.source_name,
+            p.layout,
+            p.encoding,
+            p.content_hash,
+            p.identity_key,
+            now,
+            now,
+            actor_id,
+        ),
+    ).lastrowid
+    db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+    for sql, rows in link_statements(
+        story_id,
+        authors=p.authors,
+        characters=p.characters,
+        pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
+        tags=p.tags,
+    ):
+        db.executemany(sql, rows)
+    db.execute(FTS_SQL, (story_id, p.title, ", ".join(p.authors), p.summary or "", p.fts_tags()))
+    detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
+    db.execute(AUDIT_SQL, (guild_id, actor_id, "added", story_id, p.title, to_json(detail), now))
     return ImportOutcome("added", story_id, p.title)

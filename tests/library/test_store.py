@@ -17,6 +17,7 @@ from bot.library.model import count_words as model_count_words
 from bot.library.store import Store
 from bot.library.store_migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
 from bot.library.store_prepare import count_words as store_count_words
+from bot.library.store_prepare import prepare_story
 from bot.library.store_sql import FIND_SQL
 
 G1, G2 = 111, 222
@@ -265,6 +266,38 @@ async def test_failed_write_leaves_nothing_half_written(store: Store) -> None:
     assert count(store.path, "SELECT COUNT(*) FROM authors") == 0
     # The store is still usable after the rollback.
     assert (await store.import_story(G1, make_story(), actor_id=MOD)).action == "added"
+
+
+async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
+    broken = make_story(title="Broken", authors=("Ghost",), characters=("Nobody Else",))
+    broken.chapters[1].text = None  # chapters.text is NOT NULL: fails mid-story
+    stories = [
+        make_story(title="First", chapters=2),
+        broken,
+        make_story(title="Second", seed="b"),
+        make_story(title="First", chapters=2),  # the same content again
+        make_story(title="First", chapters=5),  # a longer version of a story in this batch
+    ]
+    results = await store.import_prepared_many(
+        G1, [prepare_story(s) for s in stories], actor_id=MOD
+    )
+    assert isinstance(results[1], LibraryError) and "Could not store" in str(results[1])
+    assert [getattr(r, "action", None) for r in results] == [
+        "added",
+        None,
+        "added",
+        "unchanged",
+        "updated",
+    ]
+    assert results[0].story_id == results[3].story_id == results[4].story_id
+    # Nothing of the refused story is left; the others are whole.
+    assert table_counts(store.path)["stories"] == 2
+    assert count(store.path, "SELECT COUNT(*) FROM chapters") == 5 + 3
+    assert count(store.path, "SELECT COUNT(*) FROM authors WHERE name = 'Ghost'") == 0
+    assert count(store.path, "SELECT COUNT(*) FROM characters WHERE name = 'Nobody Else'") == 0
+    assert count(store.path, "SELECT COUNT(*) FROM stories_fts") == 2
+    assert count(store.path, "SELECT COUNT(*) FROM audit_log WHERE title = 'Broken'") == 0
+    assert await store.import_prepared_many(G1, [], actor_id=MOD) == []
 
 
 async def test_failed_update_keeps_the_old_version(store: Store) -> None:
