@@ -90,6 +90,10 @@ _HEAD_START = re.compile(
     r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|[0-9]|[ivxlc]+\b)",
     re.IGNORECASE,
 )
+# `match_heading`'s first test, public so a caller can apply it to many lines cheaply:
+# a line with no "#" that this does not match is no heading (`[\W_]*` skips the leading
+# blank space `strip` would).
+HEAD_START = _HEAD_START
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _SENTENCE_END = re.compile(r"[.,;!?…\"”]$")
 
@@ -144,12 +148,6 @@ def _clean_title(title: str | None) -> str | None:
 
 def _label(line: str, start: int, end: int) -> str:
     return " ".join(line[start:end].split())
-
-
-def could_start_heading(line: str) -> bool:
-    """False when a line with no "#" is certainly no heading: the cheap first test of
-    `match_heading` (the pattern skips the leading blank space `strip` would)."""
-    return _HEAD_START.match(line) is not None
 
 
 def match_heading(line: str, *, markdown: bool = False) -> Heading | None:

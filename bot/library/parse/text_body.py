@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from bot.library.model import Status
 from bot.library.parse.chapters import (
+    HEAD_START,
     Heading,
     bare_number_heading,
-    could_start_heading,
     match_heading,
     numbered_headings,
 )
@@ -43,10 +43,11 @@ def heading_of(block: Block, markdown: bool) -> Heading | None:
 
 def headings_of(blocks: list[Block], markdown: bool) -> dict[int, Heading]:
     found: dict[int, Heading] = {}
+    could_start = HEAD_START.match  # match_heading's first test, for lines with no "#"
     for i, block in enumerate(blocks):
         first = block.lines[0]
-        if "#" not in first and not could_start_heading(first):
-            continue  # what match_heading refuses first, without stripping the line
+        if "#" not in first and not could_start(first):
+            continue
         h = heading_of(block, markdown)
         if h:
             found[i] = h
@@ -86,7 +87,9 @@ def clean_paragraphs(paras: list[Block], raw: RawStory) -> list[tuple[str, int]]
     rules = boilerplate()
     navigation, chrome = rules.navigation.match, rules.drop_line.match
     for block in paras:
-        text = strip_placeholders(block.text)
+        text = block.lines[0] if len(block.lines) == 1 else block.text
+        if "]" in text:
+            text = strip_placeholders(text)
         lines: list[str] = []
         for ln in text.split("\n"):
             if not ln.strip():
