@@ -277,5 +277,4 @@ def select_label(story: StoryRecord) -> str:
 
 
 def select_description(story: StoryRecord) -> str:
-    text = f"{story.rating_level.value} · {', '.join(story.authors) or 'Unknown author'}"
-    return clip(safe(text), SELECT_DESCRIPTION_MAX)
+    return clip(f"{story.rating_level.value} · {authors_text(story)}", SELECT_DESCRIPTION_MAX)

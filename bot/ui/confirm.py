@@ -9,7 +9,7 @@ import discord
 
 from bot.library.errors import LibraryError
 from bot.library.records import StoryRecord
-from bot.render import clip, safe
+from bot.render import authors_text, clip, safe
 
 if TYPE_CHECKING:
     from bot.library.service import Library
@@ -37,7 +37,7 @@ class ConfirmRemove(discord.ui.View):
     def question(self) -> str:
         """What the moderator is asked: which story, and what goes with it."""
         story = self.record
-        authors = ", ".join(safe(a) for a in story.authors) or "unknown author"
+        authors = authors_text(story)
         return (
             f"Remove **{self.shown_title}** by {clip(authors, 100)} "
             f"(story #{story.id}, {story.words:,} words)? Its chapters, reader ratings and "

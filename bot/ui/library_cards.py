@@ -15,6 +15,7 @@ from bot.render import (
     FIELD_VALUE_MAX,
     STATUS_TEXT,
     TITLE_MAX,
+    authors_text,
     badge,
     clip,
     count,
@@ -157,8 +158,7 @@ def library_card(
     else:
         title_value = f"{title} — no title found: set one with `/library edit`"
     embed.add_field(name="Title", value=clip(title_value, FIELD_VALUE_MAX), inline=False)
-    authors = ", ".join(safe(a) for a in record.authors) if record.authors else "unknown"
-    embed.add_field(name="Author", value=clip(authors, FIELD_VALUE_MAX))
+    embed.add_field(name="Author", value=clip(authors_text(record), FIELD_VALUE_MAX))
     embed.add_field(name="Rating", value=rating_line(record))
     embed.add_field(name="Status", value=STATUS_TEXT.get(record.status, str(record.status)))
     embed.add_field(name="Pairings", value=pairing_line(record), inline=False)

@@ -179,7 +179,7 @@ async def test_the_card_flags_what_was_inferred_and_what_is_missing(app: App) ->
     assert field(partial, "Chapters") == "1 of 20 declared"
     assert "only 1 of 20 chapters present" in field(partial, "Check")
     assert "no title found" in partial.embed["title"]
-    assert field(partial, "Author") == "unknown"
+    assert field(partial, "Author") == "Unknown author"
     assert "no author found" in field(partial, "Check")
 
     # moderators reach adult stories from any channel (titles only, to them alone)
