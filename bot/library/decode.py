@@ -195,7 +195,6 @@ _WESTERN_CHARS = frozenset(
 _HIGH = re.compile(rb"[\x80-\xff]")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
-_HIGH_RUNS = re.compile(rb"[\x80-\xff]{2,}")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WESTERN_DELETE = dict.fromkeys(map(ord, _WESTERN_CHARS))
 
@@ -207,10 +206,13 @@ def _looks_cp1252(data: bytes) -> bool:
     high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
     if not high:
         return True
-    adjacent = sum(len(run) for run in _HIGH_RUNS.findall(sample))
+    # high bytes next to another high byte (in runs of two or more)
+    high_mask = _mask(sample, _HIGH_FLAGS)
+    adjacent = (high_mask & ((high_mask << 8) | (high_mask >> 8))).bit_count()
     if adjacent / high > 0.3:
         return False
-    decoded = _ASCII_RUNS.sub("", sample.decode("cp1252", errors="replace"))
+    # every ASCII byte reads as ASCII in cp1252 and every other one does not
+    decoded = sample.translate(None, _ASCII_BYTES).decode("cp1252", errors="replace")
     unusual = len(decoded.translate(_WESTERN_DELETE))
     return unusual / max(len(decoded), 1) <= 0.1
 
@@ -284,13 +286,31 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
+def _flags(chars: bytes) -> bytes:
+    """A `bytes.translate` table: 1 for the bytes in `chars`, 0 for the others."""
+    return bytes(1 if b in chars else 0 for b in range(256))
+
+
+_HIGH_FLAGS = _flags(_HIGH_BYTES)
+_UTF8_LEAD_FLAGS = _flags(bytes(range(0xC2, 0xF5)))
+_UTF8_CONTINUATION_FLAGS = _flags(bytes(range(0x80, 0xC0)))
+_ASCII_BYTES = bytes(range(0x80))
+
+
+def _mask(data: bytes, flags: bytes) -> int:
+    """An integer whose byte k is 1 where `flags` marks data[k], else 0 (little-endian):
+    neighbouring bytes are compared by shifting it 8 bits and counted with `bit_count`."""
+    return int.from_bytes(data.translate(flags), "little")
 
 
 def _utf8_with_stray_cp1252(data: bytes) -> tuple[str, str] | None:
     """Mostly valid UTF-8 with a few Windows-1252 bytes pasted in (a common scrape artefact)."""
-    sequences = len(_UTF8_SEQUENCE.findall(data, 0, _SAMPLE))
     head = data[:_SAMPLE]
+    # UTF-8 sequences ([\xc2-\xf4][\x80-\xbf]{1,3}, found left to right): a lead byte
+    # followed by a continuation byte always starts one, and none swallows a lead byte,
+    # so there are as many as such pairs.
+    lead_mask = _mask(head, _UTF8_LEAD_FLAGS)
+    sequences = (lead_mask & (_mask(head, _UTF8_CONTINUATION_FLAGS) >> 8)).bit_count()
     if not sequences or sequences < (len(head) - len(head.translate(None, _HIGH_BYTES))) // 8:
         return None
     bad = 0
