@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from bot.library.errors import LibraryError, StoryRejected
 from bot.library.records import ImportOutcome
@@ -170,10 +172,10 @@ class EntryReader:
         try:
             if entry.member is None:
                 with entry.path.open("rb") as f:
-                    return f.read(self.max_bytes + 1)
+                    return self._read_bounded(f, os.fstat(f.fileno()).st_size)
             archive = self._open(entry.path)
             with archive.open(entry.member) as f:
-                data = f.read(self.max_bytes + 1)
+                data = self._read_bounded(f, archive.getinfo(entry.member).file_size)
         except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as err:
             raise StoryRejected(f"could not be read ({err})", source_name=entry.name) from None
         self._archive_read += len(data)
@@ -182,6 +184,15 @@ class EntryReader:
                 f"archive expands past {self.max_archive_bytes / 2**20:.0f} MiB",
                 source_name=entry.name,
             )
+        return data
+
+    def _read_bounded(self, f: IO[bytes], expected: int) -> bytes:
+        """At most max_bytes + 1 bytes of `f`, sized by the `expected` length: asking for
+        max_bytes + 1 at once would allocate that much for every file."""
+        limit = self.max_bytes + 1
+        data = f.read(min(expected + 1, limit))
+        if len(data) > expected and len(data) < limit:  # longer than it said: read on
+            data += f.read(limit - len(data))
         return data
 
     def _open(self, path: Path) -> zipfile.ZipFile:

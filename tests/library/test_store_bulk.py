@@ -116,3 +116,14 @@ async def test_a_dead_parser_process_rejects_instead_of_crashing(tmp_path: Path)
         pool.shutdown()
     assert [name for name, _ in report.rejected] == [e.name for e in entries]
     assert all("parser process failed" in reason for _, reason in report.rejected)
+
+
+def test_files_are_read_whole_up_to_one_byte_over_the_limit(tmp_path: Path) -> None:
+    small, exact, big = tmp_path / "small.txt", tmp_path / "exact.txt", tmp_path / "big.txt"
+    small.write_bytes(b"x" * 10)
+    exact.write_bytes(b"y" * 100)
+    big.write_bytes(b"z" * 5000)
+    reader = EntryReader(max_bytes=100)
+    assert reader.read(Entry(small)) == b"x" * 10
+    assert reader.read(Entry(exact)) == b"y" * 100
+    assert reader.read(Entry(big)) == b"z" * 101  # enough for the parser to refuse it
