@@ -67,14 +67,13 @@ def identity_key(title: str | None, authors: list[str]) -> str | None:
     return "\x1f".join([squash(title).casefold(), *names])
 
 
-def count_words(text: str) -> int:
-    """`model.count_words` (whitespace-separated tokens holding a letter or digit), faster."""
-    return count_tokens(text.split())
-
-
 def count_tokens(tokens: list[str]) -> int:
-    """How many tokens hold a letter or digit: all of them, less the punctuation-only ones
-    (`str.isalnum` settles most tokens in C; only tokens with punctuation are searched)."""
+    """`model.count_words` of a text already split (preparing splits each chapter once for
+    the content hash and the word count): how many tokens hold a letter or digit — all of
+    them, less the punctuation-only ones (`str.isalnum` settles most tokens in C; only
+    tokens with punctuation are searched). On the import benchmark's text
+    `count_tokens(text.split())` takes ~17 ms/MB against `model.count_words`' ~31, and the
+    split is shared with the hash; a test holds the two to the same answer."""
     search = _ALNUM.search
     return len(tokens) - sum(1 for t in tokens if not t.isalnum() and not search(t))
 
