@@ -150,7 +150,7 @@ def chapter_start(items: list[tuple[str, int]], edges: Edges) -> list[str]:
             fieldname, value = labelled
         elif bare is not None:
             fieldname, value = bare[0], rest.strip()
-        elif i + 1 < len(paras) and _is_aside(para, fold(para)):
+        elif i + 1 < len(paras) and _is_aside(para):
             _store_edge(edges, "notes", para)
             i += 1
             continue
@@ -186,10 +186,14 @@ def _store_edge(edges: Edges, fieldname: str, value: str) -> None:
         edges.notes.append(value)
 
 
-def _is_aside(para: str, folded: str) -> bool:
+def _is_aside(para: str, folded: str | None = None) -> bool:
     """A short paragraph addressed to readers (review plea, thanks, sign-off), not prose.
-    Paragraphs with dialogue are story text."""
-    if word_count(para) > 80 or '"' in folded:
+    Paragraphs with dialogue are story text. `folded` defaults to `fold(para)`."""
+    if len(para.split(None, 80)) > 80:  # more than 80 words, without splitting them all
+        return False
+    if folded is None:
+        folded = fold(para)
+    if '"' in folded:
         return False
     return is_plea(para) or bool(boilerplate().signoff.search(folded))
 
