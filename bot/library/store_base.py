@@ -53,6 +53,25 @@ def bayesian(n: int, total: int, mean: float) -> float:
     return (PRIOR_WEIGHT * mean + total) / (PRIOR_WEIGHT + n)
 
 
+async def run_on_connection_thread(
+    conn: aiosqlite.Connection, fn: Callable[..., Any], *args: Any
+) -> Any:
+    """Run ``fn(sqlite3_connection, *args)`` on aiosqlite's worker thread, in one round trip
+    (a whole transaction of many statements costs one hand-off instead of one per statement).
+
+    aiosqlite 0.22 has no public call for this: `Connection._execute(fn)` (queue a function
+    for its worker thread) and `Connection._conn` (the sqlite3 connection) are private. This
+    is the only place the store touches them; the version is pinned in pyproject.toml and
+    `test_run_on_connection_thread_uses_aiosqlite_internals` fails loudly if they change."""
+    execute = getattr(conn, "_execute", None)
+    if execute is None or not isinstance(getattr(type(conn), "_conn", None), property):
+        raise RuntimeError(
+            f"aiosqlite {aiosqlite.__version__} no longer has Connection._execute/_conn: "
+            "update bot.library.store_base.run_on_connection_thread"
+        )
+    return await execute(lambda: fn(conn._conn, *args))
+
+
 class StoreBase:
     """The connection and the helpers the store's parts share (not used on its own)."""
 
@@ -91,12 +110,8 @@ class StoreBase:
         return None if row is None else row[0]
 
     async def _run_sync(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(sqlite3_connection, *args)`` on aiosqlite's connection thread, in one
-        round trip. aiosqlite has no public call for this; `_execute` and `_conn` have been
-        its internal API for years (the version is pinned in pyproject.toml, and the store
-        tests exercise this path)."""
-        conn = self._conn
-        return await conn._execute(lambda: fn(conn._conn, *args))
+        """Run ``fn(sqlite3_connection, *args)`` on the connection's thread (one round trip)."""
+        return await run_on_connection_thread(self._conn, fn, *args)
 
     async def _clear_links(self, conn: aiosqlite.Connection, story_id: int) -> None:
         for table in ("story_authors", "story_characters", "story_pairings", "story_tags"):

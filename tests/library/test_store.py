@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
+import aiosqlite
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +17,7 @@ from bot.library.errors import LibraryError
 from bot.library.model import Chapter, Pairing, ParsedStory, Rating, RatingLevel, Status
 from bot.library.model import count_words as model_count_words
 from bot.library.store import Store
+from bot.library.store_base import run_on_connection_thread
 from bot.library.store_migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
 from bot.library.store_prepare import count_tokens, prepare_story
 from bot.library.store_sql import FIND_SQL
@@ -297,6 +300,26 @@ async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
     assert count(store.path, "SELECT COUNT(*) FROM stories_fts") == 2
     assert count(store.path, "SELECT COUNT(*) FROM audit_log WHERE title = 'Broken'") == 0
     assert await store.import_prepared_many(G1, [], actor_id=MOD) == []
+
+
+async def test_run_on_connection_thread_uses_aiosqlite_internals(tmp_path: Path) -> None:
+    """The one use of aiosqlite's private API: if a new aiosqlite drops or changes
+    `Connection._execute`/`_conn`, this fails (and so does every import)."""
+    conn = await aiosqlite.connect(tmp_path / "x.db", isolation_level=None)
+    try:
+
+        def work(db: sqlite3.Connection, value: int) -> tuple[int, int]:
+            # sqlite3 refuses a connection used from another thread than its own, so this
+            # runs on aiosqlite's worker thread or raises.
+            db.execute("CREATE TABLE t (v INTEGER)")
+            db.execute("INSERT INTO t VALUES (?)", (value,))
+            return db.execute("SELECT v FROM t").fetchone()[0], threading.get_ident()
+
+        value, thread = await run_on_connection_thread(conn, work, 7)
+        assert value == 7 and thread != threading.get_ident()
+        assert await conn.execute_fetchall("SELECT v FROM t") == [(7,)]
+    finally:
+        await conn.close()
 
 
 async def test_failed_update_keeps_the_old_version(store: Store) -> None:
