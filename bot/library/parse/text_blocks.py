@@ -151,42 +151,36 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
 
 def paragraph_blocks(lines: list[str], indents: list[int]) -> list[Block]:
     """Group lines into paragraphs, re-flowing hard-wrapped text."""
-    raw_blocks: list[tuple[list[str], list[int]]] = []
-    cur: list[str] = []
-    cur_ind: list[int] = []
-    for line, ind in zip(lines, indents, strict=True):
-        if not line:
-            if cur:
-                raw_blocks.append((cur, cur_ind))
-                cur, cur_ind = [], []
-            continue
-        cur.append(line)
-        cur_ind.append(ind)
-    if cur:
-        raw_blocks.append((cur, cur_ind))
     blocks: list[Block] = []
-    for blines, binds in raw_blocks:
-        if len(blines) == 1:
-            blocks.append(Block(blines, binds[0]))
-            continue
-        if _is_hard_wrapped(blines):
-            # indented lines start new paragraphs inside a wrapped block
-            paras: list[list[str]] = []
-            base = min(binds)
-            for line, ind in zip(blines, binds, strict=True):
-                if not paras or (ind > base and any(i == base for i in binds)):
-                    paras.append([line])
-                else:
-                    paras[-1].append(line)
-            for para in paras:
-                blocks.append(Block([_unwrap(para)], base))
-            continue
-        long_lines = sum(1 for x in blines if len(x) > 100)
-        if long_lines >= max(1, len(blines) // 2):
-            blocks.extend(Block([x], ind) for x, ind in zip(blines, binds, strict=True))
-        else:
-            blocks.append(Block(list(blines), min(binds)))
+    start = 0
+    for end in [*(k for k, line in enumerate(lines) if not line), len(lines)]:
+        if end - start == 1:  # the common case: one line between blank ones
+            blocks.append(Block([lines[start]], indents[start]))
+        if end - start > 1:
+            _add_block(blocks, lines[start:end], indents[start:end])
+        start = end + 1
     return blocks
+
+
+def _add_block(blocks: list[Block], blines: list[str], binds: list[int]) -> None:
+    """The paragraphs of a run of several non-blank lines."""
+    if _is_hard_wrapped(blines):
+        # indented lines start new paragraphs inside a wrapped block
+        paras: list[list[str]] = []
+        base = min(binds)
+        for line, ind in zip(blines, binds, strict=True):
+            if not paras or (ind > base and any(i == base for i in binds)):
+                paras.append([line])
+            else:
+                paras[-1].append(line)
+        for para in paras:
+            blocks.append(Block([_unwrap(para)], base))
+        return
+    long_lines = sum(1 for x in blines if len(x) > 100)
+    if long_lines >= max(1, len(blines) // 2):
+        blocks.extend(Block([x], ind) for x, ind in zip(blines, binds, strict=True))
+    else:
+        blocks.append(Block(list(blines), min(binds)))
 
 
 def _unwrap(lines: list[str]) -> str:

@@ -87,7 +87,14 @@ def clean_paragraphs(paras: list[Block], raw: RawStory) -> list[tuple[str, int]]
     rules = boilerplate()
     navigation, chrome = rules.navigation.match, rules.drop_line.match
     for block in paras:
-        text = block.lines[0] if len(block.lines) == 1 else block.text
+        if len(block.lines) == 1:
+            text = block.lines[0]
+            if len(text) > 200 and "\n" not in text and "]" not in text:
+                if text.strip():  # a long line is neither navigation nor chrome
+                    out.append((text, block.indent))
+                continue
+        else:
+            text = block.text
         if "]" in text:
             text = strip_placeholders(text)
         lines: list[str] = []
