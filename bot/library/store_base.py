@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from bot.library.model import RatingLevel, Status
 from bot.library.records import (
     StoryRecord,
 )
-from bot.library.store_sql import AUDIT_SQL, FTS_SQL, link_statements, to_json
+from bot.library.store_sql import AUDIT_SQL, FTS_SQL, to_json, write_links
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +128,16 @@ class StoreBase:
         pairings: list[tuple[str, list[str], bool]],
         tags: list[tuple[str, str]],
     ) -> None:
-        for sql, rows in link_statements(
-            story_id, authors=authors, characters=characters, pairings=pairings, tags=tags
-        ):
-            await conn.executemany(sql, rows)
+        await self._run_sync(
+            partial(
+                write_links,
+                story_id=story_id,
+                authors=authors,
+                characters=characters,
+                pairings=pairings,
+                tags=tags,
+            )
+        )
 
     async def _write_fts(
         self,

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.library.errors import LibraryError
 from bot.library.records import ImportOutcome
-from bot.library.store_prepare import PreparedStory, unique
+from bot.library.store_prepare import PreparedStory, nocase, unique
 
 FIND_SQL = (
     # An identical story (same content hash) first, else the same story (same declared
@@ -50,82 +50,91 @@ def find_params(guild_id: int, p: PreparedStory) -> tuple:
     return (guild_id, p.content_hash, guild_id, p.identity_key)
 
 
-def link_statements(
+class NameIds:
+    """Ids of author, character, pairing and tag names, looked up (or created) once per
+    transaction: a batch of stories mostly repeats the same names.
+
+    Valid only inside the one transaction it was filled in (the write lock keeps other
+    connections out); `forget` after a rollback, which may undo names created here."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str, str], int] = {}
+
+    def forget(self) -> None:
+        self._ids.clear()
+
+    def get(self, db: sqlite3.Connection, table: str, name: str, kind: str = "") -> int:
+        """The id of `name` in `table` (authors, characters, pairings or tags), created
+        if missing. Names compare as SQLite's NOCASE does (ASCII letters folded)."""
+        key = (table, kind, nocase(name))
+        found = self._ids.get(key)
+        if found is not None:
+            return found
+        if table == "tags":
+            row = db.execute("SELECT id FROM tags WHERE kind = ? AND name = ?", (kind, name))
+            found = (row.fetchone() or (None,))[0]
+            if found is None:
+                found = db.execute(
+                    "INSERT INTO tags (kind, name) VALUES (?, ?)", (kind, name)
+                ).lastrowid
+        else:
+            row = db.execute(f"SELECT id FROM {table} WHERE name = ?", (name,))
+            found = (row.fetchone() or (None,))[0]
+            if found is None:
+                found = db.execute(f"INSERT INTO {table} (name) VALUES (?)", (name,)).lastrowid
+        assert found is not None
+        self._ids[key] = found
+        return found
+
+    def is_known(self, table: str, name: str) -> bool:
+        return (table, "", nocase(name)) in self._ids
+
+
+def write_links(
+    db: sqlite3.Connection,
     story_id: int,
     *,
     authors: list[str],
     characters: list[str],
     pairings: list[tuple[str, list[str], bool]],
     tags: list[tuple[str, str]],
-) -> list[tuple[str, list[tuple]]]:
-    """The statements (SQL, rows) that link a story to its names, creating missing names."""
-    out: list[tuple[str, list[tuple]]] = []
+    names: NameIds | None = None,
+) -> None:
+    """Link a story to its names, creating missing names (inside the caller's transaction;
+    runs on the connection's thread)."""
+    names = names or NameIds()
+    get = names.get
     if authors:
-        out.append(
-            (
-                "INSERT INTO authors (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(a,) for a in authors],
-            )
-        )
-        out.append(
-            (
-                "INSERT INTO story_authors (story_id, author_id, position)"
-                " VALUES (?, (SELECT id FROM authors WHERE name = ?), ?)",
-                [(story_id, a, i) for i, a in enumerate(authors)],
-            )
-        )
-    every_character = unique(characters + [c for _, members, _ in pairings for c in members])
-    if every_character:
-        out.append(
-            (
-                "INSERT INTO characters (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(c,) for c in every_character],
-            )
+        db.executemany(
+            "INSERT INTO story_authors (story_id, author_id, position) VALUES (?, ?, ?)",
+            [(story_id, get(db, "authors", a), i) for i, a in enumerate(authors)],
         )
     if characters:
-        out.append(
-            (
-                "INSERT INTO story_characters (story_id, character_id, position)"
-                " VALUES (?, (SELECT id FROM characters WHERE name = ?), ?)",
-                [(story_id, c, i) for i, c in enumerate(characters)],
-            )
+        db.executemany(
+            "INSERT INTO story_characters (story_id, character_id, position) VALUES (?, ?, ?)",
+            [(story_id, get(db, "characters", c), i) for i, c in enumerate(characters)],
         )
     if pairings:
-        out.append(
-            (
-                "INSERT INTO pairings (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-                [(name,) for name, _, _ in pairings],
-            )
-        )
-        out.append(
-            (
-                "INSERT OR IGNORE INTO pairing_characters (pairing_id, character_id)"
-                " SELECT p.id, c.id FROM pairings p, characters c WHERE p.name = ? AND c.name = ?",
-                [(name, c) for name, members, _ in pairings for c in members],
-            )
-        )
-        out.append(
-            (
-                "INSERT INTO story_pairings (story_id, pairing_id, inferred, position)"
-                " VALUES (?, (SELECT id FROM pairings WHERE name = ?), ?, ?)",
-                [(story_id, name, inferred, i) for i, (name, _, inferred) in enumerate(pairings)],
-            )
+        rows = []
+        for i, (name, members, inferred) in enumerate(pairings):
+            if not names.is_known("pairings", name):  # once per transaction
+                pairing_id = get(db, "pairings", name)
+                db.executemany(
+                    "INSERT OR IGNORE INTO pairing_characters (pairing_id, character_id)"
+                    " VALUES (?, ?)",
+                    [(pairing_id, get(db, "characters", c)) for c in unique(members)],
+                )
+            rows.append((story_id, get(db, "pairings", name), inferred, i))
+        db.executemany(
+            "INSERT INTO story_pairings (story_id, pairing_id, inferred, position)"
+            " VALUES (?, ?, ?, ?)",
+            rows,
         )
     if tags:
-        out.append(
-            (
-                "INSERT INTO tags (kind, name) VALUES (?, ?) ON CONFLICT (kind, name) DO NOTHING",
-                list(tags),
-            )
+        db.executemany(
+            "INSERT INTO story_tags (story_id, tag_id, position) VALUES (?, ?, ?)",
+            [(story_id, get(db, "tags", name, kind), i) for i, (kind, name) in enumerate(tags)],
         )
-        out.append(
-            (
-                "INSERT INTO story_tags (story_id, tag_id, position)"
-                " VALUES (?, (SELECT id FROM tags WHERE kind = ? AND name = ?), ?)",
-                [(story_id, kind, name, i) for i, (kind, name) in enumerate(tags)],
-            )
-        )
-    return out
 
 
 def add_or_find(
@@ -167,14 +176,16 @@ def add_or_find_batch(
     while the others are kept. If the transaction itself fails (or the process dies before
     COMMIT), none of the batch is stored — every story whole or absent either way."""
     results: list[BatchResult] = []
+    names = NameIds()
     db.execute("BEGIN IMMEDIATE")
     try:
         for p in stories:
             db.execute("SAVEPOINT story")
             try:
-                results.append(_add_or_find(db, guild_id, p, actor_id, now))
+                results.append(_add_or_find(db, guild_id, p, actor_id, now, names=names))
             except sqlite3.IntegrityError as err:
                 db.execute("ROLLBACK TO story")
+                names.forget()  # names this story created are gone again
                 results.append(LibraryError(f"Could not store “{p.title}”: {err}."))
             db.execute("RELEASE story")
         db.execute("COMMIT")
@@ -191,6 +202,8 @@ def _add_or_find(
     p: PreparedStory,
     actor_id: int | None,
     now: str,
+    *,
+    names: NameIds | None = None,
 ) -> ImportOutcome | None:
     """The body of `add_or_find`, inside a transaction the caller opened and ends."""
     existing = db.execute(FIND_SQL, find_params(guild_id, p)).fetchone()
@@ -228,14 +241,15 @@ def _add_or_find(
         ),
     ).lastrowid
     db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
-    for sql, rows in link_statements(
+    write_links(
+        db,
         story_id,
         authors=p.authors,
         characters=p.characters,
         pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
         tags=p.tags,
-    ):
-        db.executemany(sql, rows)
+        names=names,
+    )
     db.execute(FTS_SQL, (story_id, p.title, ", ".join(p.authors), p.summary or "", p.fts_tags()))
     detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
     db.execute(AUDIT_SQL, (guild_id, actor_id, "added", story_id, p.title, to_json(detail), now))

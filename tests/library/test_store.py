@@ -272,11 +272,16 @@ async def test_failed_write_leaves_nothing_half_written(store: Store) -> None:
 
 async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
     broken = make_story(title="Broken", authors=("Ghost",), characters=("Nobody Else",))
-    broken.chapters[1].text = None  # chapters.text is NOT NULL: fails mid-story
+    with sqlite3.connect(store.path) as conn:  # fails at its last write, after its names
+        conn.execute(
+            "CREATE TRIGGER no_broken BEFORE INSERT ON audit_log WHEN NEW.title = 'Broken'"
+            " BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
     stories = [
         make_story(title="First", chapters=2),
         broken,
-        make_story(title="Second", seed="b"),
+        # Names the refused story created are gone with it; this one creates them again.
+        make_story(title="Second", authors=("Ghost",), characters=("Nobody Else",), seed="b"),
         make_story(title="First", chapters=2),  # the same content again
         make_story(title="First", chapters=5),  # a longer version of a story in this batch
     ]
@@ -295,8 +300,15 @@ async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
     # Nothing of the refused story is left; the others are whole.
     assert table_counts(store.path)["stories"] == 2
     assert count(store.path, "SELECT COUNT(*) FROM chapters") == 5 + 3
-    assert count(store.path, "SELECT COUNT(*) FROM authors WHERE name = 'Ghost'") == 0
-    assert count(store.path, "SELECT COUNT(*) FROM characters WHERE name = 'Nobody Else'") == 0
+    assert count(store.path, "SELECT COUNT(*) FROM authors WHERE name = 'Ghost'") == 1
+    assert count(store.path, "SELECT COUNT(*) FROM characters WHERE name = 'Nobody Else'") == 1
+    second = await store.get_story(G1, results[2].story_id)
+    assert second.authors == ["Ghost"] and second.characters == ["Nobody Else"]
+    first = await store.get_story(G1, results[0].story_id)
+    assert first.authors == ["Jojo"] and first.pairings == ["Buffy Summers/Spike"]
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("SELECT COUNT(*) FROM pairing_characters").fetchone() == (2,)
     assert count(store.path, "SELECT COUNT(*) FROM stories_fts") == 2
     assert count(store.path, "SELECT COUNT(*) FROM audit_log WHERE title = 'Broken'") == 0
     assert await store.import_prepared_many(G1, [], actor_id=MOD) == []
