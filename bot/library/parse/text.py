@@ -78,10 +78,10 @@ def parse_text(text: str, source_name: str) -> RawStory:
     ]  # clean_line, its common case inline
     if markdown:
         cleaned = [markdown_links(ln) for ln in cleaned]
-    for k, line in enumerate(cleaned):
-        if line.startswith(">"):  # e-mail / Markdown quotation: kept, marked as indented
-            cleaned[k] = clean_line(QUOTE_MARKS.sub("", line))
-            indents[k] = max(indents[k], 4)
+    for k in [k for k, line in enumerate(cleaned) if line[:1] == ">"]:
+        # e-mail / Markdown quotation: kept, marked as indented
+        cleaned[k] = clean_line(QUOTE_MARKS.sub("", cleaned[k]))
+        indents[k] = max(indents[k], 4)
     if markdown or any(SETEXT.match(ln) for ln in cleaned[:40]):
         cleaned, indents = setext_to_atx(cleaned, indents)
     blocks = paragraph_blocks(cleaned, indents)
