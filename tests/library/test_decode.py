@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.library import decode
 from bot.library.decode import binary_kind, decode_bytes, normalise_text
 from bot.library.errors import StoryRejected
 
@@ -135,3 +139,43 @@ def test_languages_without_spaces_are_text():
     text, enc = decode_bytes(("こんにちは、世界。これはテストです。" * 30).encode("shift_jis"))
     assert text.startswith("こんにちは")
     assert enc in ("cp932", "shift_jis")
+
+
+# ---- the byte-counting shortcuts agree with the regex scans they replaced ----------------
+
+_REF_NOT_LETTER = re.compile(r"[^\w \n\r\t\u00a0\u3000]|[\d_]")
+_REF_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_REF_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_REF_HIGH_RUNS = re.compile(rb"[\x80-\xff]{2,}")
+_REF_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]{1,3}")
+_TEXTY = st.text(
+    alphabet=st.one_of(
+        st.characters(max_codepoint=0x3FF),
+        st.sampled_from("\u00a0\u3000\u2019\u201c\u4e00\uff10\u0660²½ſı \n\t"),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTY)
+def test_letter_and_control_counts_match_the_regexes(text):
+    spaces = sum(text.count(ch) for ch in " \n\r\t\u00a0\u3000")
+    assert decode._letters(text) == len(text) - spaces - len(_REF_NOT_LETTER.findall(text))
+    assert decode._count_bytes(text, decode._CONTROL_BYTES) == len(_REF_CONTROL.findall(text))
+    has_control = bool(decode._count_bytes(text, decode._ANY_CONTROL_BYTES))
+    assert has_control == bool(_REF_ANY_CONTROL.search(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.binary(max_size=80)
+    | st.lists(st.sampled_from([b"ab ", b"\xe9", b"\xc3\xa9", b"\x93"])).map(b"".join)
+)
+def test_byte_masks_match_the_regexes(data):
+    high = decode._mask(data, decode._HIGH_FLAGS)
+    adjacent = (high & ((high << 8) | (high >> 8))).bit_count()
+    assert adjacent == sum(len(run) for run in _REF_HIGH_RUNS.findall(data))
+    lead = decode._mask(data, decode._UTF8_LEAD_FLAGS)
+    pairs = (lead & (decode._mask(data, decode._UTF8_CONTINUATION_FLAGS) >> 8)).bit_count()
+    assert pairs == len(_REF_UTF8_SEQUENCE.findall(data))
