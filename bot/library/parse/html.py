@@ -53,8 +53,13 @@ LAYOUTS: tuple[HtmlLayout, ...] = (
 def parse_html(text: str, source_name: str) -> RawStory:
     """Parse one HTML page; the best-scoring layout wins, else the plain-article reader."""
     tree = LexborHTMLParser(text)
-    scored = sorted(((layout.score(tree), layout) for layout in LAYOUTS), key=lambda s: -s[0])
-    best_score, best = scored[0]
+    best, best_score = LAYOUTS[0], float("-inf")
+    for layout in LAYOUTS:  # the first of the best-scoring; no layout scores over 1
+        score = layout.score(tree)
+        if score > best_score:
+            best, best_score = layout, score
+            if score >= 1.0:
+                break
     if best_score >= MIN_SCORE:
         raw = best.extract(tree, source_name)
         if any(c.text.strip() for c in raw.chapters):
