@@ -19,7 +19,7 @@ from bot.library.model import count_words as model_count_words
 from bot.library.store import Store
 from bot.library.store_base import run_on_connection_thread
 from bot.library.store_migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
-from bot.library.store_prepare import count_tokens, prepare_story
+from bot.library.store_prepare import count_squashed, prepare_story, squash
 from bot.library.store_sql import FIND_SQL
 
 G1, G2 = 111, 222
@@ -666,4 +666,4 @@ async def test_stats(store: Store) -> None:
     )
 )
 def test_store_word_count_matches_the_model(text: str) -> None:
-    assert count_tokens(text.split()) == model_count_words(text)
+    assert count_squashed(squash(text)) == model_count_words(text)
