@@ -156,6 +156,23 @@ def collect(
     return entries, rejected
 
 
+def read_bounded(f: IO[bytes], expected: int, max_bytes: int) -> bytes:
+    """At most max_bytes + 1 bytes of `f` (enough for the parser to refuse an oversize
+    file), sized by its `expected` length: asking for max_bytes + 1 at once would allocate
+    that much for every file."""
+    limit = max_bytes + 1
+    data = f.read(min(expected + 1, limit))
+    if expected < len(data) < limit:  # longer than it said: read on
+        data += f.read(limit - len(data))
+    return data
+
+
+def read_file(path: Path, max_bytes: int) -> bytes:
+    """A story file's bytes (at most max_bytes + 1); raises OSError."""
+    with path.open("rb") as f:
+        return read_bounded(f, os.fstat(f.fileno()).st_size, max_bytes)
+
+
 class EntryReader:
     """Reads entries, at most `max_bytes + 1` bytes each (so oversize files are refused by
     the parser without being read whole); keeps one archive open at a time."""
@@ -171,11 +188,10 @@ class EntryReader:
         """The entry's bytes; raises StoryRejected when it cannot be read."""
         try:
             if entry.member is None:
-                with entry.path.open("rb") as f:
-                    return self._read_bounded(f, os.fstat(f.fileno()).st_size)
+                return read_file(entry.path, self.max_bytes)
             archive = self._open(entry.path)
             with archive.open(entry.member) as f:
-                data = self._read_bounded(f, archive.getinfo(entry.member).file_size)
+                data = read_bounded(f, archive.getinfo(entry.member).file_size, self.max_bytes)
         except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as err:
             raise StoryRejected(f"could not be read ({err})", source_name=entry.name) from None
         self._archive_read += len(data)
@@ -184,15 +200,6 @@ class EntryReader:
                 f"archive expands past {self.max_archive_bytes / 2**20:.0f} MiB",
                 source_name=entry.name,
             )
-        return data
-
-    def _read_bounded(self, f: IO[bytes], expected: int) -> bytes:
-        """At most max_bytes + 1 bytes of `f`, sized by the `expected` length: asking for
-        max_bytes + 1 at once would allocate that much for every file."""
-        limit = self.max_bytes + 1
-        data = f.read(min(expected + 1, limit))
-        if len(data) > expected and len(data) < limit:  # longer than it said: read on
-            data += f.read(limit - len(data))
         return data
 
     def _open(self, path: Path) -> zipfile.ZipFile:
@@ -223,11 +230,16 @@ class _Pending:
     job: Future | ParseResult
 
 
-def parse_entry(data: bytes, file_name: str, max_bytes: int) -> ParseResult:
-    """Parse one file and flatten it for the store (runs in a worker process):
-    (prepared story, None), or (None, reason) when it cannot be imported."""
+def parse_entry(source: bytes | Path, file_name: str, max_bytes: int) -> ParseResult:
+    """Parse one file — its bytes, or its path on disk (then it is read here, in the worker
+    process, so the bytes do not go through the writer process) — and flatten it for the
+    store: (prepared story, None), or (None, reason) when it cannot be imported."""
     from bot.library.parse import parse_story
 
+    try:
+        data = read_file(source, max_bytes) if isinstance(source, Path) else source
+    except OSError as err:
+        return None, f"could not be read ({err})"
     try:
         return prepare_story(parse_story(data, file_name, max_bytes=max_bytes), file_name), None
     except (StoryRejected, LibraryError) as err:
@@ -270,25 +282,30 @@ async def bulk_import(
 
     def submit(entry: Entry) -> None:
         nonlocal ahead_bytes
+        source: bytes | Path
         try:
-            data = reader.read(entry)
-        except StoryRejected as err:
-            pending.append(_Pending(entry, 0, (None, err.reason)))
+            if executor is not None and entry.member is None:  # the worker reads the file
+                source = entry.path
+                size = min(entry.path.stat().st_size, max_bytes + 1)
+            else:
+                source = reader.read(entry)
+                size = len(source)
+        except (StoryRejected, OSError) as err:
+            reason = err.reason if isinstance(err, StoryRejected) else f"could not be read ({err})"
+            pending.append(_Pending(entry, 0, (None, reason)))
             return
-        report.bytes_read += len(data)
+        report.bytes_read += size
         if executor is None:
-            pending.append(
-                _Pending(entry, len(data), parse_entry(data, entry.file_name, max_bytes))
-            )
+            pending.append(_Pending(entry, size, parse_entry(source, entry.file_name, max_bytes)))
             return
         try:
-            job = executor.submit(parse_entry, data, entry.file_name, max_bytes)
+            job = executor.submit(parse_entry, source, entry.file_name, max_bytes)
         except BrokenProcessPool as err:
             failed = (None, f"could not be parsed (parser process failed: {err})")
             pending.append(_Pending(entry, 0, failed))
             return
-        pending.append(_Pending(entry, len(data), job))
-        ahead_bytes += len(data)
+        pending.append(_Pending(entry, size, job))
+        ahead_bytes += size
 
     async def write_batch() -> None:
         """Wait for the oldest parses (in input order), store them in one transaction."""

@@ -127,3 +127,24 @@ def test_files_are_read_whole_up_to_one_byte_over_the_limit(tmp_path: Path) -> N
     assert reader.read(Entry(small)) == b"x" * 10
     assert reader.read(Entry(exact)) == b"y" * 100
     assert reader.read(Entry(big)) == b"z" * 101  # enough for the parser to refuse it
+
+
+async def test_parser_processes_read_the_files_themselves(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Title: Kept\nAuthor: A\n\nSome text here.")
+    (folder / "b.txt").write_text("Title: Gone\nAuthor: A\n\nDeleted before the import.")
+    (folder / "c.txt").write_text("Title: Big\nAuthor: A\n\n" + "word " * 400)
+    entries, _ = collect([folder])
+    (folder / "b.txt").unlink()
+    pool = make_pool(1)
+    try:
+        async with await Store.open(tmp_path / "lib.db") as store:
+            report = await bulk_import(store, 1, entries, executor=pool, max_bytes=1000)
+    finally:
+        pool.shutdown()
+    assert [name for name, _ in report.added] == [str(folder / "a.txt")]
+    reasons = dict(report.rejected)
+    assert reasons[str(folder / "b.txt")].startswith("could not be read")
+    assert "over the 1000 bytes limit" in reasons[str(folder / "c.txt")]
+    assert report.bytes_read == (folder / "a.txt").stat().st_size + 1001
