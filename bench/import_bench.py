@@ -7,9 +7,12 @@ bench/out/ (git-ignored), then times, over several runs (medians reported):
 
   * parse, 1 process          — parse_story over every file, bytes already in memory
   * parse, N processes        — the same over a process pool (results not sent back)
-  * store only                — Store.import_story of already-parsed stories, one writer
-  * parse + store             — bulk_import (what `storybot import` runs): read, parse in
-                                N processes, write each story in its own transaction
+  * store only                — what a bulk import's writer does with already-parsed
+                                stories: prepare_story, then Store.import_prepared_many in
+                                batches (each story whole or absent), one process
+  * parse + store             — bulk_import (what `storybot import` runs): N parser
+                                processes read, parse and prepare; the writer stores
+                                batches of stories, one transaction each
 
 MB = 10^6 bytes of input files. Prints a Markdown table.
 
@@ -43,7 +46,8 @@ if str(ROOT) not in sys.path:
 
 from bot.library.parse import parse_story  # noqa: E402
 from bot.library.store import Store  # noqa: E402
-from bot.library.store_bulk import bulk_import, collect, make_pool  # noqa: E402
+from bot.library.store_bulk import BATCH_STORIES, bulk_import, collect, make_pool  # noqa: E402
+from bot.library.store_prepare import prepare_story  # noqa: E402
 
 LAYOUTS = ("header-txt", "byline-txt", "ao3-html", "ffnet-html", "front-matter-md", "cp1252-txt")
 GENERATOR_VERSION = 2
@@ -337,13 +341,22 @@ def _parse_only(item: tuple[str, bytes]) -> int:
         return -1
 
 
-async def _store_only(db: Path, stories: list) -> None:
+async def _store_only(db: Path, stories: list, cpu: dict[str, list[float]]) -> None:
+    """What the writer of a bulk import does, in one process: prepare each parsed story
+    (done by the parser processes in a bulk import), then write them in batches."""
+    start = time.process_time()
+    prepared = [prepare_story(story, name) for name, story in stories]
+    cpu["prepare"].append(time.process_time() - start)
+    start = time.process_time()
     store = await Store.open(db)
     try:
-        for name, story in stories:
-            await store.import_story(1, story, actor_id=None, source_name=name)
+        for i in range(0, len(prepared), BATCH_STORIES):
+            batch = prepared[i : i + BATCH_STORIES]
+            for result in await store.import_prepared_many(1, batch, actor_id=None):
+                assert not isinstance(result, Exception), result
     finally:
         await store.close()
+    cpu["write"].append(time.process_time() - start)
 
 
 async def _parse_and_store(db: Path, folder: Path, jobs: int, pool) -> tuple:
@@ -444,10 +457,11 @@ def main(argv: list[str] | None = None) -> int:
                 with times.measure(f"parse, {jobs} processes"):
                     list(pool.map(_parse_only, items, chunksize=4))
         db = args.out / "bench.db"
+        store_cpu: dict[str, list[float]] = {"prepare": [], "write": []}
         for _ in range(runs):
             _fresh(db)
-            with times.measure("store only (parsed stories, 1 writer)"):
-                asyncio.run(_store_only(db, ok_parsed))
+            with times.measure(f"store only (prepare + write, batches of {BATCH_STORIES})"):
+                asyncio.run(_store_only(db, ok_parsed, store_cpu))
         report = stored = None
         for _ in range(runs):
             _fresh(db)
@@ -469,7 +483,14 @@ def main(argv: list[str] | None = None) -> int:
         med = statistics.median(walls)
         shown = ", ".join(f"{v:.2f}" for v in walls)
         print(f"| {label} | {med:.2f} | {mb / med:.1f} | {statistics.median(cpus):.2f} | {shown} |")
-    print(f"\nLoad average (1 min) at start {load_start:.2f}, at end {os.getloadavg()[0]:.2f}.")
+    parse_cpu = statistics.median(times.runs["parse, 1 process"][1])
+    prepare_cpu = statistics.median(store_cpu["prepare"])
+    write_cpu = statistics.median(store_cpu["write"])
+    print(
+        f"\nCPU per MB (medians): parse {parse_cpu / mb * 1000:.1f} ms, prepare "
+        f"{prepare_cpu / mb * 1000:.1f} ms, write {write_cpu / mb * 1000:.1f} ms."
+    )
+    print(f"Load average (1 min) at start {load_start:.2f}, at end {os.getloadavg()[0]:.2f}.")
     print()
     print("| layout (parse, 1 process, last run) | MB | MB/s |")
     print("|---|---:|---:|")

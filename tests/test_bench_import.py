@@ -27,5 +27,7 @@ def test_import_bench_quick(tmp_path: Path) -> None:
     rows = re.findall(r"^\| (parse|store|parse \+ store)[^|]*\| ([\d.]+) \| ([\d.]+) \|", out, re.M)
     assert len(rows) == 3  # parse, store only, parse + store (one process in quick mode)
     assert all(float(mbps) > 0 for _, _, mbps in rows)
+    cpu = re.search(r"CPU per MB \(medians\): parse ([\d.]+) ms, prepare ([\d.]+) ms, write", out)
+    assert cpu and all(float(v) > 0 for v in cpu.groups()), out
     stored = re.search(r"Stored (\d+) stories", out)
     assert stored and int(stored.group(1)) == 36, out
