@@ -369,6 +369,17 @@ async def test_story_without_chapters_is_refused(store: Store) -> None:
 # ---------------------------------------------------------------- search and listing
 
 
+async def test_full_text_index_holds_only_the_small_fields(store: Store) -> None:
+    """Chapter text is not indexed (FTS5 over title, authors, summary, tags only)."""
+    await store.import_story(G1, make_story(seed="zq"), actor_id=MOD)
+    with sqlite3.connect(store.path) as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(stories_fts)")]
+        body_word = conn.execute("SELECT text FROM chapters LIMIT 1").fetchone()[0].split()[0]
+    assert columns == ["title", "authors", "summary", "tags"]
+    assert await store.text_search(G1, body_word) == []
+    assert len(await store.text_search(G1, "Spike")) == 1
+
+
 async def test_full_text_search(store: Store) -> None:
     a = await store.import_story(G1, make_story(), actor_id=MOD)
     b = await store.import_story(
