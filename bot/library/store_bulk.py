@@ -41,6 +41,8 @@ BATCH_STORIES = 32  # stories per write transaction (one COMMIT)
 BATCH_BYTES = 16 * 1024 * 1024  # input bytes per write transaction (at least one story)
 AHEAD_STORIES = 2 * BATCH_STORIES  # files read and handed to the parsers, not yet stored
 AHEAD_BYTES = 64 * 1024 * 1024  # … and their input bytes
+TASK_FILES = 4  # files per parser-process task …
+TASK_BYTES = 1024 * 1024  # … or fewer, once they hold this many bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,12 +224,29 @@ ParseResult = tuple[PreparedStory | None, str | None]
 
 
 @dataclass(slots=True)
+class _Task:
+    """Several files handed to a parser process at once (fewer hand-offs between the
+    processes: each costs the writer process a wake-up and a message)."""
+
+    future: Future
+    results: list[ParseResult] | None = None
+
+    async def result(self, index: int) -> ParseResult:
+        if self.results is None:
+            try:
+                self.results = await asyncio.wrap_future(self.future)
+            except BrokenProcessPool as err:  # a worker died (killed, out of memory…)
+                return None, f"could not be parsed (parser process failed: {err})"
+        return self.results[index]
+
+
+@dataclass(slots=True)
 class _Pending:
     """An entry handed to the parsers (or already refused) and not yet stored."""
 
     entry: Entry
     size: int  # input bytes
-    job: Future | ParseResult
+    job: tuple[_Task, int] | ParseResult  # (task, index in it), or the result already
 
 
 def parse_entry(source: bytes | Path, file_name: str, max_bytes: int) -> ParseResult:
@@ -247,6 +266,11 @@ def parse_entry(source: bytes | Path, file_name: str, max_bytes: int) -> ParseRe
     except Exception as err:  # a parser bug must not stop a bulk import
         log.exception("parser failed on %s", file_name)
         return None, f"could not be parsed (internal error: {type(err).__name__}: {err})"
+
+
+def parse_entries(sources: list[tuple[bytes | Path, str]], max_bytes: int) -> list[ParseResult]:
+    """`parse_entry` for each (bytes or path, file name), in one parser-process task."""
+    return [parse_entry(source, name, max_bytes) for source, name in sources]
 
 
 def make_pool(jobs: int) -> ProcessPoolExecutor:
@@ -279,9 +303,9 @@ async def bulk_import(
         executor = own_pool = make_pool(jobs)
     pending: deque[_Pending] = deque()
     ahead_bytes = 0
+    group: list[tuple[Entry, bytes | Path, int]] = []  # read, not yet handed to a parser
 
     def submit(entry: Entry) -> None:
-        nonlocal ahead_bytes
         source: bytes | Path
         try:
             if executor is not None and entry.member is None:  # the worker reads the file
@@ -292,20 +316,34 @@ async def bulk_import(
                 size = len(source)
         except (StoryRejected, OSError) as err:
             reason = err.reason if isinstance(err, StoryRejected) else f"could not be read ({err})"
+            flush()  # keep input order
             pending.append(_Pending(entry, 0, (None, reason)))
             return
         report.bytes_read += size
         if executor is None:
             pending.append(_Pending(entry, size, parse_entry(source, entry.file_name, max_bytes)))
             return
+        group.append((entry, source, size))
+        if len(group) >= TASK_FILES or sum(size for _, _, size in group) >= TASK_BYTES:
+            flush()
+
+    def flush() -> None:
+        """Hand the files read so far to a parser process, as one task."""
+        nonlocal ahead_bytes
+        if not group:
+            return
+        assert executor is not None
+        sources = [(source, entry.file_name) for entry, source, _ in group]
         try:
-            job = executor.submit(parse_entry, source, entry.file_name, max_bytes)
+            task = _Task(executor.submit(parse_entries, sources, max_bytes))
         except BrokenProcessPool as err:
             failed = (None, f"could not be parsed (parser process failed: {err})")
-            pending.append(_Pending(entry, 0, failed))
-            return
-        pending.append(_Pending(entry, size, job))
-        ahead_bytes += size
+            pending.extend(_Pending(entry, 0, failed) for entry, _, _ in group)
+        else:
+            for index, (entry, _, size) in enumerate(group):
+                pending.append(_Pending(entry, size, (task, index)))
+                ahead_bytes += size
+        group.clear()
 
     async def write_batch() -> None:
         """Wait for the oldest parses (in input order), store them in one transaction."""
@@ -316,12 +354,9 @@ async def bulk_import(
             item = pending.popleft()
             size += item.size
             job = item.job
-            if isinstance(job, Future):
+            if isinstance(job[0], _Task):
                 ahead_bytes -= item.size
-                try:
-                    job = await asyncio.wrap_future(job)
-                except BrokenProcessPool as err:  # a worker died (killed, out of memory…)
-                    job = (None, f"could not be parsed (parser process failed: {err})")
+                job = await job[0].result(job[1])
             batch.append((item.entry, *job))
         stories = [story for _, story, _ in batch if story is not None]
         stored = iter(await store.import_prepared_many(guild_id, stories, actor_id=actor_id))
@@ -343,15 +378,17 @@ async def bulk_import(
     try:
         for entry in entries:
             submit(entry)
-            if len(pending) >= AHEAD_STORIES or ahead_bytes >= AHEAD_BYTES:
+            if len(pending) + len(group) >= AHEAD_STORIES or ahead_bytes >= AHEAD_BYTES:
+                flush()
                 await write_batch()
+        flush()
         while pending:
             await write_batch()
     finally:
         reader.close()
         for item in pending:
-            if isinstance(item.job, Future):
-                item.job.cancel()
+            if isinstance(item.job[0], _Task):
+                item.job[0].future.cancel()
         if own_pool is not None:
             own_pool.shutdown(wait=True, cancel_futures=True)
     return report
