@@ -51,6 +51,7 @@ from bot.library.store_readers import MAX_REVIEW_CHARS, SETTINGS, ReaderDataMixi
 from bot.library.store_sql import (
     CHAPTER_SQL,
     FIND_SQL,
+    STORY_ERRORS,
     add_or_find,
     add_or_find_batch,
     find_params,
@@ -194,7 +195,7 @@ class Store(ReaderDataMixin, StoreBase):
                         outcome = await self._update_existing(conn, guild_id, prepared, actor_id)
                 if outcome is not None:
                     return outcome
-        except sqlite3.IntegrityError as err:
+        except STORY_ERRORS as err:
             raise LibraryError(f"Could not store “{prepared.title}”: {err}.") from err
         raise LibraryError(f"“{prepared.title}” kept changing while it was being imported.")
 

@@ -42,6 +42,11 @@ AUDIT_SQL = (
 )
 
 
+# What one story's values can make a write fail with (a constraint, a value too large for
+# SQLite): that story is refused, nothing else.
+STORY_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, OverflowError)
+
+
 def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -183,7 +188,7 @@ def add_or_find_batch(
             db.execute("SAVEPOINT story")
             try:
                 results.append(_add_or_find(db, guild_id, p, actor_id, now, names=names))
-            except sqlite3.IntegrityError as err:
+            except STORY_ERRORS as err:
                 db.execute("ROLLBACK TO story")
                 names.forget()  # names this story created are gone again
                 results.append(LibraryError(f"Could not store “{p.title}”: {err}."))

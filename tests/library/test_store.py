@@ -284,7 +284,9 @@ async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
         make_story(title="Second", authors=("Ghost",), characters=("Nobody Else",), seed="b"),
         make_story(title="First", chapters=2),  # the same content again
         make_story(title="First", chapters=5),  # a longer version of a story in this batch
+        make_story(title="Odd", seed="o"),  # total_chapters too large for SQLite (below)
     ]
+    stories[-1].total_chapters = 2**70
     results = await store.import_prepared_many(
         G1, [prepare_story(s) for s in stories], actor_id=MOD
     )
@@ -295,7 +297,9 @@ async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
         "added",
         "unchanged",
         "updated",
+        None,
     ]
+    assert isinstance(results[5], LibraryError) and "Odd" in str(results[5])
     assert results[0].story_id == results[3].story_id == results[4].story_id
     # Nothing of the refused story is left; the others are whole.
     assert table_counts(store.path)["stories"] == 2
