@@ -228,6 +228,28 @@ async def _remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+async def _sync(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    import aiohttp
+    import discord
+
+    from bot.sync import sync_commands
+
+    config = replace(_config(), database=_db_path(args))
+    try:
+        names = await sync_commands(config, guild_id=args.guild)
+    except discord.LoginFailure:
+        raise CliError("Discord refused DISCORD_TOKEN (check the bot token)") from None
+    except discord.HTTPException as err:
+        raise CliError(f"Discord refused the commands: {err}") from None
+    except aiohttp.ClientError as err:
+        raise CliError(f"cannot reach Discord: {err}") from None
+    where = f"guild {args.guild}" if args.guild else "every server (may take a while to show)"
+    print(f"Synced {len(names)} commands to {where}: {', '.join('/' + n for n in names)}")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- argument parsing
 
 
@@ -305,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("story_id", type=_positive_int, metavar="STORY_ID")
     p.add_argument("--guild", type=_guild_id, required=True)
     p.set_defaults(run=lambda a: asyncio.run(_remove(a)))
+
+    p = sub.add_parser(
+        "sync", parents=[common], help="publish the slash commands to Discord (needs the token)"
+    )
+    p.add_argument("--guild", type=_guild_id, default=None, help="only this server (instant)")
+    p.set_defaults(run=lambda a: asyncio.run(_sync(a)))
     return parser
 
 

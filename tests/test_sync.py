@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,26 @@ async def test_guild_sync_registers_in_that_guild_only(tmp_path: Path):
 async def test_no_token_is_a_clear_error(tmp_path: Path):
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
         await sync_commands(Config(database=tmp_path / "s.db"))
+
+
+async def test_storybot_sync_cli(tmp_path: Path, monkeypatch, capsys):
+    from bot.cli import main
+
+    async with Emulator() as emu:
+        monkeypatch.setenv("DISCORD_TOKEN", emu.token)
+        with emu.patch_discord():
+            status = await asyncio.to_thread(main, ["sync", "--db", str(tmp_path / "s.db")])
+        assert status == 0
+        out = capsys.readouterr().out
+        assert out.startswith("Synced ") and "/search" in out and "every server" in out
+        assert {c["name"] for c in emu.global_commands} >= READER_COMMANDS
+
+
+def test_storybot_sync_without_a_token_is_one_line(tmp_path: Path, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("DISCORD_TOKEN", "")
+    status = main(["sync", "--db", str(tmp_path / "s.db")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1 and "DISCORD_TOKEN is not set" in err
