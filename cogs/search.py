@@ -57,6 +57,14 @@ class Search(commands.Cog):
         shown = clip(safe(query), 80)
         if not stories:
             by = f" by {clip(safe(author), 60)}" if author else ""
+            hidden = not audience.adult_titles and library.search(
+                interaction.guild_id, query, limit=1, author=author, include_adult=True
+            )
+            if hidden:
+                raise LibraryError(
+                    f"Only stories rated Mature, Explicit or Not Rated match “{shown}”{by}; "
+                    "they are listed in age-restricted channels."
+                )
             raise LibraryError(
                 f"Nothing in the library is close to “{shown}”{by}. "
                 "Try /browse to look through everything."

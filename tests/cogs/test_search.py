@@ -69,3 +69,13 @@ async def test_search_pages_through_many_results(app):
     page2 = await reply.click("Next")
     assert "Page 2 of 3" in page2.labels
     assert page2.embed["description"] != reply.edits[0]["embeds"][0]["description"]
+
+
+async def test_a_search_matching_only_adult_stories_says_where_to_look(app):
+    await app.import_samples()
+    general = await app.reader.slash("search", query="walkng in dreams", channel=app.general)
+    assert general.ephemeral
+    assert "Walking in Dreams" not in general.text
+    assert "age-restricted channels" in general.content
+    adult = await app.reader.slash("search", query="walkng in dreams", channel=app.adult)
+    assert "Walking in Dreams" in adult.text
