@@ -49,11 +49,7 @@ class Search(commands.Cog):
             author=author,
             include_adult=audience.adult_titles,
         )
-        stories = [
-            s
-            for s in [await library.store.get_story(interaction.guild_id, h.story_id) for h in hits]
-            if s is not None
-        ]
+        stories = await library.store.get_stories(interaction.guild_id, [h.story_id for h in hits])
         shown = clip(safe(query), 80)
         if not stories:
             by = f" by {clip(safe(author), 60)}" if author else ""

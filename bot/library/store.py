@@ -310,6 +310,12 @@ class Store(ReaderDataMixin, StoreBase):
             (record,) = await self._records([found])
             return record
 
+    async def get_stories(self, guild_id: int, story_ids: Sequence[int]) -> list[StoryRecord]:
+        """Several stories' metadata in one go, in the order asked; others' are skipped."""
+        async with self._lock:
+            records = await self._records(list(story_ids))
+        return [r for r in records if r.guild_id == guild_id]
+
     async def chapters(self, story_id: int) -> list[ChapterInfo]:
         async with self._lock:
             rows = await self._rows(

@@ -223,6 +223,15 @@ async def test_untitled_stories_are_not_merged_by_fallback_title(store: Store) -
     assert record.title == "Untitled story" and record.title_declared is False
 
 
+async def test_get_stories_keeps_order_and_guild(store: Store) -> None:
+    a = await store.import_story(G1, make_story(title="Alpha", seed="a"), actor_id=None)
+    b = await store.import_story(G1, make_story(title="Beta", seed="b"), actor_id=None)
+    other = await store.import_story(G2, make_story(title="Gamma", seed="c"), actor_id=None)
+    ids = [b.story_id, 999_999, other.story_id, a.story_id]
+    assert [r.title for r in await store.get_stories(G1, ids)] == ["Beta", "Alpha"]
+    assert await store.get_stories(G1, []) == []
+
+
 async def test_record_keeps_every_field(store: Store) -> None:
     story = make_story(level=RatingLevel.EXPLICIT)
     story.pairings.append(Pairing("Angel/Buffy Summers", ["Angel", "Buffy Summers"], inferred=True))
