@@ -19,9 +19,7 @@ import aiosqlite
 
 from bot.library.errors import LibraryError
 from bot.library.model import RatingLevel, Status
-from bot.library.records import (
-    StoryRecord,
-)
+from bot.library.records import GuildSettings, StoryRecord
 from bot.library.store_sql import AUDIT_SQL, FTS_SQL, to_json, write_links
 
 log = logging.getLogger(__name__)
@@ -80,6 +78,8 @@ class StoreBase:
         self._conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        # Guild settings are read on every autocomplete keystroke; set_setting clears an entry.
+        self._settings: dict[int, GuildSettings] = {}
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -158,12 +158,16 @@ class ReaderDataMixin(StoreBase):
         return None if row is None else (row[0], row[1], row[2])
 
     async def get_settings(self, guild_id: int) -> GuildSettings:
+        cached = self._settings.get(guild_id)
+        if cached is not None:
+            return cached
         async with self._lock:
             rows = await self._rows(
                 "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
             )
         values = {k: json.loads(v) for k, v in rows if k in SETTINGS}
-        return GuildSettings(**values)
+        settings = self._settings[guild_id] = GuildSettings(**values)
+        return settings
 
     async def set_setting(
         self, guild_id: int, key: str, value: Any, *, actor_id: int | None
@@ -200,6 +204,7 @@ class ReaderDataMixin(StoreBase):
                 title=None,
                 detail={"key": key, "value": value},
             )
+        self._settings.pop(guild_id, None)
 
     async def audit_log(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
         """The guild's most recent audit entries, newest first."""

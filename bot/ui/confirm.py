@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.library.errors import LibraryError
 from bot.library.records import StoryRecord
 from bot.render import authors_text, clip, safe
+from bot.ui.errors import handle_error
 
 if TYPE_CHECKING:
     from bot.library.service import Library
@@ -51,6 +52,11 @@ class ConfirmRemove(discord.ui.View):
             "Only the moderator who asked for this removal can confirm it.", ephemeral=True
         )
         return False
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await handle_error(interaction, error)  # logged with context, answered — never silent
 
     @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
