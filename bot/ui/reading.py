@@ -39,6 +39,7 @@ class ChapterSelect(discord.ui.Select[Any]):
         ]
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer()  # loading a chapter's text may be slow
         library = library_of(interaction)
         passage = await library.passage_at(self.session.story, int(self.values[0]), 1)
         await self.session.turn(interaction, passage)
@@ -68,14 +69,14 @@ class ReadingView(BaseView):
         return passage_embed(self.story, self.passage, heading=heading)
 
     async def turn(self, interaction: discord.Interaction, passage: Passage | None) -> None:
+        """Show `passage` on the (already deferred) interaction's message."""
         if passage is None:
-            await interaction.response.defer()
             return
         # the channel could have changed its age restriction since the session opened
         (await audience_for(interaction)).check_read(self.story)
         self.passage = passage
         self._sync_controls()
-        await interaction.response.edit_message(
+        await interaction.edit_original_response(
             embed=self.embed(), view=self, allowed_mentions=discord.AllowedMentions.none()
         )
         await save(interaction, self.story, passage)
@@ -84,12 +85,14 @@ class ReadingView(BaseView):
     async def previous(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
+        await interaction.response.defer()  # the previous chapter's text may need loading
         await self.turn(
             interaction, await library_of(interaction).previous_passage(self.story, self.passage)
         )
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, row=0)
     async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await interaction.response.defer()  # the next chapter's text may need loading
         await self.turn(
             interaction, await library_of(interaction).next_passage(self.story, self.passage)
         )
