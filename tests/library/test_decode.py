@@ -115,7 +115,7 @@ def test_empty_rejected(data):
         decode_bytes(data)
 
 
-def test_random_high_bytes_rejected_or_text():
+def test_control_bytes_are_rejected():
     data = bytes(range(1, 32)) * 40
     with pytest.raises(StoryRejected):
         decode_bytes(data)
