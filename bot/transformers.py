@@ -112,8 +112,13 @@ def facet_autocomplete(kind: str) -> Autocomplete:
         if interaction.guild_id is None:
             return []
         store = library_of(interaction).store
+        audience = await audience_for(interaction)
         names = await store.facet_values(
-            interaction.guild_id, kind, current or "", limit=FACET_CHOICES
+            interaction.guild_id,
+            kind,
+            current or "",
+            limit=FACET_CHOICES,
+            include_adult=audience.adult_titles,
         )
         return [app_commands.Choice(name=clip(n, 100), value=n[:100]) for n in names]
 

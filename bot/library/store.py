@@ -525,10 +525,17 @@ class Store(ReaderDataMixin, StoreBase):
         return [r[0] for r in rows]
 
     async def facet_values(
-        self, guild_id: int, kind: str, prefix: str = "", limit: int = 25
+        self,
+        guild_id: int,
+        kind: str,
+        prefix: str = "",
+        limit: int = 25,
+        *,
+        include_adult: bool = True,
     ) -> list[str]:
         """Names of `kind` used by the guild's stories that contain `prefix` (prefix matches
         first, then the most used). kind: pairing | character | author | tag | fandom | warning.
+        `include_adult=False` counts only stories that are not adult-rated.
         """
         if kind not in FACET_KINDS:
             raise LibraryError(f"Unknown kind “{kind}”: use one of {', '.join(FACET_KINDS)}.")
@@ -554,13 +561,14 @@ class Store(ReaderDataMixin, StoreBase):
             )
         params: list[Any] = [] if kind in ("author", "character", "pairing") else [kind]
         needle = nocase(squash(prefix))
+        adult = "" if include_adult else f" AND s.rating_level NOT IN ({marks(len(ADULT_LEVELS))})"
         sql = (
             f"SELECT name FROM ({source} JOIN stories s ON s.id = x.story_id"
-            " WHERE s.guild_id = ? GROUP BY name)"
+            f" WHERE s.guild_id = ?{adult} GROUP BY name)"
             " WHERE instr(lower(name), ?) > 0"
             " ORDER BY instr(lower(name), ?) = 1 DESC, uses DESC, name COLLATE NOCASE LIMIT ?"
         )
-        params += [guild_id, needle, needle, limit]
+        params += [guild_id, *(() if include_adult else ADULT_LEVELS), needle, needle, limit]
         async with self._lock:
             return [r[0] for r in await self._rows(sql, params)]
 

@@ -505,6 +505,20 @@ async def test_facet_values(store: Store) -> None:
     assert await store.facet_values(G1, "fandom") == ["Buffy the Vampire Slayer"]
     with pytest.raises(LibraryError, match="Unknown kind"):
         await store.facet_values(G1, "ships")
+    await store.import_story(
+        G1,
+        make_story(
+            "Four",
+            ("Jade",),
+            level=RatingLevel.EXPLICIT,
+            pairings=("Faith Lehane/Spike",),
+            seed="4",
+        ),
+        actor_id=MOD,
+    )
+    assert "Faith Lehane/Spike" in await store.facet_values(G1, "pairing")
+    assert await store.facet_values(G1, "pairing", "faith", include_adult=False) == []
+    assert await store.facet_values(G1, "author", "j", include_adult=False) == ["Jenny", "Jojo"]
 
 
 # ---------------------------------------------------------------- editing and removing
