@@ -93,6 +93,11 @@ class ParsedStory:
     source_name: str | None = None  # the uploaded file's name
     layout: str | None = None  # which layout unit parsed it, e.g. "ao3-html", "text-header"
     encoding: str | None = None
+    series: str | None = None  # declared series name ("Part 2 of <series>")
+    series_part: int | None = None  # this story's place in the series, when declared
+    # What a moderator should check, in plain words ("declared rating 'spicy' not
+    # recognised: stored as Not Rated"); shown on the add preview, never to members.
+    flags: list[str] = field(default_factory=list)
 
     @property
     def body(self) -> str:
@@ -133,6 +138,9 @@ class ParsedStory:
             ],
             "total_chapters": self.total_chapters,
             "status": str(self.status),
+            "series": self.series,
+            "series_part": self.series_part,
+            "flags": list(self.flags),
             "words": self.words,
             "body": self.body,
         }

@@ -33,4 +33,11 @@ class RawStory:
     language: str | None = None
     layout: str = "text"
     title_fallback: str | None = None  # optional layout-suggested fallback (e.g. page <title>)
+    # Every other statement of a rating found anywhere in the file (a second label, a
+    # table cell, "Rated M for language" in an author's note): the rating rule takes the
+    # highest of these and the declared rating, never lower.
+    rating_evidence: list[str] = field(default_factory=list)
+    series: str | None = None
+    series_part: int | None = None
+    flags: list[str] = field(default_factory=list)  # notes for the moderator (see ParsedStory)
     more_chapters: bool = False  # the file links to other chapters ("Next Chapter"): a part
