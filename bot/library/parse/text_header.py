@@ -16,12 +16,10 @@ from bot.library.parse.chapters import (
     Heading,
     match_heading,
 )
-from bot.library.parse.html_ffnet import apply_characters, is_genre_segment
-from bot.library.parse.html_meta import split_genres
+from bot.library.parse.ffnet_info import apply_info_line, read_info_line
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text_blocks import LIST_SPLIT, Block
 from bot.library.parse.text_lines import (
-    FFN_RATED,
     QUOTE_START,
     SINGLE_VALUE,
     bare_label,
@@ -74,9 +72,6 @@ _CONTACT_IN_NAME = re.compile(
 
 
 _QUOTED = re.compile(r"^([\"“'‘])(.+)([\"”'’])$")
-
-
-_DIGITS = re.compile(r"\d+")
 
 
 _MULTI_PARAGRAPH = {"summary", "notes", "disclaimer", "spoilers", "warnings"}
@@ -236,36 +231,18 @@ def _apply_status(h: Header, key: str, value: str) -> None:
 
 def _apply_rating(h: Header, value: str) -> None:
     raw = h.raw
-    m = FFN_RATED.match(value)
-    if m and " - " in m.group("rest"):
+    info = read_info_line(f"Rated: {value}")
+    if info is not None:
         # FanFiction.net info line: Rated: Fiction T - English - Romance - Buffy S., Spike -
         # Chapters: 3 - Words: 5,000 - ... - Status: Complete - id: 123
-        raw.rating = raw.rating or m.group("rating").strip()
-        segments = [s.strip() for s in m.group("rest").split(" - ") if s.strip()]
-        for i, seg in enumerate(segments):
-            low = seg.lower()
-            if ":" in seg:
-                k, _, v = seg.partition(":")
-                k = k.strip().lower()
-                if k == "chapters":
-                    digits = _DIGITS.search(v)
-                    h.chapters_declared = int(digits.group()) if digits else None
-                elif k == "status":
-                    _apply_status(h, "status", v)
-                continue
-            if i == 0:
-                raw.language = raw.language or seg
-            elif is_genre_segment(seg) or (
-                i == 1 and "/" in seg and all(part.strip().istitle() for part in seg.split("/"))
-            ):
-                raw.tags.extend(split_genres(seg))
-            elif i <= 3 and low != "complete":
-                apply_characters(raw, seg)  # "[Buffy S., Spike] Dawn S.", as on the page
+        apply_info_line(raw, info)
         return
     if raw.rating is None:
         # "T. Set after Fool for Love." / "R; for language": keep the rating itself
         head = _RATING_TAIL.split(value, 1)[0].strip()
         raw.rating = head if head != value and rating_map().level(head) else value
+    elif value not in raw.rating_evidence:
+        raw.rating_evidence.append(value)  # a second statement of the rating: evidence
 
 
 def _continue_field(h: Header, st: _State, text: str, *, new_paragraph: bool) -> None:
