@@ -1,7 +1,11 @@
 """Bytes -> text: detect the encoding (never assume one), refuse binary files.
 
 Order: byte-order marks (UTF-8, UTF-16, UTF-32) -> strict UTF-8 -> UTF-16 without a BOM
-(NUL-byte pattern) -> charset-normalizer on a bounded sample, preferring Windows-1252
+(NUL-byte pattern) -> a charset the file declares (a MIME `Content-Type: text/plain;
+charset=...` header of a mail or Usenet post, an XML declaration, an HTML `<meta charset>`)
+when the bytes decode as it says -> charset-normalizer on a bounded sample. Western text
+is then read as whichever of Windows-1252, ISO-8859-15 and Mac Roman gives the fewest
+implausible characters ("CafŽ", "donÕt" and "¤" are tell-tales), preferring Windows-1252
 over Latin-1 (byte 0x85 is "…" in cp1252 but a NEL control character in Latin-1).
 The result is normalised: CRLF/CR -> LF, stray C1 controls mapped as cp1252, BOM dropped.
 """
@@ -217,11 +221,137 @@ def _looks_cp1252(data: bytes) -> bool:
     return unusual / max(len(decoded), 1) <= 0.1
 
 
+# ---- declared charsets ------------------------------------------------------------
+
+_MIME_CHARSET = re.compile(
+    rb"""^Content-Type:[ \t]*text/[\w.+-]+[^\n]*?(?:\n[ \t][^\n]*?)*?"""
+    rb"""charset[ \t]*=[ \t]*["']?([A-Za-z0-9_.:\-]+)""",
+    re.IGNORECASE | re.MULTILINE,
+)
+_XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
+)
+# labels that in practice mean Windows-1252 (the WHATWG encoding standard does the same)
+_LABEL_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso_8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "windows-1252": "cp1252",
+    "x-user-defined": "cp1252",
+    "macintosh": "mac_roman",
+    "x-mac-roman": "mac_roman",
+    "mac": "mac_roman",
+}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The codec a file names for itself, if Python knows it: a MIME `Content-Type`
+    header (mail, Usenet, mailing-list archives), an XML declaration, `<meta charset>`."""
+    head = data[:16384].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    m = (
+        _XML_DECLARATION.match(head)
+        or _MIME_CHARSET.search(head)
+        or _META_CHARSET.search(head[:4096])
+    )
+    if not m:
+        return None
+    label = m.group(1).decode("ascii", "replace").strip().lower()
+    label = _LABEL_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        log.info("declared charset %r is not a known codec", label)
+        return None
+
+
+def _declared(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) when the file declares a legacy charset and decodes as it says."""
+    codec = declared_charset(data)
+    if codec is None or codec.startswith(("utf_8", "utf-8")):
+        return None
+    if codec.startswith(("utf_16", "utf_32", "utf-16", "utf-32")):
+        return None  # a BOM or the NUL pattern decides these
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError:
+        log.info("the file declares %s but does not decode as it", codec)
+        return None
+
+
+# ---- Western code pages: Windows-1252, ISO-8859-15, Mac Roman ----------------------
+
+# punctuation and symbols a Western story plausibly holds next to letters
+_PLAUSIBLE = frozenset("‘’“”‚„…–—«»‹›¡¿°£€©®·•™§¶\u00a0´¨×÷ªº¹²³")
+_WESTERN_CODECS = ("cp1252", "iso8859_15", "mac_roman")
+# Latin-script single-byte code pages charset-normalizer may offer for Western text
+_LATIN_SCRIPT = {
+    *(f"iso8859_{n}" for n in (2, 3, 4, 9, 10, 13, 14, 16)),
+    *(f"cp{n}" for n in (1250, 1254, 1257, 852, 860, 861, 863, 865)),
+}
+
+
+def _implausible(text: str) -> int:
+    """How many non-ASCII characters of `text` a Western story would not hold where they
+    are: an upper-case letter straight after a lower-case one ("CafŽ", "donÕt", "quotesÓ"),
+    a symbol between letters ("c½ur", "√"), a control or "¤" (ISO-8859-15's € read as
+    Latin-1)."""
+    bad = 0
+    n = len(text)
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        c = m.group()
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < n else " "
+        if c.isalpha():
+            upper_inside = c.isupper() and before.isalpha() and before.islower()
+            lone_caron = c in "ŠšŽžŸˆ˜ƒ" and not (before.isalpha() or after.isalpha())
+            bad += upper_inside or lone_caron
+        elif c == "¤" or c < "\xa0" or c == "\ufffd":
+            bad += 2
+        elif c not in _PLAUSIBLE:
+            between_letters = before.isalpha() and after.isalpha()
+            bad += between_letters or c not in "¦¬±µ¼½¾"
+    return bad
+
+
+def _western(data: bytes) -> tuple[str, str]:
+    """Read Western 8-bit text as Windows-1252, ISO-8859-15 or Mac Roman: the code page
+    whose reading of a sample has the fewest implausible characters (ties go to cp1252;
+    CR-only line ends, the classic Mac convention, break a tie towards Mac Roman)."""
+    sample = data[:_SAMPLE]
+    if not _count_high(sample):
+        return _cp1252_or_latin1(data)
+    cr_only = b"\r" in sample and b"\n" not in sample
+    scores: dict[str, int] = {}
+    for codec in _WESTERN_CODECS:
+        text = sample.decode(codec, errors="replace")
+        scores[codec] = _implausible(text)
+        if not scores[codec] and codec == "cp1252" and not cr_only:
+            break
+    best = min(scores, key=lambda c: (scores[c], _WESTERN_CODECS.index(c)))
+    if cr_only and scores["cp1252"] and scores.get("mac_roman", 1 << 30) <= scores[best]:
+        best = "mac_roman"
+    if best == "cp1252" or scores[best] >= scores["cp1252"]:
+        return _cp1252_or_latin1(data)
+    log.debug("western text read as %s (implausible: %s)", best, scores)
+    return data.decode(best, errors="replace"), best
+
+
+def _count_high(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _HIGH_BYTES))
+
+
 def _detect(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     if _looks_cp1252(data):
-        return _cp1252_or_latin1(data)
+        return _western(data)
     sample = data[:_SAMPLE]
     best = from_bytes(sample).best()
     encoding = best.encoding if best is not None else None
@@ -232,16 +362,23 @@ def _detect(data: bytes) -> tuple[str, str]:
             raise StoryRejected(
                 "The file's characters could not be decoded in any known text encoding."
             )
-        return _cp1252_or_latin1(data)
+        return _western(data)
     try:
-        return data.decode(encoding), encoding
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        best = from_bytes(data).best()
-        if best is None:
-            raise StoryRejected(
-                "The file's characters could not be decoded in any known text encoding."
-            ) from None
-        return str(best), best.encoding
+        text = None
+    if text is not None:
+        if encoding in _LATIN_SCRIPT:  # another Latin code page: is a Western one likelier?
+            western = _western(data)
+            if _implausible(western[0][:_SAMPLE]) < _implausible(text[:_SAMPLE]):
+                return western
+        return text, encoding
+    best = from_bytes(data).best()
+    if best is None:
+        raise StoryRejected(
+            "The file's characters could not be decoded in any known text encoding."
+        )
+    return str(best), best.encoding
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -277,8 +414,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            mixed = _utf8_with_stray_cp1252(data)
-            text, encoding = mixed if mixed else _detect(data)
+            found = _declared(data) or _utf8_with_stray_cp1252(data)
+            text, encoding = found if found else _detect(data)
     _check_text(text, encoding)
     text = normalise_text(text)
     if not text.strip():

@@ -179,3 +179,64 @@ def test_byte_masks_match_the_regexes(data):
     lead = decode._mask(data, decode._UTF8_LEAD_FLAGS)
     pairs = (lead & (decode._mask(data, decode._UTF8_CONTINUATION_FLAGS) >> 8)).bit_count()
     assert pairs == len(_REF_UTF8_SEQUENCE.findall(data))
+
+
+# ---- declared charsets, Mac Roman, ISO-8859-15 -------------------------------------------
+
+MAC_STORY = (
+    "“Café au lait,” she said. “Don’t you think it’s naïve?”\r"
+    "He didn’t answer — he just smiled…\r\rThe end of the café scene.\r"
+)
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"])
+def test_mac_roman_is_read_as_mac_roman(newline):
+    data = MAC_STORY.replace("\r", newline).encode("mac_roman")
+    text, enc = decode_bytes(data)
+    assert enc == "mac_roman"
+    assert "“Café au lait,”" in text and "Don’t" in text
+    assert "Ž" not in text and "Ò" not in text and "\r" not in text
+
+
+def test_short_mac_roman_with_cr_line_ends():
+    assert decode_bytes("Short Café.\r".encode("mac_roman")) == ("Short Café.\n", "mac_roman")
+
+
+def test_mime_charset_of_a_usenet_post_is_honoured():
+    post = (
+        "From: someone@example.invalid\nNewsgroups: alt.fan.example\n"
+        "Subject: [FIC] Price\nMIME-Version: 1.0\n"
+        'Content-Type: text/plain;\n\tcharset="ISO-8859-15"\n'
+        "Content-Transfer-Encoding: 8bit\n\nIt cost 5 € and the cœur was heavy.\n"
+    )
+    text, enc = decode_bytes(post.encode("iso8859_15"))
+    assert enc == "iso8859-15"
+    assert "5 € and the cœur" in text
+
+
+def test_declared_charset_that_does_not_fit_is_ignored():
+    data = "Content-Type: text/plain; charset=us-ascii\n\nCafé “ok”.".encode()
+    assert decode_bytes(data) == (
+        "Content-Type: text/plain; charset=us-ascii\n\nCafé “ok”.",
+        "utf-8",
+    )
+    assert decode.declared_charset(b"Content-Type: text/plain; charset=klingon\n") is None
+
+
+def test_xml_declaration_is_honoured():
+    data = '<?xml version="1.0" encoding="ISO-8859-15"?>\n<p>5 € only</p>'.encode("iso8859_15")
+    assert decode_bytes(data)[1] == "iso8859-15"
+
+
+def test_undeclared_iso_8859_15_euro_survives():
+    text, enc = decode_bytes(
+        "It cost 5 € and a bit, cœur et âme. Ça va très bien.\n".encode("iso8859_15")
+    )
+    assert enc == "iso8859_15"
+    assert "5 €" in text and "cœur" in text
+
+
+def test_central_european_code_page_is_not_mistaken_for_western():
+    phrase = "Zażółć gęślą jaźń, powiedziała cicho. Źle się czuła tego dnia. "
+    text, enc = decode_bytes((phrase * 10).encode("cp1250"))
+    assert text.startswith(phrase) and enc == "cp1250"
