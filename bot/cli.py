@@ -1,12 +1,13 @@
 """`storybot`: parse story files and manage the library from the command line.
 
     storybot parse FILE… [--json]
-    storybot import PATH… --guild ID [--db PATH] [--jobs N]
+    storybot import PATH… --guild ID [--db PATH] [--jobs N] [--json]
     storybot list --guild ID [--sort title|top|newest|longest|shortest] [--limit N]
     storybot stats [--guild ID]
     storybot remove STORY_ID --guild ID
 
-Errors print one line on stderr and exit with status 2.
+Errors print one line on stderr and exit with status 2; so does every file `parse` or
+`import` rejects (the file and the reason), while the other files are still done.
 """
 
 from __future__ import annotations
@@ -44,8 +45,22 @@ def _config():
         raise CliError(str(err)) from None
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if args.db else _config().database
+def _db_path(args: argparse.Namespace, *, create: bool = False) -> Path:
+    """The library file. It must exist, unless this command may create it (`import`);
+    then its folder must exist: a mistyped path is an error, never a new empty library."""
+    path = Path(args.db) if args.db else _config().database
+    if create:
+        if not path.parent.is_dir():
+            raise CliError(
+                f"there is no folder {path.parent} for the library {path}"
+                " (create the folder, or pick another file with --db)"
+            )
+    elif not path.is_file():
+        raise CliError(
+            f"there is no library at {path}"
+            " (import stories first with `storybot import`, or pick one with --db)"
+        )
+    return path
 
 
 def _max_bytes(args: argparse.Namespace) -> int:
@@ -105,7 +120,7 @@ def _describe(story: ParsedStory) -> list[str]:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from bot.library.parse import parse_story
+    from bot.library.parse import parse_story, too_large
 
     max_bytes = _max_bytes(args)
     status = EXIT_OK
@@ -113,6 +128,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
         path = Path(name)
         try:
             with path.open("rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size > max_bytes:
+                    raise StoryRejected(too_large(size, max_bytes))
                 data = f.read(max_bytes + 1)
             story = parse_story(data, path.name, max_bytes=max_bytes)
         except StoryRejected as err:
@@ -124,7 +142,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
             status = EXIT_ERROR
             continue
         if args.json:
-            print(json.dumps(story.to_json(), ensure_ascii=False))
+            print(json.dumps({"file": name, **story.to_json()}, ensure_ascii=False))
         else:
             print(name)
             print("\n".join(_describe(story)))
@@ -150,16 +168,35 @@ def _print_report(report: ImportReport, guild_id: int, db: Path, *, verbose: boo
             for name, outcome in items:
                 if outcome.detail:
                     print(f"    #{outcome.story_id} {outcome.title} ({name}): {outcome.detail}")
-    print(f"  {'rejected':<10} {len(report.rejected)}")
-    for name, reason in report.rejected:
-        print(f"    {name}: {reason}")
+    print(
+        f"  {'rejected':<10} {len(report.rejected)}" + (" (see stderr)" if report.rejected else "")
+    )
+
+
+def _report_json(report: ImportReport, guild_id: int, db: Path) -> dict:
+    """The `storybot import --json` summary (one object on stdout)."""
+
+    def stories(items: list[tuple[str, ImportOutcome]]) -> list[dict]:
+        return [
+            {"file": name, "id": o.story_id, "title": o.title, "detail": o.detail}
+            for name, o in items
+        ]
+
+    return {
+        "guild": guild_id,
+        "database": str(db),
+        "added": stories(report.added),
+        "updated": stories(report.updated),
+        "unchanged": stories(report.unchanged),
+        "rejected": [{"file": name, "reason": reason} for name, reason in report.rejected],
+    }
 
 
 async def _import(args: argparse.Namespace) -> int:
     entries, refused = collect(args.paths)
     if not entries and not refused:
         raise CliError("nothing to import: no story files found")
-    db = _db_path(args)
+    db = _db_path(args, create=True)
     max_bytes = _max_bytes(args)
     from tqdm import tqdm
 
@@ -182,8 +219,13 @@ async def _import(args: argparse.Namespace) -> int:
         bar.close()
         await store.close()
     report.rejected[:0] = refused
-    _print_report(report, args.guild, db, verbose=args.verbose)
-    return EXIT_OK if report.imported else EXIT_ERROR
+    if args.json:
+        print(json.dumps(_report_json(report, args.guild, db), ensure_ascii=False))
+    else:
+        _print_report(report, args.guild, db, verbose=args.verbose)
+    for name, reason in report.rejected:
+        print(f"{name}: rejected: {reason}", file=sys.stderr)
+    return EXIT_ERROR if report.rejected else EXIT_OK
 
 
 # ---------------------------------------------------------------- list / stats / remove
@@ -236,7 +278,7 @@ async def _sync(args: argparse.Namespace) -> int:
 
     from bot.sync import sync_commands
 
-    config = replace(_config(), database=_db_path(args))
+    config = replace(_config(), database=_db_path(args, create=True))
     try:
         names = await sync_commands(config, guild_id=args.guild)
     except discord.LoginFailure:
@@ -310,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--max-bytes", type=_positive_int, default=None, help="size limit per file")
     p.add_argument("-v", "--verbose", action="store_true", help="list every story imported")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.set_defaults(run=lambda a: asyncio.run(_import(a)))
 
     p = sub.add_parser("list", parents=[common], help="list a guild's stories")

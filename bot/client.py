@@ -30,6 +30,10 @@ class StoryBot(commands.Bot):
     library: Library
 
     def __init__(self, config: Config, **kwargs) -> None:
+        # A text bot: discord.py's "PyNaCl/davey is not installed, voice will NOT be
+        # supported" warnings (logged when a client is created) tell a user nothing to do.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         kwargs.setdefault("guild_ready_timeout", 2.0)
         super().__init__(
             command_prefix=commands.when_mentioned,

@@ -62,9 +62,10 @@ def test_parse_json_has_the_contract_keys(capsys) -> None:
     assert main(["parse", "--json", *map(str, SAMPLES)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(SAMPLES) == 5
-    for line in lines:
+    for line, sample in zip(lines, SAMPLES, strict=True):
         data = json.loads(line)
         assert set(data) >= JSON_KEYS
+        assert data["file"] == str(sample)  # each object names the file it came from
         assert set(data["rating"]) == {"declared", "level", "inferred"}
         for pairing in data["pairings"]:
             assert set(pairing) == {"name", "characters", "inferred"}
@@ -108,6 +109,19 @@ def test_parse_size_limit(capsys, tmp_path: Path) -> None:
     assert capsys.readouterr().err.startswith(f"{path}: ")
 
 
+def test_parse_reports_a_big_file_at_its_real_size(capsys, tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (12_200_000 // 5))  # 12.2 MB = 11.6 MiB
+    just_over = tmp_path / "just_over.txt"
+    just_over.write_bytes(b"a" * (10 * 1024 * 1024 + 1))
+    assert main(["parse", str(big), str(just_over)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{big}: rejected: The file is 11.6 MiB, over the 10.0 MiB limit.",
+        f"{just_over}: rejected: The file is 10,485,761 bytes, over the 10,485,760-byte limit.",
+    ]
+
+
 def test_import_list_stats_remove(capsys, tmp_path: Path, db: Path) -> None:
     folder = tmp_path / "incoming"
     (folder / "nested").mkdir(parents=True)
@@ -121,18 +135,24 @@ def test_import_list_stats_remove(capsys, tmp_path: Path, db: Path) -> None:
         z.writestr("stuff/four.txt", story_text("Fourth Story", "Dan", chapters=4))
     single = SAMPLES[4]
 
+    db.parent.mkdir()
     code = main(
         ["import", str(folder), str(archive), str(single), "--guild", "42", "--db", str(db)]
     )
-    out = capsys.readouterr().out
-    assert code == 0
-    assert re.search(r"added\s+5\n", out) and re.search(r"rejected\s+1\n", out), out
-    assert f"{folder / 'broken.txt'}: " in out
+    captured = capsys.readouterr()
+    out = captured.out
+    assert code == 2  # one file was rejected: the others are imported, the status says so
+    assert re.search(r"added\s+5\n", out) and re.search(r"rejected\s+1 \(see stderr\)\n", out)
+    [line] = captured.err.splitlines()
+    assert line.startswith(f"{folder / 'broken.txt'}: rejected: ") and "PNG" in line
     assert db.exists()
 
     # Re-import: nothing new; the same files in another guild are new stories there.
-    assert main(["--db", str(db), "import", str(folder), str(archive), "--guild", "42"]) == 0
-    assert re.search(r"unchanged\s+4\n", capsys.readouterr().out)
+    assert (
+        main(["--db", str(db), "import", str(folder / "one.txt"), str(archive), "--guild", "42"])
+        == 0
+    )
+    assert re.search(r"unchanged\s+3\n", capsys.readouterr().out)
     assert main(["import", str(archive), "--guild", "43", "--db", str(db)]) == 0
     assert re.search(r"added\s+2\n", capsys.readouterr().out)
 
@@ -167,15 +187,56 @@ def test_import_list_stats_remove(capsys, tmp_path: Path, db: Path) -> None:
     assert actions.count("added") == 7 and actions[-2:] == ["updated", "removed"]
 
 
-def test_import_everything_rejected_exits_2(capsys, tmp_path: Path, db: Path) -> None:
+def test_import_everything_rejected_exits_2(capsys, tmp_path: Path) -> None:
+    db = tmp_path / "library.db"
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
     assert (
         main(["import", str(bad), str(tmp_path / "missing"), "--guild", "1", "--db", str(db)]) == 2
     )
-    out = capsys.readouterr().out
-    assert re.search(r"rejected\s+2\n", out)
-    assert f"{tmp_path / 'missing'}: no such file or folder" in out
+    captured = capsys.readouterr()
+    assert re.search(r"rejected\s+2 \(see stderr\)\n", captured.out)
+    assert captured.err.splitlines() == [
+        f"{tmp_path / 'missing'}: rejected: no such file or folder",
+        f"{bad}: rejected: The file is empty.",
+    ]
+
+
+def test_import_json_summary(capsys, tmp_path: Path) -> None:
+    db = tmp_path / "library.db"
+    good = tmp_path / "good.txt"
+    good.write_text(story_text("Good One", "Jojo"))
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(PNG)
+    assert main(["import", str(good), str(bad), "--guild", "7", "--db", str(db), "--json"]) == 2
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["guild"] == 7 and summary["database"] == str(db)
+    assert [(s["file"], s["title"]) for s in summary["added"]] == [(str(good), "Good One")]
+    assert summary["updated"] == summary["unchanged"] == []
+    [rejected] = summary["rejected"]
+    assert rejected["file"] == str(bad) and "PNG" in rejected["reason"]
+    assert captured.err.splitlines() == [f"{bad}: rejected: {rejected['reason']}"]
+    assert main(["import", str(good), "--guild", "7", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unchanged"][0]["id"] == summary["added"][0]["id"]
+
+
+def test_a_missing_library_is_an_error_not_created(capsys, tmp_path: Path) -> None:
+    nowhere = tmp_path / "no" / "such" / "folder" / "library.db"
+    good = tmp_path / "good.txt"
+    good.write_text(story_text("Good One", "Jojo"))
+    assert main(["import", str(good), "--guild", "1", "--db", str(nowhere)]) == 2
+    assert capsys.readouterr().err == (
+        f"storybot: there is no folder {nowhere.parent} for the library {nowhere}"
+        " (create the folder, or pick another file with --db)\n"
+    )
+    for command in (["stats"], ["list", "--guild", "1"], ["remove", "1", "--guild", "1"]):
+        assert main([*command, "--db", str(nowhere)]) == 2
+        assert capsys.readouterr().err == (
+            f"storybot: there is no library at {nowhere}"
+            " (import stories first with `storybot import`, or pick one with --db)\n"
+        )
+    assert not (tmp_path / "no").exists()
 
 
 def test_import_empty_folder_is_an_error(capsys, tmp_path: Path, db: Path) -> None:
@@ -187,8 +248,11 @@ def test_import_empty_folder_is_an_error(capsys, tmp_path: Path, db: Path) -> No
 def test_database_from_environment(capsys, tmp_path: Path, monkeypatch) -> None:
     env_db = tmp_path / "from_env.db"
     monkeypatch.setenv("STORYBOT_DATABASE", str(env_db))
+    good = tmp_path / "good.txt"
+    good.write_text(story_text("Good One", "Jojo"))
+    assert main(["import", str(good), "--guild", "3"]) == 0
     assert main(["stats"]) == 0
-    assert env_db.exists() and re.search(r"stories\s+0\n", capsys.readouterr().out)
+    assert env_db.exists() and re.search(r"stories\s+1\n", capsys.readouterr().out)
 
 
 def test_bad_arguments_exit_2(capsys, db: Path) -> None:

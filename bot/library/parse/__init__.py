@@ -33,7 +33,18 @@ def _size(n: int) -> str:
         return f"{n / (1024 * 1024):.1f} MiB"
     if n >= 1024:
         return f"{n / 1024:.1f} KiB"
-    return f"{n} bytes"
+    return f"{n:,} bytes"
+
+
+def too_large(size: int | None, max_bytes: int) -> str:
+    """Why a file over the limit is refused. `size` None: only a prefix was read (the
+    caller stopped at max_bytes + 1), so the real size is not known and not claimed."""
+    if size is None:
+        return f"The file is over the {_size(max_bytes)} limit."
+    shown, limit = _size(size), _size(max_bytes)
+    if shown == limit:  # rounding would make a larger file look the same size
+        shown, limit = f"{size:,} bytes", f"{max_bytes:,}-byte"
+    return f"The file is {shown}, over the {limit} limit."
 
 
 def _kind(data: bytes, filename: str) -> str:
@@ -55,9 +66,8 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
     name = PurePath(filename or "story.txt").name
     try:
         if len(data) > max_bytes:
-            raise StoryRejected(
-                f"The file is {_size(len(data))}, over the {_size(max_bytes)} limit.",
-            )
+            read_whole = len(data) != max_bytes + 1  # callers read at most max_bytes + 1
+            raise StoryRejected(too_large(len(data) if read_whole else None, max_bytes))
         if not data or not data.strip():
             raise StoryRejected("The file is empty.")
         kind = _kind(data, name)
