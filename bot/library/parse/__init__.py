@@ -33,7 +33,7 @@ def _size(n: int) -> str:
         return f"{n / (1024 * 1024):.1f} MiB"
     if n >= 1024:
         return f"{n / 1024:.1f} KiB"
-    return f"{n:,} bytes"
+    return f"{n} bytes"
 
 
 def too_large(size: int | None, max_bytes: int) -> str:
