@@ -4,8 +4,9 @@ Moderators add stories by uploading the files people actually have; the library 
 each into a clean record and the reply is a compact card showing what was found and which
 fields are missing, so the moderator can fill them in (when adding, or with
 `/library edit`). Every change goes through `bot.library` (the service) and the store,
-which writes the audit log. Moderator-only: `default_permissions(manage_guild)` hides the
-commands from members, and `bot.permissions.require_moderator` guards them at run time.
+which writes the audit log. Moderator-only: `bot.permissions.require_moderator` guards every
+command (no `default_member_permissions`, so a member with only the moderator role is let
+through by Discord; see bot/permissions.py).
 """
 
 from __future__ import annotations
@@ -87,7 +88,6 @@ def typed_fields(
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
 class LibraryCog(
     commands.GroupCog,
     group_name="library",

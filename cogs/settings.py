@@ -1,7 +1,8 @@
 """`/settings show|adult-listing|moderator-role`: a server's own storybot settings.
 
 Settings live per guild in the store (every change is audit logged there); a guild that
-never set one follows the bot-wide default from the config.
+never set one follows the bot-wide default from the config. Moderators may use every
+command here except `moderator-role`: only Manage Server changes who the moderators are.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.permissions import require_moderator
+from bot.permissions import blocked_commands, require_manage_server, require_moderator
+from bot.render import safe
 from bot.ui.settings_card import role_label, settings_card
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ MODERATOR_ROLE_ID = "moderator_role_id"
 
 
 @app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
 class SettingsCog(
     commands.GroupCog,
     group_name="settings",
@@ -102,6 +103,7 @@ class SettingsCog(
     ) -> None:
         guild = interaction.guild
         assert guild is not None
+        require_manage_server(interaction)
         if role is not None and role.is_default():
             await interaction.response.send_message(
                 "@\u200beveryone cannot be the moderator role: every member would be a moderator.",
@@ -118,6 +120,15 @@ class SettingsCog(
             text = "The server's moderator role is cleared; the bot's default applies."
         else:
             text = f"Members with {role_label(guild, role.id)} can now manage the library."
+            blocked = await blocked_commands(self.bot, guild, role.id)
+            if blocked:
+                names = ", ".join(f"/{name}" for name in blocked)
+                app = safe(self.bot.user.name) if self.bot.user else "storybot"
+                text = (
+                    f"{role_label(guild, role.id)} is now the moderator role, but this "
+                    f"server's Server Settings → Integrations → {app} turns {names} off for "
+                    "it: allow the role there so its members can use them."
+                )
         await self.send_settings(interaction, guild, text)
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from discord import app_commands
 
-from bot.permissions import NOT_MODERATOR_MESSAGE, NotModerator, grants_moderator, role_matches
+from bot.permissions import (
+    NOT_MODERATOR_MESSAGE,
+    NotModerator,
+    grants_moderator,
+    not_moderator_message,
+    role_blocked,
+    role_matches,
+)
 
 LIBRARIAN = (111, "Librarian")
 READER = (222, "Readers")
@@ -49,3 +56,37 @@ def test_not_moderator_is_a_check_failure_with_a_clear_message() -> None:
     assert isinstance(err, app_commands.CheckFailure)
     assert str(err) == NOT_MODERATOR_MESSAGE
     assert "Manage Server" in str(err)
+
+
+def test_the_refusal_names_the_role_safely() -> None:
+    assert not_moderator_message("Librarian").endswith("the Librarian role.")
+    assert "@everyone" not in not_moderator_message("@everyone")
+    assert "no moderator role" in not_moderator_message(None)
+
+
+GUILD, APP, COMMAND, LIBRARIAN_ID = 10, 20, 30, 111
+
+
+@pytest.mark.parametrize(
+    ("overrides", "blocked"),
+    [
+        ({}, False),
+        ({COMMAND: {(1, GUILD): False}}, True),
+        ({COMMAND: {(1, GUILD): False, (1, LIBRARIAN_ID): True}}, False),
+        ({APP: {(1, GUILD): False}}, True),
+        ({APP: {(1, GUILD): False}, COMMAND: {(1, LIBRARIAN_ID): True}}, False),
+        ({APP: {(1, LIBRARIAN_ID): False}, COMMAND: {(1, GUILD): True}}, False),
+        ({COMMAND: {(2, 999): False}}, False),
+    ],
+)
+def test_role_blocked_follows_discords_order(overrides: dict, blocked: bool) -> None:
+    assert (
+        role_blocked(
+            overrides,
+            command_id=COMMAND,
+            application_id=APP,
+            role_id=LIBRARIAN_ID,
+            guild_id=GUILD,
+        )
+        is blocked
+    )

@@ -253,11 +253,9 @@ class Member:
         bits = self.permissions_in(where)
         if not bits & perms.USE_APPLICATION_COMMANDS:
             raise CommandRefused(f"{self.name} may not use application commands in #{where.name}")
-        required = cmd.get("default_member_permissions")
-        if required is not None and not bits & perms.ADMINISTRATOR:
-            need = int(required)
-            if need == 0 or bits & need != need:
-                raise CommandRefused(f"{self.name} lacks the permissions /{name} requires ({need})")
+        refusal = where.guild.command_permissions.refusal(cmd, self, where)
+        if refusal is not None:
+            raise CommandRefused(refusal)
 
     def _options(
         self,

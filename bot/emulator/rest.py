@@ -87,6 +87,16 @@ def add_rest_routes(app: web.Application, emu: Emulator) -> None:
     route("PUT", "/applications/{app_id}/commands", api.put_commands)
     route("GET", "/applications/{app_id}/guilds/{guild_id}/commands", api.list_commands)
     route("PUT", "/applications/{app_id}/guilds/{guild_id}/commands", api.put_commands)
+    route(
+        "GET",
+        "/applications/{app_id}/guilds/{guild_id}/commands/permissions",
+        api.list_command_permissions,
+    )
+    route(
+        "GET",
+        "/applications/{app_id}/guilds/{guild_id}/commands/{command_id}/permissions",
+        api.get_command_permissions,
+    )
     route("POST", "/interactions/{interaction_id}/{token}/callback", api.callback, auth=False)
     route("POST", "/webhooks/{app_id}/{token}", api.followup, auth=False)
     route(
@@ -252,6 +262,23 @@ class Api:
             else self.emu.guild_commands.get(guild_id, [])
         )
         return json_response(commands)
+
+    async def list_command_permissions(self, request: web.Request, call: Call) -> web.Response:
+        """Every override a guild's admins set in Server Settings → Integrations."""
+        self._check_app(request)
+        guild_id = self._guild_for(request)
+        assert guild_id is not None
+        return json_response(self.emu.guilds[guild_id].command_permissions.payloads())
+
+    async def get_command_permissions(self, request: web.Request, call: Call) -> web.Response:
+        self._check_app(request)
+        guild_id = self._guild_for(request)
+        assert guild_id is not None
+        scope = _int(request.match_info["command_id"])
+        table = self.emu.guilds[guild_id].command_permissions
+        if not table.overrides.get(scope):
+            raise DiscordError(404, 10066, "Unknown application command permissions")
+        return json_response(table.payload(scope))
 
     async def put_commands(self, request: web.Request, call: Call) -> web.Response:
         self._check_app(request)

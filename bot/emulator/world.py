@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.emulator import permissions as perms
+from bot.emulator.command_permissions import CommandPermissions
 from bot.emulator.rules import Pings
 
 if TYPE_CHECKING:
@@ -232,6 +233,8 @@ class Guild:
         self.channels: list[Channel] = []
         self.members: dict[int, Member] = {}
         self.owner_id: int = 0
+        # Server Settings → Integrations: who may use which of the app's commands
+        self.command_permissions = CommandPermissions(self)
 
     # -- building -------------------------------------------------------------------------
     @property

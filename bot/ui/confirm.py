@@ -1,4 +1,5 @@
-"""The Remove / Cancel prompt behind `/library remove`."""
+"""Moderator prompts: `ModeratorView` (only the asking moderator, still a moderator, may
+press its buttons) and the Remove / Cancel prompt behind `/library remove`."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import discord
 
 from bot.library.errors import LibraryError
 from bot.library.records import StoryRecord
+from bot.permissions import is_moderator, refusal_for
 from bot.render import authors_text, clip, safe
 from bot.ui.errors import handle_error
 
@@ -18,16 +20,53 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class ConfirmRemove(discord.ui.View):
+class ModeratorView(discord.ui.View):
+    """Buttons only the moderator who asked may press — and only while still a moderator.
+
+    Permissions are checked again on every press: a moderator who lost the role (or Manage
+    Server) since the prompt opened is refused and nothing happens.
+    """
+
+    action = "this"  # what the refusal names: "Only the moderator who asked for {action}…"
+
+    def __init__(self, moderator_id: int, *, timeout: float | None) -> None:
+        super().__init__(timeout=timeout)
+        self.moderator_id = moderator_id
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.moderator_id:
+            await interaction.response.send_message(
+                f"Only the moderator who asked for {self.action} can answer it.", ephemeral=True
+            )
+            return False
+        if not await is_moderator(interaction):
+            log.info(
+                "refused a %s button for user %s in guild %s: no longer a moderator",
+                type(self).__name__,
+                interaction.user.id,
+                interaction.guild_id,
+            )
+            await interaction.response.send_message(await refusal_for(interaction), ephemeral=True)
+            return False
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await handle_error(interaction, error)  # logged with context, answered — never silent
+
+
+class ConfirmRemove(ModeratorView):
     """Remove / Cancel buttons that only the moderator who asked can press."""
+
+    action = "this removal"
 
     def __init__(
         self, library: Library, record: StoryRecord, moderator_id: int, *, timeout: float
     ) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(moderator_id, timeout=timeout)
         self.library = library
         self.record = record
-        self.moderator_id = moderator_id
         self.origin: discord.Interaction | None = None
         self.answered = False
 
@@ -44,19 +83,6 @@ class ConfirmRemove(discord.ui.View):
             f"(story #{story.id}, {story.words:,} words)? Its chapters, reader ratings and "
             "reading positions go with it."
         )
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.moderator_id:
-            return True
-        await interaction.response.send_message(
-            "Only the moderator who asked for this removal can confirm it.", ephemeral=True
-        )
-        return False
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
-    ) -> None:
-        await handle_error(interaction, error)  # logged with context, answered — never silent
 
     @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:

@@ -13,7 +13,7 @@ from bot.emulator import permissions as perms
 from bot.emulator.harness import App
 from bot.emulator.people import CommandRefused, Member, Reply
 from bot.library.safety import has_live_mention
-from bot.permissions import NOT_MODERATOR_MESSAGE
+from bot.permissions import not_moderator_message
 from bot.ui.library_cards import sizes
 
 FINAL_PARTING = SAMPLES_DIR / "004_3a1befc0c0f73a1a.txt"
@@ -246,24 +246,29 @@ async def test_mention_syntax_in_a_story_pings_nobody_and_does_not_render(app: A
 # ---------------------------------------------------------------- who may
 
 
-async def test_a_reader_cannot_invoke_moderator_commands(app: App) -> None:
-    data = FINAL_PARTING.read_bytes()
-    with pytest.raises(CommandRefused, match="lacks the permissions"):
-        await add_bytes(app, FINAL_PARTING.name, data, who=app.reader)
-    with pytest.raises(CommandRefused, match="lacks the permissions"):
-        await app.reader.slash("library log", channel=app.general)
+LIBRARIAN_REFUSAL = not_moderator_message("Librarian")
+
+
+async def test_a_reader_is_refused_by_the_bot_and_nothing_changes(app: App) -> None:
+    # The commands carry no default_member_permissions: Discord offers them to everyone
+    # and the bot's own check answers, naming who may use them.
+    reply = await upload(app, FINAL_PARTING, who=app.reader)
+    assert reply.ephemeral
+    assert reply.content == LIBRARIAN_REFUSAL
+    logged = await app.reader.slash("library log", channel=app.general)
+    assert logged.content == LIBRARIAN_REFUSAL
     assert await story_count(app) == 0
+    assert await app.bot.library.store.audit_log(app.guild.id, limit=5) == []
 
 
-async def test_the_runtime_check_refuses_when_discord_lets_a_reader_through(app: App) -> None:
-    # An admin's override lets the reader use the command in #general; being let in by
-    # Discord does not make the reader a moderator.
+async def test_a_channel_overwrite_does_not_make_a_reader_a_moderator(app: App) -> None:
+    # Manage Server granted in one channel is not Manage Server on the server.
     app.general.set_permissions(app.reader, allow=perms.MANAGE_GUILD)
 
     reply = await upload(app, FINAL_PARTING, who=app.reader)
 
     assert reply.ephemeral
-    assert reply.content == NOT_MODERATOR_MESSAGE
+    assert reply.content == LIBRARIAN_REFUSAL
     assert await story_count(app) == 0
 
     await upload(app, FINAL_PARTING)  # by the moderator
@@ -279,14 +284,69 @@ async def test_the_runtime_check_refuses_when_discord_lets_a_reader_through(app:
     assert [c["value"] for c in mine] == ["Jojo"]
 
 
-async def test_the_configured_moderator_role_is_enough(app: App) -> None:
+async def test_the_configured_moderator_role_alone_is_enough(app: App) -> None:
+    # No Manage Server, no overrides anywhere: the role alone lets a member in.
     librarian = app.guild.create_member("librarian", roles=[app.librarian])
-    app.general.set_permissions(app.librarian, allow=perms.MANAGE_GUILD)
     await asyncio.sleep(0.05)  # the member reaches the bot's cache
 
     reply = await upload(app, FINAL_PARTING, who=librarian)
-
     assert reply.embed["title"] == "Added: Final Parting"
+    edited = await librarian.slash(
+        "library edit", story="Final Parting", status="complete", channel=app.general
+    )
+    assert edited.embed["title"] == "Edited: Final Parting"
+    prompt = await librarian.slash("library remove", story="Final Parting", channel=app.general)
+    done = await prompt.click("Remove", by=librarian)
+    assert done.content == "Removed **Final Parting**."
+    for command in ("library log", "library stats", "settings show"):
+        answered = await librarian.slash(command, channel=app.general)
+        assert answered.content != LIBRARIAN_REFUSAL, command
+
+
+async def test_integrations_overrides_hide_the_commands_from_readers_only(app: App) -> None:
+    # What an admin does in Server Settings → Integrations to keep /library out of
+    # readers' menus: allow the moderator role, then deny @everyone.
+    overrides = app.guild.command_permissions
+    overrides.allow(app.librarian, command="library")
+    overrides.deny(app.guild.everyone, command="library")
+    librarian = app.guild.create_member("librarian", roles=[app.librarian])
+    await asyncio.sleep(0.05)
+
+    with pytest.raises(CommandRefused, match="turned /library off for reader"):
+        await upload(app, FINAL_PARTING, who=app.reader)
+    added = await upload(app, FINAL_PARTING, who=librarian)
+    assert added.embed["title"] == "Added: Final Parting"
+    # Manage Server without the role: also denied by the override; owners never are
+    manager = app.guild.create_member("manager", roles=[app.guild.role("Moderators")])
+    with pytest.raises(CommandRefused):
+        await manager.slash("library log", channel=app.general)
+    assert (await app.owner.slash("library log", channel=app.general)).embed
+    # a member override beats the roles; a channel override turns it off in one channel
+    overrides.allow(app.reader, command="library")
+    reader_log = await app.reader.slash("library log", channel=app.general)
+    assert reader_log.content == LIBRARIAN_REFUSAL  # let in by Discord, refused by the bot
+    overrides.deny(app.general, command="library")
+    with pytest.raises(CommandRefused, match="turned off in #general"):
+        await librarian.slash("library log", channel=app.general)
+    overrides.reset(command="library")
+    assert (await librarian.slash("library log", channel=app.general)).embed
+    assert await story_count(app) == 1
+
+
+async def test_app_level_overrides_apply_to_commands_without_their_own(app: App) -> None:
+    overrides = app.guild.command_permissions
+    overrides.deny(app.guild.everyone)  # the whole app, for everyone
+    with pytest.raises(CommandRefused, match="turned /search off"):
+        await app.reader.slash("search", query="x", channel=app.general)
+    overrides.allow(app.guild.everyone, command="search")  # command level wins
+    assert await app.reader.slash("search", query="x", channel=app.general)
+    overrides.deny(overrides.all_channels)
+    overrides.allow(app.adult)  # the app only in #after-dark (and its threads)
+    overrides.reset(command="search")
+    overrides.allow(app.guild.everyone)
+    with pytest.raises(CommandRefused, match="turned off in #general"):
+        await app.reader.slash("search", query="x", channel=app.general)
+    assert await app.reader.slash("search", query="x", channel=app.adult_thread)
 
 
 # ---------------------------------------------------------------- edit
@@ -339,7 +399,7 @@ async def test_remove_asks_and_only_the_asking_moderator_can_confirm(app: App) -
 
     refused = await prompt.click("Remove", by=app.owner)
     assert refused.ephemeral
-    assert refused.content == "Only the moderator who asked for this removal can confirm it."
+    assert refused.content == "Only the moderator who asked for this removal can answer it."
     assert await story_count(app) == 1
 
     done = await prompt.click("Remove", by=app.moderator)
@@ -347,6 +407,22 @@ async def test_remove_asks_and_only_the_asking_moderator_can_confirm(app: App) -
     assert prompt.buttons == []
     assert await story_count(app) == 0
     assert app.bot.library.search(app.guild.id, "final parting") == []
+
+
+async def test_a_moderator_who_lost_the_role_cannot_confirm_an_earlier_prompt(app: App) -> None:
+    librarian = app.guild.create_member("librarian", roles=[app.librarian])
+    await asyncio.sleep(0.05)
+    await upload(app, FINAL_PARTING)
+    prompt = await librarian.slash("library remove", story="Final Parting", channel=app.general)
+    librarian.remove_role(app.librarian)
+    await asyncio.sleep(0.05)
+
+    refused = await prompt.click("Remove", by=librarian)
+
+    assert refused.ephemeral
+    assert refused.content == LIBRARIAN_REFUSAL
+    assert await story_count(app) == 1
+    assert prompt.labels == ["Remove", "Cancel"]  # still open, for a moderator
 
 
 async def test_cancel_keeps_the_story(app: App) -> None:

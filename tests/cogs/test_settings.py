@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from bot.config import SAMPLES_DIR
 from bot.emulator import permissions as perms
 from bot.emulator.harness import App
-from bot.emulator.people import CommandRefused, Member, Reply
-from bot.permissions import NOT_MODERATOR_MESSAGE
+from bot.emulator.people import Member, Reply
+from bot.permissions import MANAGE_SERVER_ONLY, not_moderator_message
+
+LIBRARIAN_REFUSAL = not_moderator_message("Librarian")
 
 WALKING = SAMPLES_DIR / "003_8891b8927e7392ef.txt"  # explicit content: an adult story
 FINAL_PARTING = SAMPLES_DIR / "004_3a1befc0c0f73a1a.txt"
@@ -39,13 +39,32 @@ async def test_show_reports_the_defaults(app: App) -> None:
 
 
 async def test_a_reader_cannot_change_settings(app: App) -> None:
-    with pytest.raises(CommandRefused, match="lacks the permissions"):
-        await app.reader.slash("settings adult-listing", enabled=True, channel=app.general)
-    app.general.set_permissions(app.reader, allow=perms.MANAGE_GUILD)
     reply = await app.reader.slash("settings adult-listing", enabled=True, channel=app.general)
-    assert reply.content == NOT_MODERATOR_MESSAGE
+    assert reply.ephemeral and reply.content == LIBRARIAN_REFUSAL
+    app.general.set_permissions(app.reader, allow=perms.MANAGE_GUILD)  # one channel only
+    again = await app.reader.slash("settings adult-listing", enabled=True, channel=app.general)
+    assert again.content == LIBRARIAN_REFUSAL
+    role = await app.reader.slash("settings moderator-role", role=app.guild.everyone)
+    assert role.content == LIBRARIAN_REFUSAL
     settings = await app.bot.library.store.get_settings(app.guild.id)
-    assert settings.list_adult_titles is None
+    assert settings.list_adult_titles is None and settings.moderator_role_id is None
+
+
+async def test_only_manage_server_changes_who_the_moderators_are(app: App) -> None:
+    librarian = app.guild.create_member("librarian", roles=[app.librarian])
+    everyone_has = app.guild.create_role("Members")
+    await asyncio.sleep(0.05)
+
+    for role in (app.guild.everyone, everyone_has, None):
+        options = {} if role is None else {"role": role}
+        refused = await librarian.slash("settings moderator-role", channel=app.general, **options)
+        assert refused.ephemeral and refused.content == MANAGE_SERVER_ONLY
+    settings = await app.bot.library.store.get_settings(app.guild.id)
+    assert settings.moderator_role_id is None
+    assert await app.bot.library.store.audit_log(app.guild.id, limit=5) == []
+    # the role's other settings commands still work for it
+    shown = await librarian.slash("settings show", channel=app.general)
+    assert shown.embed["title"] == "Storybot settings"
 
 
 async def test_adult_listing_changes_what_search_lists_in_a_normal_channel(app: App) -> None:
@@ -77,13 +96,10 @@ async def test_moderator_role_setting_takes_the_place_of_the_configured_role(app
     curators = app.guild.create_role("Curators")
     curator = app.guild.create_member("curator", roles=[curators])
     librarian = app.guild.create_member("librarian", roles=[app.librarian])
-    # the server lets both roles use the commands in #general (an admin's override)
-    app.general.set_permissions(curators, allow=perms.MANAGE_GUILD)
-    app.general.set_permissions(app.librarian, allow=perms.MANAGE_GUILD)
     await asyncio.sleep(0.05)  # new roles and members reach the bot's cache
 
     refused = await curator.slash("library log", channel=app.general)
-    assert refused.content == NOT_MODERATOR_MESSAGE
+    assert refused.content == LIBRARIAN_REFUSAL
 
     reply = await app.moderator.slash("settings moderator-role", role=curators, channel=app.general)
     assert reply.ephemeral
@@ -94,14 +110,29 @@ async def test_moderator_role_setting_takes_the_place_of_the_configured_role(app
     assert settings.moderator_role_id == curators.id
 
     allowed = await curator.slash("library log", channel=app.general)
-    assert allowed.content != NOT_MODERATOR_MESSAGE and allowed.ephemeral
+    assert allowed.ephemeral and "Library log" in allowed.text
     no_longer = await librarian.slash("library log", channel=app.general)
-    assert no_longer.content == NOT_MODERATOR_MESSAGE
+    assert no_longer.content == not_moderator_message("Curators")
 
     cleared = await app.moderator.slash("settings moderator-role", channel=app.general)
     assert cleared.content.startswith("The server's moderator role is cleared")
     back = await librarian.slash("library log", channel=app.general)
-    assert back.content != NOT_MODERATOR_MESSAGE
+    assert "Library log" in back.text
+
+
+async def test_the_answer_says_when_integrations_overrides_keep_the_role_out(app: App) -> None:
+    curators = app.guild.create_role("Curators")
+    await asyncio.sleep(0.05)
+    app.guild.command_permissions.deny(app.guild.everyone, command="library")
+
+    reply = await app.moderator.slash("settings moderator-role", role=curators, channel=app.general)
+
+    assert reply.content.startswith(f"Curators (id {curators.id}) is now the moderator role, but")
+    assert "Server Settings → Integrations" in reply.content and "/library" in reply.content
+    assert "/settings" not in reply.content
+    app.guild.command_permissions.allow(curators, command="library")
+    fine = await app.moderator.slash("settings moderator-role", role=curators, channel=app.general)
+    assert fine.content == f"Members with Curators (id {curators.id}) can now manage the library."
 
 
 async def test_everyone_cannot_be_the_moderator_role(app: App) -> None:
