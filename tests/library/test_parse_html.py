@@ -709,3 +709,24 @@ def test_hard_wrapped_lines_are_not_split_into_paragraphs() -> None:
         "She did not answer him, because answering him only ever encouraged him.</div>"
     )
     assert len(paragraphs(html)) == 3
+
+
+# ------------------------------------------------------------ pathological nesting
+
+
+def test_deep_nesting_is_flattened_keeping_the_text() -> None:
+    from bot.library.parse.html_depth import MAX_DEPTH, flatten_deep
+
+    n = MAX_DEPTH * 3
+    page = "<html><body>" + "<div>Level.\n" * n + "</div>" * n + "</body></html>"
+    flat, dropped = flatten_deep(page)
+    assert dropped == 2 * (n - MAX_DEPTH)
+    raw = parse_html(page, "deep.html")
+    assert body_of(raw).count("Level.") == n
+
+
+def test_ordinary_pages_are_not_touched_by_the_depth_guard() -> None:
+    from bot.library.parse.html_depth import flatten_deep
+
+    page = load("ao3_download_multi.html")
+    assert flatten_deep(page) == (page, 0)

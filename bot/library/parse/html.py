@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.decode import binary_kind, decode_bytes, normalise_text
 from bot.library.parse import html_ao3, html_efiction, html_ffnet
+from bot.library.parse.html_depth import flatten_deep
 from bot.library.parse.html_text import (
     SKIP_TAGS,
     inline_text,
@@ -52,6 +53,9 @@ LAYOUTS: tuple[HtmlLayout, ...] = (
 
 def parse_html(text: str, source_name: str) -> RawStory:
     """Parse one HTML page; the best-scoring layout wins, else the plain-article reader."""
+    text, dropped = flatten_deep(text)
+    if dropped:
+        log.info("%s: %d tags nested too deeply were dropped", source_name, dropped)
     tree = LexborHTMLParser(text)
     best, best_score = LAYOUTS[0], float("-inf")
     for layout in LAYOUTS:  # the first of the best-scoring; no layout scores over 1

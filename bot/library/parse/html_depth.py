@@ -1,0 +1,64 @@
+"""Pathologically nested pages, made shallow before parsing.
+
+An HTML5 tree builder checks the stack of open elements for every block start tag (is a
+`<p>` open in button scope?), so a page of 200,000 nested `<div>`s costs time quadratic in
+its depth (minutes for 10 MiB). `flatten_deep` keeps parse time linear: when a page could
+nest deeper than `MAX_DEPTH`, one regular-expression pass drops every tag opened beyond that
+depth (with its end tag), a block tag leaving a line break so its text stays apart. Real
+pages nest a few dozen levels; their markup is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_DEPTH = 1000
+
+# elements that never hold children, or that the parser closes by itself when the next
+# one starts (an unclosed `<p>`/`<li>`/`<td>` is not nesting)
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen basefont "
+    "bgsound frame image isindex spacer nextid "
+    "p li dt dd tr td th option optgroup rb rt rp rtc thead tbody tfoot colgroup caption "
+    "html head body".split()
+)
+_BLOCKS = frozenset(
+    "div section article main aside blockquote h1 h2 h3 h4 h5 h6 ul ol dl table pre "
+    "figure figcaption address center header footer nav details summary fieldset form "
+    "menu dir listing xmp".split()
+)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)([^>]*)>")
+
+
+def max_depth_possible(text: str) -> int:
+    """An upper bound on the nesting depth, cheap to compute: the number of tags."""
+    return text.count("<")
+
+
+def flatten_deep(text: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
+    """(markup with no element nested deeper than `max_depth`, tags dropped)."""
+    if max_depth_possible(text) <= max_depth:
+        return text, 0
+    depth = 0
+    dropped = 0
+
+    def visit(m: re.Match[str]) -> str:
+        nonlocal depth, dropped
+        name = m.group(2).lower()
+        if name in _NOT_NESTING or m.group(3).endswith("/"):
+            return m.group()
+        if m.group(1):  # an end tag
+            if depth > max_depth:
+                depth -= 1
+                dropped += 1
+                return "<br>" if name in _BLOCKS else ""
+            depth = max(depth - 1, 0)
+            return m.group()
+        depth += 1
+        if depth > max_depth:
+            dropped += 1
+            return "<br>" if name in _BLOCKS else ""
+        return m.group()
+
+    out = _TAG.sub(visit, text)
+    return (out, dropped) if dropped else (text, 0)
