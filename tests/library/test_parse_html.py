@@ -719,7 +719,7 @@ def test_deep_nesting_is_flattened_keeping_the_text() -> None:
 
     n = MAX_DEPTH * 3
     page = "<html><body>" + "<div>Level.\n" * n + "</div>" * n + "</body></html>"
-    flat, dropped = flatten_deep(page)
+    _flat, dropped = flatten_deep(page)
     assert dropped == 2 * (n - MAX_DEPTH)
     raw = parse_html(page, "deep.html")
     assert body_of(raw).count("Level.") == n

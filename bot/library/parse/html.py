@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.decode import binary_kind, decode_bytes, normalise_text
-from bot.library.parse import html_ao3, html_efiction, html_ffnet
 from bot.library.parse.html_depth import flatten_deep
 from bot.library.parse.html_text import (
     SKIP_TAGS,
@@ -27,6 +26,7 @@ from bot.library.parse.html_text import (
     remove_nodes,
     tidy_paragraphs,
 )
+from bot.library.parse.layouts import ao3_download, ao3_page, efiction, ffnet
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text import parse_text
 
@@ -43,11 +43,8 @@ class HtmlLayout:
     extract: Callable[[LexborHTMLParser, str], RawStory]
 
 
-LAYOUTS: tuple[HtmlLayout, ...] = (
-    HtmlLayout(html_ao3.DOWNLOAD_LAYOUT, html_ao3.score_download, html_ao3.extract_download),
-    HtmlLayout(html_ao3.PAGE_LAYOUT, html_ao3.score_page, html_ao3.extract_page),
-    HtmlLayout(html_ffnet.LAYOUT, html_ffnet.score, html_ffnet.extract),
-    HtmlLayout(html_efiction.LAYOUT, html_efiction.score, html_efiction.extract),
+LAYOUTS: tuple[HtmlLayout, ...] = tuple(
+    HtmlLayout(m.NAME, m.detect, m.extract) for m in (ao3_download, ao3_page, ffnet, efiction)
 )
 
 

@@ -17,15 +17,87 @@ MAX_DEPTH = 1000
 # elements that never hold children, or that the parser closes by itself when the next
 # one starts (an unclosed `<p>`/`<li>`/`<td>` is not nesting)
 _NOT_NESTING = frozenset(
-    "area base br col embed hr img input link meta param source track wbr keygen basefont "
-    "bgsound frame image isindex spacer nextid "
-    "p li dt dd tr td th option optgroup rb rt rp rtc thead tbody tfoot colgroup caption "
-    "html head body".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "keygen",
+        "basefont",
+        "bgsound",
+        "frame",
+        "image",
+        "isindex",
+        "spacer",
+        "nextid",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "rb",
+        "rt",
+        "rp",
+        "rtc",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "caption",
+        "html",
+        "head",
+        "body",
+    ]
 )
 _BLOCKS = frozenset(
-    "div section article main aside blockquote h1 h2 h3 h4 h5 h6 ul ol dl table pre "
-    "figure figcaption address center header footer nav details summary fieldset form "
-    "menu dir listing xmp".split()
+    [
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "blockquote",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "pre",
+        "figure",
+        "figcaption",
+        "address",
+        "center",
+        "header",
+        "footer",
+        "nav",
+        "details",
+        "summary",
+        "fieldset",
+        "form",
+        "menu",
+        "dir",
+        "listing",
+        "xmp",
+    ]
 )
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)([^>]*)>")
 

@@ -24,7 +24,7 @@ from bot.library.parse.html_notes import lift_front_matter, same_words, take_bol
 from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, within
 from bot.library.parse.raw import RawStory
 
-LAYOUT = "efiction-html"
+NAME = "efiction-html"
 
 _BODIES = "#story, div.story, div.chapter"
 
@@ -39,12 +39,12 @@ _SIGNS = (
 )
 
 
-def score(tree: LexborHTMLParser) -> float:
+def detect(tree: LexborHTMLParser) -> float:
     return selector_score(tree, _SIGNS)
 
 
 def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
-    raw = RawStory(layout=LAYOUT)
+    raw = RawStory(layout=NAME)
     root = tree.body or tree.root
 
     page_title = root.css_first("#pagetitle")
