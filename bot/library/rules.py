@@ -3,7 +3,6 @@
 - `boilerplate()`  site chrome, reader widgets, contact lines, review pleas, sign-offs,
   continuation and end markers, disclaimer cues, scene breaks (data/boilerplate.toml)
 - `header_labels()` header label -> field table (data/headers.toml)
-- `rating_map()`   declared rating text -> AO3 level (data/ratings.toml)
 - `content_rules()` vocabulary for judging a rating from content (data/content.toml)
 
 Patterns match text passed through `fold()` (curly quotes straight, NBSP as space).
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import DATA_DIR
-from bot.library.model import RatingLevel, Status
+from bot.library.model import Status
 
 log = logging.getLogger(__name__)
 
@@ -210,63 +209,6 @@ def declared_status(value: str, *, dated: bool = False) -> Status | None:
     if status is None:
         status = next((s for w, s in words.items() if len(w) > 3 and word.startswith(w)), None)
     return status
-
-
-@dataclass(frozen=True, slots=True)
-class RatingMap:
-    exact: dict[str, RatingLevel]
-    prefixes: list[tuple[str, RatingLevel]]  # longest first
-
-    def level(self, declared: str) -> RatingLevel | None:
-        """The AO3 level of a declared rating; a range ("PG-13/R") takes the higher."""
-        parts = [p for p in _RATING_RANGE.split(declared) if p.strip()]
-        if len(parts) > 1:
-            levels = [lv for p in parts if (lv := self._level(p)) is not None]
-            if levels:
-                return max(levels, key=_RATING_ORDER.index)
-        return self._level(declared)
-
-    def _level(self, declared: str) -> RatingLevel | None:
-        key = _rating_key(declared)
-        if not key:
-            return None
-        if key in self.exact:
-            return self.exact[key]
-        for prefix, level in self.prefixes:
-            if key.startswith(prefix) and (
-                len(key) == len(prefix) or not key[len(prefix)].isalnum()
-            ):
-                return level
-        return None
-
-
-_RATING_NOISE = re.compile(r"[\s\u00a0_]+")
-_RATING_RANGE = re.compile(r"\s*(?:/|\bto\b|\bor\b|,)\s*", re.IGNORECASE)
-_RATING_ORDER = [
-    RatingLevel.NOT_RATED,
-    RatingLevel.GENERAL,
-    RatingLevel.TEEN,
-    RatingLevel.MATURE,
-    RatingLevel.EXPLICIT,
-]
-
-
-def _rating_key(text: str) -> str:
-    text = fold(text).lower().strip().strip("[]().*:;")
-    text = re.sub(r"^(?:rated|rating)\s*[:\-]?\s*", "", text)
-    return _RATING_NOISE.sub(" ", text).strip()
-
-
-@lru_cache(maxsize=1)
-def rating_map() -> RatingMap:
-    data = load_toml("ratings.toml")
-    exact = {_rating_key(k): RatingLevel(v) for k, v in data["exact"].items()}
-    prefixes = sorted(
-        ((_rating_key(k), RatingLevel(v)) for k, v in data["prefix"].items()),
-        key=lambda kv: len(kv[0]),
-        reverse=True,
-    )
-    return RatingMap(exact=exact, prefixes=prefixes)
 
 
 def trie_pattern(terms: list[str]) -> str:

@@ -8,10 +8,11 @@ from collections import Counter
 from pathlib import PurePath
 
 from bot.library.fandoms import FandomTables, Relationship, fandom_tables
-from bot.library.model import Chapter, Pairing, ParsedStory, Rating, RatingLevel, Status
-from bot.library.parse.infer import couple_from_text, judge_rating, main_characters, sample
+from bot.library.model import Chapter, Pairing, ParsedStory, Status
+from bot.library.parse.infer import couple_from_text, main_characters, sample
+from bot.library.parse.rating import decide_rating
 from bot.library.parse.raw import RawStory
-from bot.library.rules import boilerplate, none_values, rating_map
+from bot.library.rules import boilerplate, none_values
 
 log = logging.getLogger(__name__)
 
@@ -68,21 +69,6 @@ def title_fallback(source_name: str) -> str:
 
 def _pairing(rel: Relationship, inferred: bool) -> Pairing:
     return Pairing(name=rel.name, characters=list(rel.characters), inferred=inferred)
-
-
-def _rating(raw: RawStory, body: str) -> Rating:
-    declared = _clean(raw.rating)
-    if declared and declared.lower() not in none_values():
-        level = rating_map().level(declared)
-        if level is not None and level != RatingLevel.NOT_RATED:
-            return Rating(declared=declared, level=level, inferred=False)
-        if level == RatingLevel.NOT_RATED:
-            return Rating(declared=declared, level=RatingLevel.NOT_RATED, inferred=False)
-        judged = judge_rating(body)
-        return Rating(declared=declared, level=judged.level, inferred=True)
-    if not body.strip():
-        return Rating(declared=None, level=RatingLevel.NOT_RATED, inferred=True)
-    return Rating(declared=None, level=judge_rating(body).level, inferred=True)
 
 
 def _status(raw: RawStory, chapters: list[Chapter]) -> Status:
@@ -156,7 +142,10 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
     )
     if story.spoilers and story.spoilers.lower() in none_values():
         story.spoilers = None
-    story.rating = _rating(raw, body)
+    story.rating, rating_flags = decide_rating(raw, body)
+    story.flags = _clean_list([*raw.flags, *rating_flags])
+    story.series = _clean(raw.series)
+    story.series_part = raw.series_part
 
     # characters: declared first, then as named in the text (main before mentioned)
     text_sample = sample(body)

@@ -33,7 +33,7 @@ from bot.library.parse.text_body import (
     split_epigraph,
 )
 from bot.library.parse.text_header import Header, apply_front_matter, find_boundary, parse_header
-from bot.library.parse.text_lines import byline, is_scene_break
+from bot.library.parse.text_lines import byline, is_scene_break, table_row
 from bot.library.rules import boilerplate, fold
 
 
@@ -60,6 +60,7 @@ def _trim_repeats(paras: list[str], raw: RawStory) -> list[str]:
 
 
 _BLANK_RUNS = re.compile(r"\n(?:[ \t\u00a0]*\n){3,}")
+_TABLE_LINES = 150  # a metadata table sits in the header
 
 
 def parse_text(text: str, source_name: str) -> RawStory:
@@ -78,6 +79,10 @@ def parse_text(text: str, source_name: str) -> RawStory:
     ]  # clean_line, its common case inline
     if markdown:
         cleaned = [markdown_links(ln) for ln in cleaned]
+    for k in range(min(len(cleaned), _TABLE_LINES)):
+        row = table_row(cleaned[k])
+        if row is not None:
+            cleaned[k] = row  # a metadata table above the story: its rows as label lines
     for k in [k for k, line in enumerate(cleaned) if line[:1] == ">"]:
         # e-mail / Markdown quotation: kept, marked as indented
         cleaned[k] = clean_line(QUOTE_MARKS.sub("", cleaned[k]))

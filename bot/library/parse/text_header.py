@@ -17,6 +17,7 @@ from bot.library.parse.chapters import (
     match_heading,
 )
 from bot.library.parse.ffnet_info import apply_info_line, read_info_line
+from bot.library.parse.rating import rating_scales
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text_blocks import LIST_SPLIT, Block
 from bot.library.parse.text_lines import (
@@ -39,7 +40,7 @@ from bot.library.parse.text_lines import (
     title_like,
     word_count,
 )
-from bot.library.rules import boilerplate, declared_status, fold, header_labels, rating_map
+from bot.library.rules import boilerplate, declared_status, fold, header_labels
 
 _POSTED_BY = re.compile(
     r"^posted (?:on|at) [^.]{1,60}? by:? (?P<name>[\w.\-]{2,40})\.?$", re.IGNORECASE
@@ -122,7 +123,7 @@ def _apply_subject(h: Header, value: str) -> None:
         item = part.strip()
         if not item:
             continue
-        if rating_map().level(item) is not None and raw.rating is None:
+        if rating_scales().level(item) is not None and raw.rating is None:
             raw.rating = item
         elif "/" in item or " x " in item.lower():
             raw.relationships.append(item)
@@ -240,7 +241,7 @@ def _apply_rating(h: Header, value: str) -> None:
     if raw.rating is None:
         # "T. Set after Fool for Love." / "R; for language": keep the rating itself
         head = _RATING_TAIL.split(value, 1)[0].strip()
-        raw.rating = head if head != value and rating_map().level(head) else value
+        raw.rating = head if head != value and rating_scales().level(head) else value
     elif value not in raw.rating_evidence:
         raw.rating_evidence.append(value)  # a second statement of the rating: evidence
 

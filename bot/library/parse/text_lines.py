@@ -211,3 +211,27 @@ def is_meta_line(line: str) -> bool:
 
 def block_is_meta(block: Block) -> bool:
     return any(is_meta_line(line) for line in block.lines)
+
+
+_TABLE_ROW = re.compile(
+    r"^\|?\s*(?:[*_]{1,2})?(?P<label>[^|:\t*_]{1,40}?)(?:[*_]{1,2})?\s*:?\s*(?:[*_]{1,2})?"
+    r"(?:\||\s{3,})\s*(?P<value>[^|]*?)\s*\|?\s*$"
+)
+_TABLE_RULE = re.compile(r"^[|+]?(?:\s*:?-{3,}:?\s*[|+])+\s*(?::?-{3,}:?)?\s*$")
+
+
+def table_row(line: str) -> str | None:
+    """A metadata table row as a label line: "| Rating | NC-17 |", "Rating      R" (cells
+    set apart by "|", a tab or a run of spaces) -> "Rating: NC-17". A table's rule line
+    ("|---|---|", "+----+----+") -> "". None when the line is not a row of a known label."""
+    if "|" not in line and "   " not in line and "+-" not in line:
+        return None
+    if _TABLE_RULE.match(line):
+        return ""
+    m = _TABLE_ROW.match(line)
+    if not m or not m.group("value"):
+        return None
+    label = m.group("label").strip()
+    if label_key(label) not in header_labels().field_of:
+        return None
+    return f"{label}: {m.group('value').strip()}"
