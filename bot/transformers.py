@@ -25,11 +25,21 @@ from bot.ui.context import library_of
 
 CHOICE_NAME_MAX = 100
 FACET_CHOICES = 25
+# What a member typed is matched against titles and names; anything longer than this
+# cannot be one (Discord delivers up to 6,000 characters), so only this much is matched.
+TYPED_MAX = 300
 
 RATING_CHOICES = [app_commands.Choice(name=level.value, value=level.value) for level in RatingLevel]
 STATUS_CHOICES = [
     app_commands.Choice(name=name, value=status.value) for status, name in STATUS_TEXT.items()
 ]
+
+
+def typed(value: str | None) -> str:
+    """What a member typed into a text option, made safe to match: NUL and other control
+    characters become spaces, and at most TYPED_MAX characters are kept."""
+    text = (value or "")[:TYPED_MAX]
+    return "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text)
 
 
 def _choice_name(title: str, authors: tuple[str, ...]) -> str:
@@ -54,7 +64,7 @@ class StoryTransformer(app_commands.Transformer):
             return []
         include_adult = self.list_every_title or (await audience_for(interaction)).adult_titles
         hits = library_of(interaction).autocomplete(
-            interaction.guild_id, value or "", limit=25, include_adult=include_adult
+            interaction.guild_id, typed(value), limit=25, include_adult=include_adult
         )
         return [
             app_commands.Choice(name=_choice_name(h.title, h.authors), value=str(h.story_id))
@@ -66,7 +76,7 @@ class StoryTransformer(app_commands.Transformer):
             raise LibraryError("Stories live in a server's library: use this in the server.")
         suggest_adult = self.list_every_title or (await audience_for(interaction)).adult_titles
         return await library_of(interaction).resolve(
-            interaction.guild_id, value, suggest_adult=suggest_adult
+            interaction.guild_id, typed(value), suggest_adult=suggest_adult
         )
 
 
@@ -116,7 +126,7 @@ def facet_autocomplete(kind: str) -> Autocomplete:
         names = await store.facet_values(
             interaction.guild_id,
             kind,
-            current or "",
+            typed(current),
             limit=FACET_CHOICES,
             include_adult=audience.adult_titles,
         )
@@ -134,7 +144,7 @@ def facet_list_autocomplete(kind: str) -> Autocomplete:
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None or not await is_moderator(interaction):
             return []
-        done, _, typing = current.rpartition(",")
+        done, _, typing = typed(current).rpartition(",")
         prefix = ", ".join(split_list(done))
         values = await library_of(interaction).store.facet_values(
             interaction.guild_id, kind, typing.strip(), FACET_CHOICES

@@ -154,6 +154,8 @@ class Member:
             raise CommandRefused(f"/{command} has no option {focused!r} (has {sorted(by_name)})")
         if not option.get("autocomplete"):
             raise CommandRefused(f"option {focused!r} of /{command} has no autocomplete")
+        if option["type"] == STRING and len(value) > option.get("max_length", 6000):
+            raise CommandRefused(f"{focused} takes at most {option.get('max_length', 6000)} chars")
         opts, resolved = self._options(schema, given, where, focused=option["name"])
         opts.append(
             {"name": option["name"], "type": option["type"], "value": value, "focused": True}

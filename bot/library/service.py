@@ -24,6 +24,7 @@ from bot.library.excerpts import (
     split_passages,
 )
 from bot.library.model import ParsedStory
+from bot.library.numbers import parse_story_id
 from bot.library.overrides import apply_overrides
 from bot.library.records import ChapterInfo, ImportOutcome, StoryRecord
 from bot.library.search import SearchHit, SearchIndexes
@@ -163,8 +164,9 @@ class Library:
         text = (value or "").strip()
         if not text:
             raise LibraryError("Tell me which story: start typing its title and pick one.")
-        if text.isdigit():
-            record = await self.store.get_story(guild_id, int(text))
+        story_id = parse_story_id(text)
+        if story_id is not None:
+            record = await self.store.get_story(guild_id, story_id)
             if record is not None:
                 return record
         index = self.indexes.get(guild_id)

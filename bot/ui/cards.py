@@ -15,6 +15,7 @@ import discord
 from bot.audience import Audience, audience_for
 from bot.library.errors import LibraryError
 from bot.library.excerpts import OPENING, Passage
+from bot.library.numbers import valid_story_id
 from bot.library.records import StoryRecord
 from bot.render import clip, community_rating, passage_embed, safe, stars, story_card
 from bot.ui.context import library_of
@@ -31,7 +32,10 @@ def _guild_id(interaction: discord.Interaction) -> int:
 
 
 async def story_for(interaction: discord.Interaction, story_id: int) -> StoryRecord:
-    return await library_of(interaction).get(_guild_id(interaction), story_id)
+    guild_id = _guild_id(interaction)
+    if not valid_story_id(story_id):  # a forged or ancient button: no story has that id
+        raise LibraryError("That story is no longer in this server's library.")
+    return await library_of(interaction).get(guild_id, story_id)
 
 
 async def readable_story(interaction: discord.Interaction, story_id: int) -> StoryRecord:
@@ -124,7 +128,7 @@ class _Safe:
 class RateButton(
     _Safe,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"storybot:rate:(?P<story>\d{1,20}):(?P<stars>[1-5])",
+    template=r"storybot:rate:(?P<story>[0-9]{1,20}):(?P<stars>[1-5])",
 ):
     def __init__(self, story_id: int, n: int) -> None:
         super().__init__(
@@ -152,13 +156,13 @@ class RateButton(
 class _StoryButton(
     _Safe,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"storybot:story:(?P<story>\d{1,20})",
+    template=r"storybot:story:(?P<story>[0-9]{1,20})",
 ):
     """A card button about one story, custom_id `storybot:<action>:<story>`, on row 0.
     Subclasses name the action, label and style: `class X(_StoryButton, action=...)`."""
 
     def __init_subclass__(cls, *, action: str, label: str, style: discord.ButtonStyle) -> None:
-        super().__init_subclass__(template=rf"storybot:{action}:(?P<story>\d{{1,20}})")
+        super().__init_subclass__(template=rf"storybot:{action}:(?P<story>[0-9]{{1,20}})")
         cls.action, cls.button_label, cls.button_style = action, label, style
 
     action: ClassVar[str]
@@ -225,7 +229,7 @@ def excerpt_view(passage: Passage) -> discord.ui.View | Any:
 class ContinueButton(
     _Safe,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"storybot:next:(?P<story>\d{1,20}):(?P<chapter>\d{1,6}):(?P<passage>\d{1,6})",
+    template=r"storybot:next:(?P<story>[0-9]{1,20}):(?P<chapter>[0-9]{1,6}):(?P<passage>[0-9]{1,6})",
 ):
     def __init__(self, story_id: int, chapter: int, passage: int) -> None:
         super().__init__(

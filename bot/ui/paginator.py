@@ -11,8 +11,10 @@ from typing import Any
 
 import discord
 
+from bot.library.errors import LibraryError
+from bot.library.numbers import parse_number, parse_story_id
 from bot.library.records import StoryRecord
-from bot.render import select_description, select_label
+from bot.render import clip, safe, select_description, select_label
 from bot.ui.base import BaseView
 from bot.ui.errors import reply
 
@@ -82,12 +84,12 @@ class JumpModal(discord.ui.Modal, title="Go to page"):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         raw = self.page_input.value.strip()
         pages = self.paginator.source.pages
-        if not raw.isdigit() or not 1 <= int(raw) <= pages:
-            await reply(
-                interaction, f"“{raw[:20]}” is not a page: pick a number from 1 to {pages}."
-            )
+        page = parse_number(raw, low=1, high=pages)
+        if page is None:
+            shown = clip(safe(raw), 20)
+            await reply(interaction, f"“{shown}” is not a page: pick a number from 1 to {pages}.")
             return
-        await self.paginator.show(interaction, int(raw) - 1)
+        await self.paginator.show(interaction, page - 1)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await self.paginator.on_error(interaction, error, self.page_input)
@@ -109,7 +111,10 @@ class StorySelect(discord.ui.Select[Any]):
         ]
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await self.opener(interaction, int(self.values[0]))
+        story_id = parse_story_id(self.values[0]) if self.values else None
+        if story_id is None:
+            raise LibraryError("That story is no longer in this server's library.")
+        await self.opener(interaction, story_id)
 
 
 class Paginator(BaseView):

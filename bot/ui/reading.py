@@ -8,7 +8,9 @@ from typing import Any
 import discord
 
 from bot.audience import audience_for
+from bot.library.errors import LibraryError
 from bot.library.excerpts import Passage
+from bot.library.numbers import parse_number
 from bot.library.records import StoryRecord
 from bot.render import clip, passage_embed, safe
 from bot.ui.base import BaseView
@@ -39,9 +41,12 @@ class ChapterSelect(discord.ui.Select[Any]):
         ]
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        chapter = parse_number(self.values[0], low=1) if self.values else None
+        if chapter is None:
+            raise LibraryError("Pick a chapter from the menu.")
         await interaction.response.defer()  # loading a chapter's text may be slow
         library = library_of(interaction)
-        passage = await library.passage_at(self.session.story, int(self.values[0]), 1)
+        passage = await library.passage_at(self.session.story, chapter, 1)
         await self.session.turn(interaction, passage)
 
 
