@@ -7,7 +7,22 @@ answer three questions:
   (`resolve_relationship("B/A")` -> Angel/Buffy Summers; initials resolved per whole ship,
   preferring a known ship: A is Angel in B/A and Anya in X/A);
 - which characters a story names, and how often (`count_mentions`);
-- which fandoms a story belongs to (`fandom_name`, `fandoms_of`).
+- which fandoms a story belongs to (`fandom_name`, `fandoms_of`, `story_families`).
+
+A table applies only to stories of its fandom: `story_families` decides which tables a
+story is in (its declared fandoms when it declares any; otherwise strong evidence — a
+distinctive character name or evidence words in the text, or a distinctive name in its
+declared characters or relationships) and `scoped` gives the tables of just those, so a
+Star Wars "Finn/Poe Dameron" is never read with the Buffy table. With no table at all a
+declared relationship is still an order-free pairing of the names as written
+("Naruto U./Sasuke U." and "Sasuke U./Naruto U." are one pairing; punctuation kept).
+
+Relationship separators (AO3 conventions): "/" and " x " are romantic, "&" and " and "
+platonic. Homestuck's quadrants are relationships too: ♥ / <3 (matesprits, red) and
+♠ / <3< (kismeses, black) are romantic and recorded as "A/B"; ♦ / ◊ / <> (moirails,
+pale) and ♣ / c3< (auspistice, ashen) are platonic relationships, recorded as "A & B"
+(AO3's other relationship form) — the quadrant symbol itself is not kept.
+FanFiction.net's "[A, B]" group is a romantic pairing.
 """
 
 from __future__ import annotations
@@ -33,8 +48,12 @@ _QUALIFIER = re.compile(
     r"unrequited|hints? of|slight|some|pre[- ]|post[- ]|endgame|main|side|onesided)\s*)+",
     re.IGNORECASE,
 )
-_ROMANTIC_SEP = re.compile(r"\s*/\s*|\s+[xX×]\s+")
-_PLATONIC_SEP = re.compile(r"\s*&\s*|\s+and\s+", re.IGNORECASE)
+_ROMANTIC_SEP = re.compile(r"\s*(?:/|[♥♡❤♠♤]\ufe0f?|<3<|<3)\s*|\s+[xX×]\s+")
+_PLATONIC_SEP = re.compile(r"\s*(?:&|[♦♢◊♣♧]\ufe0f?|<>|c3<)\s*|\s+and\s+", re.IGNORECASE)
+_PLATONIC_MARK = re.compile(r"&|[♦♢◊♣♧]|<>|c3<")
+_FFN_GROUP = re.compile(r"^\[([^\[\]]+,[^\[\]]+)\]$")
+_TRIM = ";:,*_\"'“”"
+_INITIAL_END = re.compile(r"(?:^|[\s/&])[A-Z]\.$")
 _FFN_NAME = re.compile(r"^(?P<first>[A-Z][\w'-]+)\s+(?P<initial>[A-Z])\.?$")
 
 
@@ -70,9 +89,15 @@ class FandomTables:
     multi_aliases: list[tuple[str, str]] = field(default_factory=list)
     first_cap: dict[str, str] = field(default_factory=dict)  # multi alias -> a word in it
     _aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    files: dict[str, dict] = field(default_factory=dict)  # family -> its table, as read
+    distinctive: dict[str, str] = field(default_factory=dict)  # name key -> character
+    _scoped: dict[frozenset[str], FandomTables] = field(default_factory=dict)
 
     # ---- loading -------------------------------------------------------------------
-    def add_file(self, data: dict, family: str = "") -> None:
+    def add_file(self, data: dict, family: str = "", *, characters: bool = True) -> None:
+        """Add one table file; without `characters` only its fandom names are read."""
+        if family:
+            self.files[family] = data
         for fandom in data.get("fandoms", []):
             name = fandom["name"]
             self.family[name] = family or name
@@ -80,6 +105,8 @@ class FandomTables:
                 self.evidence[word] = name
             for alias in [name, *fandom.get("aliases", [])]:
                 self.fandom_keys.setdefault(_key(alias), name)
+        if not characters:
+            return
         for name, info in data.get("characters", {}).items():
             self.order.setdefault(name, len(self.order))
             self.home[name] = tuple(info.get("fandoms", []))
@@ -89,6 +116,13 @@ class FandomTables:
                 bucket = self.declared.setdefault(_key(alias), [])
                 if name not in bucket:
                     bucket.append(name)
+            # names that place a story in this fandom when declared: a full name
+            # ("Riley Finn", "Poe Dameron"), and every alias of a not-everyday name
+            if " " in name and not name.startswith("The "):
+                self.distinctive.setdefault(_key(name), name)
+            if not info.get("common_word") and not info.get("ambiguous"):
+                for alias in [name, *info.get("aliases", [])]:
+                    self.distinctive.setdefault(_key(alias), name)
             for initial in info.get("initials", []):
                 self.initials.setdefault(initial, []).append(name)
             text_names = [] if info.get("ambiguous") else [name]
@@ -124,6 +158,56 @@ class FandomTables:
             names = sorted(self.ships, key=len, reverse=True)
             alts = "|".join(re.escape(n).replace(r"\ ", r"[\s-]") for n in names)
             self.ship_pattern = re.compile(rf"(?<![\w/])(?:{alts})(?![\w/])", re.IGNORECASE)
+
+    def scoped(self, families: Iterable[str]) -> FandomTables:
+        """The tables of just these fandom families (every fandom name is still known, so
+        declared fandoms are canonicalised); no family gives tables without characters."""
+        key = frozenset(f for f in families if f in self.files)
+        if key == frozenset(self.files):
+            return self
+        cached = self._scoped.get(key)
+        if cached is None:
+            cached = FandomTables()
+            for family, data in self.files.items():
+                cached.add_file(data, family, characters=family in key)
+            cached.finalise()
+            self._scoped[key] = cached
+        return cached
+
+    def story_families(
+        self,
+        *,
+        declared_fandoms: Iterable[str],
+        declared_characters: Iterable[str],
+        declared_relationships: Iterable[str],
+        text: str,
+        counts: Counter[str],
+    ) -> set[str]:
+        """The fandom families (table files) whose tables apply to a story.
+
+        Declared fandoms decide when there are any (a fandom without a table gives no
+        table: the story's names are kept as written). Otherwise strong evidence does: a
+        distinctive character name (not an everyday word, not a short form or initial) in
+        the declared characters / relationships or in the text, or evidence words in the
+        text (`evident_families`)."""
+        declared = [d for d in declared_fandoms if d and d.strip().lower() not in _NO_FANDOM]
+        if declared:
+            families: set[str] = set()
+            for item in declared:
+                for piece in [item, *_FANDOM_SPLIT.split(item)]:
+                    name = self.fandom_name(piece)
+                    if name is not None:
+                        families.add(self.family.get(name, name))
+            return families
+        found = self.evident_families(text, counts)
+        names = list(declared_characters)
+        for rel in declared_relationships:
+            names.extend(_ANY_SEP.split(rel))
+        for name in names:
+            character = self.distinctive.get(_key(name.strip().strip(_TRIM)))
+            if character:
+                found.update(self.families_of(character))
+        return found
 
     # ---- fandoms -------------------------------------------------------------------
     def fandom_name(self, declared: str) -> str | None:
@@ -232,7 +316,13 @@ class FandomTables:
 
     def resolve_relationship(self, raw: str) -> Relationship | None:
         """A declared ship string ("B/A", "Spike x Buffy", "Spuffy", "Buffy & Willow")."""
-        text = _PAREN.sub(" ", raw).strip().strip(".;:,*_\"'“”").strip()
+        text = raw.strip().strip(_TRIM).strip()
+        group = _FFN_GROUP.match(text)
+        if group:  # FanFiction.net "[A, B]"
+            text = "/".join(p.strip() for p in group.group(1).split(","))
+        text = _PAREN.sub(" ", text).strip().strip(_TRIM).strip()
+        if text.endswith(".") and not _INITIAL_END.search(text):
+            text = text.rstrip(".").strip()  # a sentence's full stop, not "Naruto U."
         text = _QUALIFIER.sub("", text).strip()
         if not text:
             return None
@@ -245,7 +335,7 @@ class FandomTables:
             parts = _PLATONIC_SEP.split(text)
             if len(parts) < 2:
                 return None
-            romantic = "&" not in text
+            romantic = not _PLATONIC_MARK.search(text)
         parts = [_QUALIFIER.sub("", p).strip() for p in parts if p.strip()]
         if len(parts) < 2 or any(len(p) > 40 for p in parts):
             return None
@@ -286,6 +376,9 @@ class FandomTables:
         return found
 
 
+_FANDOM_SPLIT = re.compile(r"\s*(?:[/,;&|]|\s[xX×]\s)\s*")
+_ANY_SEP = re.compile(rf"{_ROMANTIC_SEP.pattern}|{_PLATONIC_SEP.pattern}|[\[\],]", re.IGNORECASE)
+_NO_FANDOM = {"none", "other", "original", "original work", "n/a", "misc", "miscellaneous"}
 _NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?"
 _SLASH_PAIR = re.compile(rf"(?<![\w/]){_NAME}\s?/\s?{_NAME}(?![\w/])")
 

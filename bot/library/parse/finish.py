@@ -150,17 +150,16 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
     # characters: declared first, then as named in the text (main before mentioned)
     text_sample = sample(body)
     counts = tables.count_mentions(text_sample)
-    # names count only in a fandom the story is plainly in (declared, or named distinctively)
-    evident = tables.evident_families(text_sample, counts)
-    for name in raw.fandoms + raw.tags:
-        declared_fandom = tables.fandom_name(name)
-        if declared_fandom:
-            evident.add(tables.family.get(declared_fandom, declared_fandom))
-    for name in [*raw.characters, *(p for r in raw.relationships for p in re.split(r"[/&]", r))]:
-        canonical = tables.canonical_character(name.strip())
-        if canonical:
-            evident.update(tables.families_of(canonical))
-    counts = Counter({n: c for n, c in counts.items() if evident & tables.families_of(n)})
+    # a fandom table applies only to stories of its fandom (declared, or plainly evident)
+    evident = tables.story_families(
+        declared_fandoms=[*raw.fandoms, *(t for t in raw.tags if tables.fandom_name(t))],
+        declared_characters=raw.characters,
+        declared_relationships=raw.relationships,
+        text=text_sample,
+        counts=counts,
+    )
+    tables = tables.scoped(evident)
+    counts = Counter({n: c for n, c in counts.items() if n in tables.home})
     main, mentioned = main_characters(counts)
     characters: list[str] = []
     for name in _clean_list(raw.characters):
