@@ -107,10 +107,11 @@ def authors_text(story: StoryRecord) -> str:
 
 
 def community_rating(summary: RatingSummary) -> str:
-    if summary.count == 0:
+    """The honest number: the plain average and how many ratings ("★ 4.0 · 1 rating").
+    The Bayesian average only ranks lists; it is never shown as a story's score."""
+    if summary.count == 0 or summary.mean is None:
         return "No ratings yet"
-    noun = plural(summary.count, "rating")
-    return f"{stars(summary.bayesian)} {summary.bayesian:.1f} ({summary.count} {noun})"
+    return f"★ {summary.mean:.1f} · {count(summary.count, 'rating')}"
 
 
 def chapters_text(story: StoryRecord) -> str:

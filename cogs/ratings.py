@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 
 TOP_LIMIT = 30
+TOP_MIN_RATINGS = 2
 
 
 class Ratings(commands.Cog):
@@ -76,18 +77,21 @@ class Ratings(commands.Cog):
 
     @app_commands.command(name="top", description="The server's best-rated stories")
     @app_commands.guild_only()
-    @app_commands.describe(pairing="Only stories with this pairing")
+    @app_commands.describe(pairing="Only stories with this pairing (ship names work too)")
     @app_commands.autocomplete(pairing=facet_autocomplete("pairing"))
     async def top(
         self,
         interaction: discord.Interaction,
         pairing: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
+        """Ranked by the Bayesian average (a lone ★5 does not beat ten ★4.8s), shown with
+        the plain average and count; a story needs `TOP_MIN_RATINGS` ratings to be listed
+        (the list says so when too few have that many and it shows those with one)."""
         assert interaction.guild_id is not None
-        store = self.bot.library.store
         audience = await audience_for(interaction)
-        best = await store.top_stories(
+        best, _total, used = await self.bot.library.top(
             interaction.guild_id,
+            min_ratings=TOP_MIN_RATINGS,
             pairing=pairing,
             include_adult=audience.adult_titles,
             limit=TOP_LIMIT,
@@ -99,10 +103,18 @@ class Ratings(commands.Cog):
             )
         summaries = {s.id: summary for s, summary in best}
         title = "Top rated" + (f": {clip(safe(pairing), 100)}" if pairing else "")
+        if used > 1:
+            note = f"Stories with at least {used} ratings, ranked by a weighted average."
+        else:
+            note = (
+                f"Few stories have {TOP_MIN_RATINGS} ratings yet, so stories with one are"
+                " listed too; ranked by a weighted average that needs several ratings."
+            )
         await send_story_list(
             interaction,
             title,
             [s for s, _ in best],
+            note=note,
             extra=lambda s: community_rating(summaries[s.id]),
         )
 

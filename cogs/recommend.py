@@ -1,5 +1,9 @@
-"""`/recommend [pairing] [count]`: stories picked for a reader from the pairings (ships)
-and characters of the stories they rated well (`bot.library.recommend` does the picking)."""
+"""`/recommend [pairing] [count]`: stories picked for a reader from what they and the
+server's other readers liked (`bot.library.recommend` does the picking).
+
+The answer is private: it is deferred ephemerally (the first recommendation after a
+start may wait for the guild's catalog), so a refusal is never public either.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from discord.ext import commands
 from bot.audience import audience_for
 from bot.library.errors import LibraryError
 from bot.library.recommend import MAX_COUNT
-from bot.library.recommend import recommend as pick_stories
 from bot.render import clip, safe
 from bot.transformers import facet_autocomplete
 from bot.ui.lists import send_story_list
@@ -30,11 +33,11 @@ class Recommend(commands.Cog):
         self.bot = bot
 
     @app_commands.command(
-        name="recommend", description="Stories for you, from the pairings you rated well"
+        name="recommend", description="Stories for you, from what you and the server liked"
     )
     @app_commands.guild_only()
     @app_commands.describe(
-        pairing="Only stories with this pairing (default: any, from your ratings)",
+        pairing="Only stories with this pairing (ship names and initials work too)",
         count=f"How many stories (1–{MAX_COUNT}, default {DEFAULT_COUNT})",
     )
     @app_commands.autocomplete(pairing=facet_autocomplete("pairing"))
@@ -45,10 +48,9 @@ class Recommend(commands.Cog):
         count: app_commands.Range[int, 1, MAX_COUNT] = DEFAULT_COUNT,
     ) -> None:
         assert interaction.guild_id is not None
-        store = self.bot.library.store
+        await interaction.response.defer(ephemeral=True, thinking=True)
         audience = await audience_for(interaction)
-        result = await pick_stories(
-            store,
+        result = await self.bot.library.recommend(
             interaction.guild_id,
             interaction.user.id,
             pairings=[pairing] if pairing else [],
@@ -68,6 +70,7 @@ class Recommend(commands.Cog):
             [p.story for p in result.picks],
             note=note_text(result),
             reason=lambda story: reasons[story.id],
+            ephemeral=True,
         )
 
 

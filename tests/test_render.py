@@ -78,7 +78,8 @@ def test_badges_and_stars():
     assert stars(4.6) == "★★★★★"
     assert stars(1) == "★☆☆☆☆"
     assert community_rating(RatingSummary(0, None, 3.0)) == "No ratings yet"
-    assert community_rating(RatingSummary(2, 4.5, 3.6)) == "★★★★☆ 3.6 (2 ratings)"
+    assert community_rating(RatingSummary(2, 4.5, 3.6)) == "★ 4.5 · 2 ratings"
+    assert community_rating(RatingSummary(1, 4.0, 3.2)) == "★ 4.0 · 1 rating"  # not the prior
 
 
 def test_clip():
@@ -100,7 +101,7 @@ def test_card_shows_everything_for_a_readable_story():
         "3,147 words",
         "1/1 chapters",
         "Spike dreams.",
-        "(3 ratings)",
+        "· 3 ratings",
         "★★★★☆ (4/5)",
     ):
         assert expected in text

@@ -26,7 +26,8 @@ from bot.library.excerpts import (
 from bot.library.model import ParsedStory
 from bot.library.numbers import parse_story_id
 from bot.library.overrides import apply_overrides
-from bot.library.records import ChapterInfo, ImportOutcome, StoryRecord
+from bot.library.recommend import Discovery, Recommendations
+from bot.library.records import ChapterInfo, ImportOutcome, RatingSummary, ReaderRating, StoryRecord
 from bot.library.search import SearchHit, SearchIndexes
 from bot.library.search_text import normalize
 from bot.library.store import Store
@@ -46,6 +47,9 @@ class Library:
         # (story_id, chapter index) -> passages; cleared for a story whenever it changes
         self._passages: OrderedDict[tuple[int, int], list[str]] = OrderedDict()
         self._chapters: dict[int, list[ChapterInfo]] = {}
+        # recommendations, similar stories and top lists, from in-memory catalogs
+        self.discovery = Discovery(store)
+        self._rating_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: str | Path) -> Library:
@@ -60,6 +64,7 @@ class Library:
         return cls(store, indexes)
 
     async def close(self) -> None:
+        await self.discovery.close()
         await self.store.close()
 
     # ---- changes (store + index) -------------------------------------------------------
@@ -99,6 +104,7 @@ class Library:
             record = await self.store.get_story(guild_id, outcome.story_id)
             if record is not None:
                 self._index(record)
+            await self.discovery.story_put(guild_id, outcome.story_id)
         return outcome
 
     async def edit(
@@ -107,13 +113,46 @@ class Library:
         record = await self.store.update_story(guild_id, story_id, actor_id=actor_id, **fields)
         self._forget(story_id)
         self._index(record)
+        await self.discovery.story_put(guild_id, story_id)
         return record
 
     async def remove(self, guild_id: int, story_id: int, *, actor_id: int | None) -> bool:
         removed = await self.store.remove_story(guild_id, story_id, actor_id=actor_id)
         self.indexes.get(guild_id).remove(story_id)
         self._forget(story_id)
+        self.discovery.story_removed(guild_id, story_id)
         return removed
+
+    # ---- ratings and discovery -----------------------------------------------------------
+
+    async def rate(
+        self, guild_id: int, story_id: int, user_id: int, stars: int, review: str | None = None
+    ) -> ReaderRating | None:
+        """Record a reader's rating (see `Store.rate`); returns the rating it replaced."""
+        async with self._rating_lock:
+            before = await self.store.user_rating(story_id, user_id)
+            await self.store.rate(guild_id, story_id, user_id, stars, review)
+            self.discovery.rated(
+                guild_id, story_id, user_id, stars, before.stars if before else None
+            )
+        return before
+
+    async def rating_summary(self, guild_id: int, story_id: int) -> RatingSummary:
+        return (await self.discovery.summaries(guild_id, [story_id]))[story_id]
+
+    async def recommend(self, guild_id: int, user_id: int, **options: Any) -> Recommendations:
+        """Stories for a reader (see `Discovery.recommend`)."""
+        return await self.discovery.recommend(guild_id, user_id, **options)
+
+    async def similar(self, guild_id: int, story_id: int, **options: Any) -> Recommendations:
+        """Stories like one story (see `Discovery.similar`)."""
+        return await self.discovery.similar(guild_id, story_id, **options)
+
+    async def top(
+        self, guild_id: int, **options: Any
+    ) -> tuple[list[tuple[StoryRecord, RatingSummary]], int, int]:
+        """The best-rated stories with enough ratings (see `Discovery.top`)."""
+        return await self.discovery.top(guild_id, **options)
 
     def _index(self, record: StoryRecord) -> None:
         self.indexes.get(record.guild_id).add(

@@ -65,7 +65,7 @@ async def card_message(
 ) -> tuple[discord.Embed, discord.ui.View]:
     library = library_of(interaction)
     audience = await audience_for(interaction)
-    summary = await library.store.rating_summary(story.id)
+    summary = await library.rating_summary(story.guild_id, story.id)
     own = await library.store.user_rating(story.id, interaction.user.id)
     embed = story_card(
         story, summary, own=own, own_label=own_label, show_text=audience.may_read(story)
@@ -93,12 +93,12 @@ async def rate_story(
     interaction: discord.Interaction, story: StoryRecord, n: int, review: str | None
 ) -> None:
     """Record the member's rating (keeping an earlier review unless a new one is given)."""
-    store = library_of(interaction).store
-    before = await store.user_rating(story.id, interaction.user.id)
-    if review is None and before is not None:
-        review = before.review
-    await store.rate(story.guild_id, story.id, interaction.user.id, n, review)
-    summary = await store.rating_summary(story.id)
+    library = library_of(interaction)
+    earlier = await library.store.user_rating(story.id, interaction.user.id)
+    if review is None and earlier is not None:
+        review = earlier.review
+    before = await library.rate(story.guild_id, story.id, interaction.user.id, n, review)
+    summary = await library.rating_summary(story.guild_id, story.id)
     title = clip(safe(story.title), 150)
     if before is None:
         text = f"You rated “{title}” {stars(n)} ({n}/5)."

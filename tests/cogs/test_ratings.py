@@ -17,7 +17,7 @@ async def test_rating_twice_keeps_one_rating_updated(app):
         "rate", story="Rated Story", stars=5, review="Loved the ending", channel=app.general
     )
     assert "is now ★★★★★ (5/5), was 3/5" in second.content and "Review saved." in second.content
-    assert "(1 rating)" in second.content
+    assert "Community rating: ★ 5.0 · 1 rating." in second.content  # the plain average
     summary = await app.bot.library.store.rating_summary(story_id)
     assert summary.count == 1 and summary.mean == 5
     # rating again without a review keeps the review
@@ -45,7 +45,7 @@ async def test_ratings_lists_a_members_ratings(app):
     assert none.ephemeral and none.content.lower() == "reader2 hasn't rated any stories yet."
 
 
-async def test_top_orders_by_bayesian_average(app):
+async def test_top_ranks_by_bayesian_average_and_needs_two_ratings(app):
     for title in ("Good", "Great", "Meh", "Unrated"):
         await add(app, make_story(title, pairing=("Buffy Summers", "Spike")))
     await add(app, make_story("Other Ship", pairing=("Angel", "Buffy Summers")))
@@ -54,14 +54,23 @@ async def test_top_orders_by_bayesian_average(app):
     await app.reader.slash("rate", story="Good", stars=5, channel=app.general)
     await app.reader.slash("rate", story="Meh", stars=1, channel=app.general)
     await app.reader.slash("rate", story="Other Ship", stars=4, channel=app.general)
+    await app.reader2.slash("rate", story="Good", stars=4, channel=app.general)
+    await app.reader2.slash("rate", story="Meh", stars=2, channel=app.general)
     top = await app.reader.slash("top", channel=app.general)
     text = top.embed["description"]
     assert text.index("Great") < text.index("Good") < text.index("Meh")
-    assert "Unrated" not in text and "(3 ratings)" in text
+    assert "★ 5.0 · 3 ratings" in text and "★ 4.5 · 2 ratings" in text  # plain averages
+    assert "Unrated" not in text and "Other Ship" not in text  # one rating is not enough
+    assert "at least 2 ratings" in text
+    # a lone ★1 is not "top rated"; when no story has two ratings, those with one are
+    # listed and the list says why
     ship = await app.reader.slash("top", pairing="Angel/Buffy Summers", channel=app.general)
     assert "Other Ship" in ship.text and "Great" not in ship.text
+    assert "★ 4.0 · 1 rating" in ship.text and "stories with one are listed" in ship.text
+    spuffy = await app.reader.slash("top", pairing="spike/buffy", channel=app.general)
+    assert "Great" in spuffy.text and "Other Ship" not in spuffy.text
     nothing = await app.reader.slash("top", pairing="Nobody/Noone", channel=app.general)
-    assert nothing.ephemeral and "No rated stories" in nothing.content
+    assert nothing.ephemeral and "No stories with the pairing" in nothing.content
 
 
 async def test_stars_outside_1_to_5_cannot_be_sent(app):

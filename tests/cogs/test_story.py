@@ -49,11 +49,11 @@ async def test_star_buttons_rate_and_rerate(app):
     assert first.ephemeral and "You rated “Final Parting” ★★★★☆ (4/5)" in first.content
     second = await card.click("★2")
     assert "now ★★☆☆☆ (2/5), was 4/5" in second.content
-    assert "(1 rating)" in second.content
+    assert "· 1 rating" in second.content
     other = await card.click("★5", by=app.reader2)
-    assert "(2 ratings)" in other.content
+    assert "★ 3.5 · 2 ratings" in other.content
     again = await app.reader.slash("story", story="Final Parting", channel=app.general)
-    assert "★★☆☆☆ (2/5)" in again.text and "(2 ratings)" in again.text
+    assert "★★☆☆☆ (2/5)" in again.text and "★ 3.5 · 2 ratings" in again.text
 
 
 async def _start_bot(app) -> tuple[StoryBot, asyncio.Task]:
