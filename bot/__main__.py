@@ -41,8 +41,7 @@ def main() -> int:
         return 0
     from bot import playground
 
-    playground.main(config)
-    return 0
+    return playground.main(config)
 
 
 if __name__ == "__main__":

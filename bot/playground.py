@@ -1,8 +1,9 @@
 """The playground: storybot on the loopback Discord, driven from the terminal.
 
 `python -m bot` (= `make run`) without DISCORD_TOKEN lands here. A demo guild "Fandom"
-holds data/samples/ in a library whose database lives in a temporary directory (removed on
-exit, so every run starts from the same samples). Type slash commands as in Discord:
+holds data/samples/ and the demo library data/demo/ (stories, members and their ratings:
+see `bot.demo`) in a database in a temporary directory (removed on exit, so every run
+starts from the same library). Type slash commands as in Discord:
 
     /search query: lets talk
     /library add file: path/to/story.txt
@@ -11,19 +12,27 @@ exit, so every run starts from the same samples). Type slash commands as in Disc
 
 When stdin is not a terminal, commands are read line by line and the playground exits at
 end of input, so `printf '/search query: lets talk\\n' | make run` prints the answer.
+
+The bot and the emulator run on an event loop in a background thread; the terminal (line
+editing, history and Tab completion from readline; Ctrl-C and Ctrl-D) stays in the main
+thread, so leaving never waits for a blocked read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import logging
 import re
 import sys
 import tempfile
 import textwrap
+import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 
@@ -34,24 +43,40 @@ from bot.emulator.world import Channel, Message, Upload
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 WIDTH = 78
 _OPTION = re.compile(r"(?:^|\s)([\w'-]+):(?=\s|$)")
-_QUIET_STARTUP = ("PyNaCl is not installed", "davey is not installed", "Privileged message content")
+_QUIET_STARTUP = ("Privileged message content",)
 SETTLE_SECONDS = 0.05
+STOP_SECONDS = 5.0  # at most this long to close the bot and the emulator on the way out
+WORDS = ("click", "select", "submit", "complete", "as", "in", "attach", "commands", "help", "quit")
 
 HELP = """\
-Type slash commands as in Discord; options are `name: value`:
-  /search query: lets talk          /library add file: path/to/story.txt
-  complete /read story: lets ta     (what autocomplete offers while typing)
+Type slash commands as in Discord; options are `name: value` (Tab completes commands,
+options, choices and names; arrow keys recall earlier lines):
+  /search query: lets talk           search titles (typos are fine)
+  /story story: Final Parting        a story card
+  /browse sort: top                  the library, best rated first
+  /top  ·  /recommend  ·  /ratings member: reader2
+  /excerpt story: Final Parting where: random
+  /rate story: Final Parting stars: 5 review: Made me cry.
+  complete /read story: lets ta      what autocomplete offers while typing
 After a reply:
-  click N | click Label              press a button (numbered in the reply)
-  select N [M ...]                   pick options of a select menu
+  click N | click Label              press a button (numbered [N …] in the reply)
+  select N [M ...]                   pick options of a select menu (numbered N) …)
+                                     (`click N` on a reply with only a menu picks option N)
   submit Label: value | Label: value fill in and send an open form (modal)
 Who and where:
-  as reader | as reader2 | as moderator | as owner
+  as reader | as reader2 | as moderator | as owner (and the demo's readers: Tab after `as`)
   in #general | in #after-dark (age-restricted) | in #late-night-reads (thread) | in dm
   attach PATH                        file for the next command's file option
-  commands | help | quit"""
+Worked examples:
+  /search query: walkng in dreams    then: select 1            (opens the card)
+  /story story: Final Parting        then: click Read          (a private reading session)
+  as moderator                       then: attach data/samples/004_3a1befc0c0f73a1a.txt
+  /library add                       (the attached file is the file option)
+  in #after-dark                     adult stories are shown only in age-restricted channels
+  commands | help | quit (or Ctrl-D / Ctrl-C)"""
 
 
 class _StartupNoise(logging.Filter):
@@ -83,75 +108,295 @@ class Session:
         return f"{self.member.name} in {where}> "
 
 
-def main(config: Config) -> None:
-    """Say there is no token (one line, and how to set one), then run the playground."""
+class _LoopThread:
+    """An asyncio event loop running in a daemon thread; the main thread submits work."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, name="playground-loop", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def call(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run `coro` on the loop and wait for it; Ctrl-C while waiting cancels it."""
+        future = self.submit(coro)
+        try:
+            return future.result()
+        except BaseException:
+            future.cancel()
+            raise
+
+    def stop(self, timeout: float) -> None:
+        async def cancel_the_rest() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=timeout) if tasks else None
+
+        with contextlib.suppress(BaseException):
+            self.submit(cancel_the_rest()).result(timeout + 1)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout)
+
+
+class Playground:
+    """The bot, the emulator and the demo guild, served on a `_LoopThread`."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.runner = _LoopThread()
+        self._ready: concurrent.futures.Future[tuple[Session, asyncio.Event]] = (
+            concurrent.futures.Future()
+        )
+        self._finished = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self.session: Session | None = None
+
+    async def _serve(self) -> None:
+        try:
+            with tempfile.TemporaryDirectory(prefix="storybot-playground-") as tmp:
+                async with run_bot(Path(tmp) / "playground.db", config=self.config) as app:
+                    from bot.demo import load_demo
+
+                    await load_demo(app)
+                    stop = asyncio.Event()
+                    self._ready.set_result((Session(app, app.reader, app.general), stop))
+                    await stop.wait()
+        except BaseException as error:
+            if not self._ready.done():
+                self._ready.set_exception(error)
+            raise
+        finally:
+            self._finished.set()
+
+    def start(self) -> Session:
+        self.runner.submit(self._serve())
+        self.session, self._stop = self._ready.result()
+        return self.session
+
+    def run(self, line: str) -> None:
+        """One command, answered before the next line is read."""
+        assert self.session is not None
+        self.runner.call(_handle_printing(self.session, line))
+
+    def close(self) -> None:
+        """Close the bot and the emulator (the temporary library goes with them)."""
+        if self._stop is not None:
+            self.runner.loop.call_soon_threadsafe(self._stop.set)
+            self._finished.wait(STOP_SECONDS)
+        self.runner.stop(STOP_SECONDS)
+
+
+def main(config: Config) -> int:
+    """Say there is no token (one line, and how to set one), then run the playground.
+    Returns the exit status (2: the playground could not start)."""
     print(
         "No DISCORD_TOKEN set: starting the offline playground "
         "(put DISCORD_TOKEN=... in .env or the environment to connect to Discord)."
     )
     sys.stdout.flush()
     setup_logging()
+    interactive = sys.stdin.isatty()
+    playground = Playground(config)
     try:
-        asyncio.run(run(config))
+        session = playground.start()
+        if interactive:
+            _enable_line_editing(playground)
+            print(
+                f"Playground: {session.app.guild.name} with {len(session.app.command_names)}"
+                " commands and the demo library. Type `help`, or `quit` (Ctrl-D) to leave."
+            )
+        _loop(playground, interactive)
     except KeyboardInterrupt:
         print()
+    except Exception as error:  # start-up failed (the demo, the emulator): one line
+        log.debug("the playground could not start", exc_info=True)
+        sys.stderr.write(f"storybot: the playground could not start: {error}\n")
+        return 2
+    finally:
+        sys.stdout.flush()
+        playground.close()
+    return 0
 
 
-async def run(config: Config, *, interactive: bool | None = None) -> None:
-    """Start the emulator, the bot and the demo guild; then read commands until quit/EOF."""
-    interactive = sys.stdin.isatty() if interactive is None else interactive
-    with tempfile.TemporaryDirectory(prefix="storybot-playground-") as tmp:
-        async with run_bot(Path(tmp) / "playground.db", config=config) as app:
-            await app.import_samples()
-            session = Session(app, app.reader, app.general)
-            if interactive:
-                _enable_line_editing()
-                print(
-                    f"Playground: {app.guild.name} with {len(app.command_names)} commands and "
-                    f"the sample library. Type `help`, or `quit` to leave."
-                )
-            await _loop(session, interactive)
-
-
-async def _loop(session: Session, interactive: bool) -> None:
+def _loop(playground: Playground, interactive: bool) -> None:
+    assert playground.session is not None
     while True:
-        line = await _read_line(session.prompt if interactive else "")
+        line = _read_line(playground.session.prompt if interactive else None)
         if line is None:
             break
         line = line.strip()
-        if not line or line.startswith("#!"):
+        if not line or line.startswith("#"):
             continue
         if not interactive:
             print(f"> {line}")
         if line in ("quit", "exit"):
             break
-        try:
-            await handle(session, line)
-        except CommandRefused as refused:
-            print(f"✗ {refused}")
-        except BotDidNotRespond as silent:
-            print(f"✗ {silent}")
-        except (OSError, ValueError, LookupError) as bad:
-            print(f"✗ {bad}")
+        playground.run(line)
         sys.stdout.flush()
 
 
-async def _read_line(prompt: str) -> str | None:
-    if prompt:
+def _read_line(prompt: str | None) -> str | None:
+    """The next line; None at end of input (Ctrl-D)."""
+    if prompt is not None:
         try:
-            return await asyncio.to_thread(input, prompt)
+            return input(prompt)
         except EOFError:
             print()
             return None
-    line = await asyncio.to_thread(sys.stdin.readline)
+    line = sys.stdin.readline()
     return line if line else None
 
 
-def _enable_line_editing() -> None:
+async def _handle_printing(session: Session, line: str) -> None:
+    """`handle`, with the playground's expected refusals printed as one ✗ line."""
     try:
-        import readline  # noqa: F401  (arrow keys and history for input())
-    except ImportError:
+        await handle(session, line)
+    except (CommandRefused, BotDidNotRespond) as refused:
+        print(f"✗ {refused}")
+    except (OSError, ValueError, LookupError) as bad:
+        print(f"✗ {bad}")
+
+
+def _enable_line_editing(playground: Playground) -> None:
+    try:
+        import readline
+    except ImportError:  # no readline on this platform: plain input()
         return
+    readline.set_completer_delims(" \t\n")
+    readline.set_completer(_Completer(playground).complete)
+    if "libedit" in (readline.__doc__ or ""):
+        readline.parse_and_bind("bind ^I rl_complete")
+    else:
+        readline.parse_and_bind("tab: complete")
+
+
+class _Completer:
+    """readline's completer: candidates for the word under the cursor."""
+
+    def __init__(self, playground: Playground) -> None:
+        self.playground = playground
+        self.matches: list[str] = []
+
+    def complete(self, text: str, state: int) -> str | None:
+        if state == 0:
+            import readline
+
+            before = readline.get_line_buffer()[: readline.get_endidx()]
+            session = self.playground.session
+            try:
+                self.matches = completions(session, before) if session else []
+            except Exception:  # a completer must never break the prompt
+                log.debug("completion failed for %r", before, exc_info=True)
+                self.matches = []
+        return self.matches[state] if state < len(self.matches) else None
+
+
+def completions(session: Session, before: str) -> list[str]:
+    """What Tab offers for the last word of `before` (the line up to the cursor): whole
+    words end with a space (readline adds none), folders with a slash."""
+    return [w if w.endswith("/") else f"{w} " for w in _candidates(session, before)]
+
+
+def _candidates(session: Session, before: str) -> list[str]:
+    words = before.split()
+    current = "" if not words or before[-1:].isspace() else words.pop()
+    if not words:
+        commands = [f"/{c['name']}" for c in _commands(session)]
+        return sorted(w for w in (*WORDS, *commands) if w.startswith(current))
+    first = words[0]
+    if first == "as" and len(words) == 1:
+        names = [m.user.name for m in session.app.guild.members.values() if not m.user.bot]
+        return sorted(n for n in names if n.startswith(current))
+    if first == "in" and len(words) == 1:
+        return [c for c in _channel_names(session) if c.startswith(current)]
+    if first == "attach" and len(words) == 1:
+        return _paths(current)
+    if first == "complete":
+        words = words[1:]
+    if words and words[0].startswith("/"):
+        return _slash_completions(session, words, current)
+    return []
+
+
+def _commands(session: Session) -> list[dict[str, Any]]:
+    return [c for c in session.app.emu.commands_for(session.app.guild) if c.get("type", 1) == 1]
+
+
+def _channel_names(session: Session) -> list[str]:
+    return [f"#{c.name}" for c in session.app.guild.channels] + ["dm"]
+
+
+def _paths(current: str) -> list[str]:
+    path = Path(current or ".").expanduser()
+    folder, stem = (path, "") if current.endswith("/") or not current else (path.parent, path.name)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    shown = "" if str(folder) == "." and not current.startswith("./") else str(folder) + "/"
+    if current.endswith("/"):
+        shown = current
+    return [
+        f"{shown}{entry.name}{'/' if entry.is_dir() else ''}"
+        for entry in entries
+        if entry.name.startswith(stem) and not entry.name.startswith(".")
+    ]
+
+
+_SUB = (1, 2)  # subcommand, subcommand group
+
+
+def _slash_completions(session: Session, words: list[str], current: str) -> list[str]:
+    name = words[0].lstrip("/")
+    command = next((c for c in _commands(session) if c["name"] == name), None)
+    if command is None:
+        return []
+    schema: list[dict[str, Any]] = command.get("options") or []
+    rest = words[1:]
+    while rest and any(o["type"] in _SUB and o["name"] == rest[0] for o in schema):
+        schema = next(o for o in schema if o["name"] == rest[0]).get("options") or []
+        rest = rest[1:]
+    if any(o["type"] in _SUB for o in schema):
+        if rest:
+            return []
+        return [o["name"] for o in schema if o["type"] in _SUB and o["name"].startswith(current)]
+    used = {w[:-1] for w in rest if w.endswith(":")}
+    last = rest[-1][:-1] if rest and rest[-1].endswith(":") else None
+    option = next((o for o in schema if o["name"] == last), None)
+    if option is not None:
+        values = _option_values_for(session, option, current)
+        if values is not None:
+            return values
+    if ":" in current:
+        return []
+    return [
+        f"{o['name']}:" for o in schema if o["name"] not in used and o["name"].startswith(current)
+    ]
+
+
+def _option_values_for(session: Session, option: dict[str, Any], current: str) -> list[str] | None:
+    """Values for an option being filled in (None: not a kind Tab can fill in)."""
+    kind = option["type"]
+    if option.get("choices"):
+        values = [str(c["value"]) for c in option["choices"]]
+    elif kind == 5:
+        values = ["true", "false"]
+    elif kind == 7:
+        values = [c for c in _channel_names(session) if c != "dm"]
+    elif kind in (6, 9):
+        values = [m.user.name for m in session.app.guild.members.values()]
+    elif kind == 11:
+        return _paths(current)
+    else:
+        return None
+    return [v for v in values if v.startswith(current)]
 
 
 async def handle(session: Session, line: str) -> None:
@@ -165,8 +410,8 @@ async def handle(session: Session, line: str) -> None:
     elif word == "click":
         await _act(
             session,
-            lambda r: bool(r.buttons),
-            lambda reply: reply.click(_button_target(reply, rest), by=session.member),
+            lambda r: bool(r.buttons) or bool(r.options),
+            lambda reply: _click(session, reply, rest),
         )
     elif word == "select":
         await _act(
@@ -200,6 +445,16 @@ async def handle(session: Session, line: str) -> None:
         print(f"✗ unknown input {line!r}; type `help`")
 
 
+def _click(session: Session, reply: Reply, text: str) -> Any:
+    """`click N` presses button N; on a reply whose only controls are a select menu,
+    `click N` picks option N (what a person clicking the N-th entry means)."""
+    if not reply.buttons and reply.options and text.isdigit():
+        return reply.select(*_option_values(reply, text), by=session.member)
+    if not reply.buttons:
+        raise ValueError("that reply has a menu, not buttons: select N picks option N")
+    return reply.click(_button_target(reply, text), by=session.member)
+
+
 def parse_slash(line: str, known: set[str] | None = None) -> tuple[str, dict[str, str]]:
     """`/library add file: a.txt` → ("library add", {"file": "a.txt"})."""
     body = line.lstrip("/")
@@ -214,14 +469,19 @@ def parse_slash(line: str, known: set[str] | None = None) -> tuple[str, dict[str
     return command, options
 
 
-async def _prepare(session: Session, line: str) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+async def _prepare(
+    session: Session, line: str, *, raw_last: bool = False
+) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    """The command and its option values (converted to their kind); with `raw_last`, the
+    last option stays the text as typed (what autocomplete receives)."""
     command, _ = parse_slash(line)
     schema = session.member.options_of(command, session.channel)
     command, raw = parse_slash(line, {o["name"] for o in schema})
     by_name = {o["name"]: o for o in schema}
     values: dict[str, Any] = {}
-    for name, text in raw.items():
-        values[name] = await _convert(session, by_name[name], text)
+    for index, (name, text) in enumerate(raw.items()):
+        typed = raw_last and index == len(raw) - 1
+        values[name] = text if typed else await _convert(session, by_name[name], text)
     for option in schema:
         if option["type"] == 11 and option["name"] not in values and session.pending_file:
             values[option["name"]] = session.pending_file
@@ -237,11 +497,14 @@ async def _slash(session: Session, line: str) -> None:
 
 
 async def _complete(session: Session, line: str) -> None:
-    command, values, _ = await _prepare(session, line)
+    command, values, schema = await _prepare(session, line, raw_last=True)
     if not values:
         raise ValueError("say which option you are typing in: complete /read story: lets ta")
     focused = list(values)[-1]
     typed = str(values.pop(focused))
+    if not any(o["name"] == focused and o.get("autocomplete") for o in schema):
+        print(f"(/{command} {focused}: has no autocomplete)")
+        return
     choices = await session.member.autocomplete(
         command, focused, typed, channel=session.channel, options=values
     )
@@ -277,9 +540,16 @@ async def _show(session: Session, reply: Reply, before: int) -> None:
 async def _convert(session: Session, option: dict[str, Any], text: str) -> Any:
     kind = option["type"]
     if kind == 4:
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ValueError(f"{option['name']} takes a whole number, e.g. {option['name']}: 2")
         return int(text)
     if kind == 10:
-        return float(text)
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(
+                f"{option['name']} takes a number, e.g. {option['name']}: 1.5"
+            ) from None
     if kind == 5:
         if text.lower() in ("true", "yes", "on", "1"):
             return True

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.emulator.harness import App
-from bot.playground import Session, handle, parse_slash
+from bot.playground import Session, completions, handle, parse_slash
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +44,104 @@ def test_piped_commands_print_answers_and_exit_at_eof() -> None:
     assert "Let's Talk" in answer
     assert "/search" in out.split("> commands", 1)[1]
     assert "✗ /nope is not a command here" in out
+
+
+def test_click_on_a_menu_picks_that_option_and_empty_options_are_explained() -> None:
+    out = run_playground(
+        [
+            "/search query: lets talk",
+            "click 1",
+            "complete /read chapter:",
+            "/read story: x chapter:",
+        ]
+    )
+    card = out.split("> click 1", 1)[1].split("> complete", 1)[0]
+    assert "Let's Talk" in card and "★5" in card  # the story card, with its star buttons
+    assert "invalid literal" not in out
+    assert "(/read chapter: has no autocomplete)" in out
+    assert "✗ chapter takes a whole number, e.g. chapter: 2" in out
+
+
+class Terminal:
+    """The playground on a pseudo-terminal, as a person runs it (readline, signals)."""
+
+    PROMPT = b"reader in #general> "
+
+    def __init__(self) -> None:
+        master, slave = pty.openpty()
+        env = {**os.environ, "DISCORD_TOKEN": "", "TERM": "dumb"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.seen = b""
+
+    def read_until(self, marker: bytes, timeout: float = 30) -> bytes:
+        end = time.monotonic() + timeout
+        while marker not in self.seen and time.monotonic() < end:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if ready:
+                try:
+                    self.seen += os.read(self.master, 65536)
+                except OSError:  # the other end closed
+                    break
+        assert marker in self.seen, self.seen[-2000:]
+        return self.seen
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def exit_code_within(self, seconds: float) -> int:
+        try:
+            return self.proc.wait(seconds)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            os.close(self.master)
+
+
+@pytest.mark.parametrize("leave", ["ctrl-c", "ctrl-d"])
+def test_ctrl_c_and_ctrl_d_leave_at_once(leave: str) -> None:
+    term = Terminal()
+    term.read_until(Terminal.PROMPT)
+    term.type(b"/sea\t")  # Tab completes the command
+    term.read_until(b"/search ")
+    term.type(b"query: final parting\r")
+    term.read_until(b"Open a story card")
+    term.read_until(Terminal.PROMPT * 1)
+    if leave == "ctrl-c":
+        term.proc.send_signal(signal.SIGINT)  # what the terminal sends on Ctrl-C
+    else:
+        term.type(b"\x04")  # Ctrl-D on an empty line: end of input
+    assert term.exit_code_within(5) == 0  # at once: no Enter needed, no long wait
+    assert b"Traceback" not in term.seen
+
+
+async def test_tab_completes_commands_options_choices_and_names(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    session = Session(app, app.reader, app.general)
+    assert completions(session, "/sea") == ["/search "]
+    assert "quit " in completions(session, "")
+    assert completions(session, "/library a") == ["add "]
+    assert completions(session, "/browse so") == ["sort: "]
+    assert set(completions(session, "/browse sort: t")) >= {"top ", "title "}
+    assert "query: " not in completions(session, "/search query: lets ")
+    assert completions(session, "as reader") == ["reader ", "reader2 "]
+    assert completions(session, "in #after") == ["#after-dark "]
+    assert completions(session, "complete /read st") == ["story: "]
+    assert completions(session, "attach data/sam") == ["data/samples/"]
+    assert "data/samples/004_3a1befc0c0f73a1a.txt " in completions(session, "attach data/samples/0")
+    assert completions(session, "/nope x") == []
 
 
 def test_parse_slash_splits_subcommands_and_options() -> None:
