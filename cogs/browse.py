@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.audience import audience_for
 from bot.library.errors import LibraryError
 from bot.library.model import RatingLevel
+from bot.library.recommend import resolve_pairing
 from bot.library.records import StoryRecord
 from bot.render import plural
 from bot.transformers import RATING_CHOICES, STATUS_CHOICES, facet_autocomplete
@@ -50,7 +51,7 @@ class Browse(commands.Cog):
     @app_commands.command(name="browse", description="Look through the library")
     @app_commands.guild_only()
     @app_commands.describe(
-        pairing="Only stories with this pairing",
+        pairing="Only stories with this pairing (ship names and initials work: Spuffy, B/A)",
         character="Only stories with this character",
         rating="Only stories with this rating",
         status="Complete or work in progress",
@@ -79,8 +80,11 @@ class Browse(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
-        store = self.bot.library.store
+        library = self.bot.library
+        store = library.store
         audience = await audience_for(interaction)
+        if pairing:  # ship names, initials, either order: "Spuffy", "B/A", "spike/buffy"
+            pairing = await resolve_pairing(store, guild_id, pairing)
         if rating and not audience.may_list_rating(RatingLevel(rating)):
             raise LibraryError(
                 f"{rating} stories are listed only in age-restricted channels: browse there."
@@ -97,6 +101,19 @@ class Browse(commands.Cog):
         }
 
         async def fetch(offset: int, limit: int) -> tuple[list[StoryRecord], int]:
+            if sort == "top" and not rating:  # ranked from memory (the catalog)
+                return await library.browse_top(
+                    guild_id,
+                    pairing=pairing,
+                    character=character,
+                    author=author,
+                    status=status,
+                    min_words=min_words,
+                    max_words=max_words,
+                    include_adult=audience.adult_titles,
+                    limit=limit,
+                    offset=offset,
+                )
             return await store.list_stories(
                 guild_id,
                 **filters,

@@ -17,7 +17,8 @@ HELP = [
         "Find",
         "`/search` a title or author (typos are fine) · `/browse` by pairing, character, "
         "rating, status, length or author · `/top` the best rated · "
-        "`/recommend` picks from the pairings you rate well · `/story` a story's card",
+        "`/recommend` picks from what you and the server liked · `/similar` stories like "
+        "one · `/story` a story's card",
     ),
     (
         "Read",

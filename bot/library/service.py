@@ -148,6 +148,10 @@ class Library:
         """Stories like one story (see `Discovery.similar`)."""
         return await self.discovery.similar(guild_id, story_id, **options)
 
+    async def browse_top(self, guild_id: int, **filters: Any) -> tuple[list[StoryRecord], int]:
+        """A page of stories matching the filters, best rated first (from memory)."""
+        return await self.discovery.browse_top(guild_id, **filters)
+
     async def top(
         self, guild_id: int, **options: Any
     ) -> tuple[list[tuple[StoryRecord, RatingSummary]], int, int]:

@@ -55,6 +55,8 @@ def card_view(story: StoryRecord, audience: Audience) -> discord.ui.View:
     if audience.may_read(story):
         view.add_item(ReadButton(story.id))
         view.add_item(ExcerptButton(story.id))
+    if audience.may_list(story):
+        view.add_item(SimilarButton(story.id))
     for n in range(1, 6):
         view.add_item(RateButton(story.id, n))
     return view
@@ -265,4 +267,45 @@ class ContinueButton(
         await start_reading(interaction, story, following)
 
 
-DYNAMIC_ITEMS = (RateButton, ReadButton, ExcerptButton, ContinueButton)
+# ---- more like this ------------------------------------------------------------------
+
+
+async def send_similar(
+    interaction: discord.Interaction, story: StoryRecord, *, count: int = 10
+) -> None:
+    """Stories like `story`, privately, each with its reason. Checked before the (private)
+    defer: a story whose title may not be listed here is refused."""
+    from bot.ui.lists import send_story_list
+    from bot.ui.recommendations import reason_text, similar_note
+
+    audience = await audience_for(interaction)
+    if not audience.may_list(story):
+        raise LibraryError(
+            f"“{clip(safe(story.title), 100)}” is rated {story.rating_level.value}: stories "
+            "like it are listed only in age-restricted channels."
+        )
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    result = await library_of(interaction).similar(
+        story.guild_id, story.id, count=count, include_adult=audience.adult_titles
+    )
+    if not result.picks:
+        raise LibraryError("There is no other story here to compare it with yet.")
+    reasons = {p.story.id: reason_text(p) for p in result.picks}
+    await send_story_list(
+        interaction,
+        f"More like {clip(safe(story.title), 150)}",
+        [p.story for p in result.picks],
+        note=similar_note(result),
+        reason=lambda s: reasons[s.id],
+        ephemeral=True,
+    )
+
+
+class SimilarButton(
+    _StoryButton, action="similar", label="More like this", style=discord.ButtonStyle.secondary
+):
+    async def run(self, interaction: discord.Interaction) -> None:
+        await send_similar(interaction, await story_for(interaction, self.story_id))
+
+
+DYNAMIC_ITEMS = (RateButton, ReadButton, ExcerptButton, ContinueButton, SimilarButton)

@@ -67,3 +67,16 @@ def nothing_text(result: Recommendations) -> str:
             "liked with /rate (or the stars on a story card) and ask again."
         )
     return f"You've rated every story that can be listed here{hidden}. Thank you for reading!"
+
+
+def similar_note(result: Recommendations) -> str:
+    """Under a "More like this" list: what the picks come from."""
+    if result.collaborative >= 0.5:
+        note = "Mostly from what readers here liked together, then shared pairings and tags."
+    elif result.collaborative > 0:
+        note = "From shared pairings, characters and tags, and what readers here liked together."
+    else:
+        note = "From shared pairings, characters and tags (no co-ratings yet)."
+    if result.hidden_adult:
+        note += " " + ADULT_HIDDEN_NOTE
+    return note

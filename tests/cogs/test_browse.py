@@ -110,3 +110,31 @@ async def test_adult_stories_are_left_out_of_lists_in_normal_channels(app):
 async def test_an_empty_library_says_how_stories_get_in(app):
     reply = await app.reader.slash("browse", channel=app.general)
     assert reply.ephemeral and "/library add" in reply.content
+
+
+async def test_ship_names_initials_and_either_order_and_sort_top(app):
+    spuffy = ("Buffy Summers", "Spike")
+    bangel = ("Angel", "Buffy Summers")
+    ids = {}
+    for title, pairing, author in (
+        ("Fool for Love", spuffy, "A"),
+        ("Once More", spuffy, "B"),
+        ("Graduation Day", bangel, "C"),
+    ):
+        ids[title] = await add(app, make_story(title, author=author, pairing=pairing))
+    for user, stars in ((1, 5), (2, 5), (3, 4)):
+        await app.bot.library.rate(app.guild.id, ids["Once More"], user, stars)
+    await app.bot.library.rate(app.guild.id, ids["Fool for Love"], 1, 3)
+    for spelling in ("Spuffy", "spike/buffy", "Buffy Summers/Spike"):
+        reply = await app.reader.slash("browse", pairing=spelling, sort="top", channel=app.general)
+        assert [o["label"] for o in reply.options] == ["Once More", "Fool for Love"], spelling
+    initials = await app.reader.slash("browse", pairing="B/A", channel=app.general)
+    assert [o["label"] for o in initials.options] == ["Graduation Day"]
+    everything = await app.reader.slash("browse", sort="top", channel=app.general)
+    assert [o["label"] for o in everything.options] == [
+        "Once More",
+        "Fool for Love",
+        "Graduation Day",
+    ]
+    unknown = await app.reader.slash("browse", pairing="Xander/Anya", channel=app.general)
+    assert unknown.ephemeral and "No stories with the pairing" in unknown.content

@@ -266,12 +266,58 @@ class Discovery:
         summaries = _summaries(catalog, [int(catalog.story_ids[p]) for p in picks])
         return [(r, summaries[r.id]) for r in records], total, used
 
-    async def top_ids(
-        self, guild_id: int, mask_ids: list[int] | None, *, limit: int, offset: int
-    ) -> list[int]:
-        """Story ids best rated first (all live stories, unrated last), for sort:top."""
+    async def browse_top(
+        self,
+        guild_id: int,
+        *,
+        pairing: str | None = None,
+        character: str | None = None,
+        author: str | None = None,
+        status: str | None = None,
+        min_words: int | None = None,
+        max_words: int | None = None,
+        include_adult: bool = True,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> tuple[list[StoryRecord], int]:
+        """`/browse sort:top` from memory: every live story matching the filters, best
+        Bayesian average first (unrated stories after rated ones, then by title)."""
         catalog = await self.catalog(guild_id)
-        return _rank_ids(catalog, mask_ids, limit, offset)
+        mask = _listable(catalog, include_adult)
+        for kind, name in (("pairing", pairing), ("character", character), ("author", author)):
+            if not name:
+                continue
+            if kind == "pairing":
+                ids = _pairing_ids(catalog, [await resolve_pairing(self.store, guild_id, name)])
+            else:
+                ids = [i for i, n in catalog.features[kind].names.items() if key(n) == key(name)]
+            f = catalog.features[kind]
+            has = np.zeros(catalog.size, dtype=bool)
+            has[f.row_index()[np.isin(f.ids, ids)]] = True
+            mask &= has
+        if status:
+            mask &= catalog.status == (1 if status == "complete" else -1)
+        if min_words is not None:
+            mask &= catalog.words >= min_words
+        if max_words is not None:
+            mask &= catalog.words <= max_words
+        candidates = np.flatnonzero(mask)
+        # rated stories first (by Bayesian average), then the unrated ones by title
+        b = np.where(
+            catalog.rating_count[candidates] > 0,
+            np.round(bayesian(catalog)[candidates], 9),
+            -1.0,
+        )
+        titles = catalog.title_rank if catalog.title_rank is not None else catalog.story_ids
+        want = offset + limit
+        if want < len(candidates):
+            keep = np.argpartition(-b, want - 1)[:want]
+            threshold = b[keep].min()
+            pick = b >= threshold
+            candidates, b = candidates[pick], b[pick]
+        order = np.lexsort((candidates, titles[candidates], -catalog.rating_count[candidates], -b))
+        page = candidates[order][offset:want].tolist()
+        return await self._records(catalog, page), int(mask.sum())
 
     # ---- building the answer -------------------------------------------------------------
 
@@ -342,19 +388,6 @@ def _shared(catalog: Catalog, a: int, b: int) -> str | None:
             if nid in theirs:
                 return f.names.get(nid)
     return None
-
-
-def _rank_ids(catalog: Catalog, ids: list[int] | None, limit: int, offset: int) -> list[int]:
-    if ids is None:
-        candidates = np.flatnonzero(catalog.live())
-    else:
-        pos = np.searchsorted(catalog.story_ids, np.array(ids, dtype=np.int64))
-        pos = pos[pos < catalog.size]
-        candidates = pos[np.isin(catalog.story_ids[pos], ids)]
-    b = np.round(bayesian(catalog)[candidates], 9)
-    order = np.lexsort((candidates, -catalog.rating_count[candidates], -b))
-    chosen = candidates[order][offset : offset + limit]
-    return [int(catalog.story_ids[p]) for p in chosen]
 
 
 # ---- resolving named pairings ------------------------------------------------------------
