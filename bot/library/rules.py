@@ -86,6 +86,8 @@ class Boilerplate:
     dedication: re.Pattern[str]
     disclaimer_label: re.Pattern[str]  # "Disclaimer: text" opening a paragraph; text = group 1
     note_label: re.Pattern[str]  # "A/N: text" opening a paragraph; text = group 1
+    signature_delimiter: re.Pattern[str]  # "-- " on its own line: a signature follows
+    signature_short: re.Pattern[str]  # "-- Name" closing the text
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +112,8 @@ def boilerplate() -> Boilerplate:
         dedication=re.compile(_alternation(data["dedications"]["patterns"]), flags),
         disclaimer_label=_labelled(data["body_labels"]["disclaimer"]),
         note_label=_labelled(data["body_labels"]["note"]),
+        signature_delimiter=re.compile(data["signatures"]["delimiter"]),
+        signature_short=re.compile(data["signatures"]["short"]),
     )
 
 

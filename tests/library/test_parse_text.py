@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.library.errors import StoryRejected
 from bot.library.model import RatingLevel, Status
 from bot.library.parse import parse_story
 from bot.library.parse.chapters import match_heading, numbered_headings
@@ -84,7 +85,7 @@ def test_title_and_byline():
     assert story.rating.inferred
     assert story.rating.level in (RatingLevel.GENERAL, RatingLevel.TEEN)
     assert story.body.startswith("Dawn could not sleep.")
-    assert story.status == Status.COMPLETE
+    assert story.status == Status.UNKNOWN  # nothing says it is finished
     assert story.characters == ["Buffy Summers", "Dawn Summers"]
 
 
@@ -453,7 +454,7 @@ def test_markers_between_chapters_and_asides_to_readers():
         ("Ashes (2/5)", "Ashes", 5, 2, Status.UNKNOWN),
         ("Ashes, Part 3 of 3", "Ashes", 3, 3, Status.UNKNOWN),
         ("Ashes 1/?", "Ashes", None, 1, Status.WIP),
-        ("Love 24/7", "Love 24/7", None, 1, Status.COMPLETE),
+        ("Love 24/7", "Love 24/7", None, 1, Status.UNKNOWN),
     ],
 )
 def test_part_numbers_in_titles(declared, title, total, number, status):
@@ -574,3 +575,100 @@ def test_label_values_keep_emphasis_they_close_but_lose_stray_markers():
     assert story.title == "Quiet Hours"
     assert story.rating.declared == "PG-13"
     assert story.summary == "One long night on patrol…*sigh*"
+
+
+_PROSE = (
+    "Mulder looked at the file for a long time and then closed it, and Scully watched him "
+    "do it, and neither of them said anything about the light in the sky. "
+) * 4
+
+
+@pytest.mark.parametrize(
+    ("tail", "status", "notes"),
+    [
+        ("THE END\n\n-- \nJane Doe\njane@example.com\nhttp://example.com/fic\n", "complete", []),
+        ("-- \nJane Doe <jane@example.com>\n", "unknown", []),
+        ("Please review!\n\nEnd file.\n", "unknown", ["Please review!"]),
+        ("To be continued\n\n-- Jane\n", "wip", []),
+        ("Fin.\n\n~ Jane\n", "complete", []),
+    ],
+)
+def test_sign_offs_never_stay_at_the_end_of_the_body(tail, status, notes):
+    text = f"Title: Lights\nAuthor: Jane\n\n{_PROSE}\n\n{_PROSE}\n\n{tail}"
+    story = parse_story(text.encode(), "lights.txt")
+    assert story.body.endswith("the light in the sky.")
+    assert str(story.status) == status
+    assert story.notes == notes
+
+
+def test_a_double_dash_scene_break_with_story_after_it_is_not_a_signature():
+    text = f"Title: Lights\n\n{_PROSE}\n\n--\n\n{_PROSE}\n\n{_PROSE}\n"
+    story = parse_story(text.encode(), "lights.txt")
+    assert story.words > 250
+
+
+def test_keywords_ship_and_relationship_lines_give_relationships():
+    text = (
+        "Title: Lights\nAuthor: Jane\nKEYWORDS: Mulder/Scully romance, angst\n"
+        "Ship: Finn/Poe Dameron\nRelationships: Rey & Finn\n\n" + _PROSE
+    )
+    raw = parse_text(text, "lights.txt")
+    assert raw.relationships == ["Mulder/Scully", "Finn/Poe Dameron", "Rey & Finn"]
+    assert "romance" in raw.tags and "angst" in raw.tags
+
+
+def test_genres_and_category_codes_in_keywords_are_not_pairings():
+    raw = parse_text(f"Title: L\nKeywords: Hurt/Comfort, M/M, Humor/Romance\n\n{_PROSE}", "l.txt")
+    assert raw.relationships == []
+
+
+@pytest.mark.parametrize(
+    ("line", "series", "part"),
+    [
+        ("Series: Dark Days [2]", "Dark Days", 2),
+        ("Series: Part 3 of Dark Days", "Dark Days", 3),
+        ("Series: Dark Days, Part III", "Dark Days", 3),
+        ("Part 2 of the Dark Days series", "Dark Days", 2),
+        ("Series: Dark Days", "Dark Days", None),
+        ("Series: None", None, None),
+    ],
+)
+def test_series_declarations(line, series, part):
+    story = parse_story(f"Title: Lights\n{line}\nRating: PG\n\n{_PROSE}".encode(), "l.txt")
+    assert (story.series, story.series_part) == (series, part)
+    assert story.title == "Lights"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "Archive of Our Own\n\nThis work is only available to registered users of the "
+            "Archive. If you already have an account, log in now.\n",
+            "registered users",
+        ),
+        (
+            "Adult Content Warning\n\nThis work could have adult content. If you continue, you "
+            "have agreed that you are willing to see such content.\n\nYes, Continue\n",
+            "adult-content warning",
+        ),
+        ("404 Not Found\n\nThe page you were looking for doesn't exist.\n", "error page"),
+        ("Story Not Found\n\nUnable to locate story. Code 1.\n", "error page"),
+    ],
+)
+def test_pages_that_are_not_stories_are_refused_with_a_reason(text, words):
+    with pytest.raises(StoryRejected, match=words):
+        parse_story(text.encode(), "page.txt")
+
+
+def test_a_long_story_may_mention_a_404():
+    text = (
+        f"Title: Lights\n\n{_PROSE}\n\nThe screen said 404 Not Found and Mulder swore.\n\n{_PROSE}"
+    )
+    assert parse_story(text.encode(), "l.txt").words > 100
+
+
+def test_no_evidence_of_status_is_unknown_and_the_lone_chapter_is_chapter_one():
+    story = parse_story(f"Title: Lights\n\n{_PROSE}".encode(), "l.txt")
+    assert story.status == Status.UNKNOWN
+    assert [c.number for c in story.chapters] == [1]

@@ -1,7 +1,8 @@
 """Story parsing: bytes + file name -> `ParsedStory`.
 
 `parse_story` is the one entry point. It refuses bad input with `StoryRejected` (empty,
-binary, undecodable, too large, bad EPUB, no story text) and nothing else: an unexpected
+binary, undecodable, too large, bad EPUB, no story text, a login wall, an adult-content
+warning or an error page instead of a story) and nothing else: an unexpected
 error inside a layout is logged and reported as a rejection a moderator can read.
 """
 
@@ -15,6 +16,7 @@ from bot.library.decode import decode_bytes
 from bot.library.errors import StoryRejected
 from bot.library.model import ParsedStory
 from bot.library.parse.finish import finish
+from bot.library.parse.not_story import refuse_if_not_a_story, refuse_page
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text import parse_text
 
@@ -72,6 +74,7 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             raise StoryRejected("The file is empty.")
         kind = _kind(data, name)
         encoding: str | None
+        text = ""
         if kind == "epub":
             from bot.library.parse.epub import parse_epub
 
@@ -87,7 +90,9 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             raw = parse_text(text, name)
         story = finish(raw, source_name=name, encoding=encoding)
         if not story.chapters or not _HAS_WORD.search(story.body):
+            refuse_page(text)  # a login wall or error page says so
             raise StoryRejected("No story text was found in the file.")
+        refuse_if_not_a_story(story)
         return story
     except StoryRejected as err:
         if err.source_name is None:

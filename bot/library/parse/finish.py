@@ -80,13 +80,9 @@ def _status(raw: RawStory, chapters: list[Chapter]) -> Status:
         if present >= raw.total_chapters and len(chapters) >= raw.total_chapters:
             return Status.COMPLETE
         return Status.UNKNOWN
-    labelled = any(c.label for c in chapters)
-    one_shot = not raw.more_chapters
-    if one_shot and len(chapters) == 1 and not labelled and chapters[0].number in (None, 1):
-        return Status.COMPLETE  # a one-shot with no continuation marker
     if chapters and any((c.label or "").lower().startswith("epilogue") for c in chapters[-1:]):
         return Status.COMPLETE
-    return Status.UNKNOWN
+    return Status.UNKNOWN  # no evidence: a one-shot and a first chapter look the same
 
 
 def _relationships(
@@ -229,13 +225,14 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
             fandoms.append(fandom)
     story.fandoms = fandoms
 
-    # chapters: a lone unnumbered chapter of a finished one-shot is chapter 1
+    # chapters: a lone unnumbered chapter is chapter 1 unless the file says it goes on
     story.status = _status(raw, chapters)
     if (
         len(chapters) == 1
         and chapters[0].number is None
         and chapters[0].label is None
-        and story.status == Status.COMPLETE
+        and story.status != Status.WIP
+        and not raw.more_chapters
     ):
         c = chapters[0]
         chapters = [Chapter(number=1, label=None, title=c.title, text=c.text)]

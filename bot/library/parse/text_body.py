@@ -218,6 +218,7 @@ def chapter_end(paras: list[str], edges: Edges, *, last: bool) -> list[str]:
             edges.notes.extend(p.strip() for p in rest if p.strip())
             paras = paras[:k]
             break
+    paras = _drop_signature(paras)
     trailing_notes: list[str] = []
     checked = 0
     end = len(paras)  # paragraphs from `end` on leave the text
@@ -237,6 +238,9 @@ def chapter_end(paras: list[str], edges: Edges, *, last: bool) -> list[str]:
                 edges.status = edges.status or Status.COMPLETE
             end -= 1
             continue
+        if rules.signature_short.match(folded) and word_count(folded) <= 5:
+            end -= 1  # "-- Jane": a signature
+            continue
         first, _, rest = para.partition("\n")
         tagged = parse_label(first)
         lab = _label_field(tagged, rest)
@@ -255,6 +259,26 @@ def chapter_end(paras: list[str], edges: Edges, *, last: bool) -> list[str]:
         checked += 1
     edges.notes.extend(trailing_notes)
     return paras[:end]
+
+
+_SIGNATURE_LINES = 6
+_SIGNATURE_WORDS = 60
+
+
+def _drop_signature(paras: list[str]) -> list[str]:
+    """A Usenet signature ("-- " on its own line, then a few short lines) leaves the text."""
+    delimiter = boilerplate().signature_delimiter
+    for k in range(len(paras) - 1, max(-1, len(paras) - 5), -1):
+        lines = paras[k].split("\n")
+        for j, line in enumerate(lines):
+            if not delimiter.match(line):
+                continue
+            after = lines[j + 1 :] + [ln for p in paras[k + 1 :] for ln in p.split("\n")]
+            if len(after) > _SIGNATURE_LINES or word_count(" ".join(after)) > _SIGNATURE_WORDS:
+                return paras
+            kept = "\n".join(lines[:j]).strip()
+            return [*paras[:k], kept] if kept else paras[:k]
+    return paras
 
 
 def split_epigraph(paras: list[str]) -> tuple[str | None, list[str]]:

@@ -19,6 +19,7 @@ from bot.library.parse.chapters import (
 from bot.library.parse.ffnet_info import apply_info_line, read_info_line
 from bot.library.parse.rating import rating_scales
 from bot.library.parse.raw import RawStory
+from bot.library.parse.series import apply_series, read_series, series_line
 from bot.library.parse.text_blocks import LIST_SPLIT, Block
 from bot.library.parse.text_lines import (
     QUOTE_START,
@@ -40,7 +41,7 @@ from bot.library.parse.text_lines import (
     title_like,
     word_count,
 )
-from bot.library.rules import boilerplate, declared_status, fold, header_labels
+from bot.library.rules import boilerplate, declared_status, ffnet_words, fold, header_labels
 
 _POSTED_BY = re.compile(
     r"^posted (?:on|at) [^.]{1,60}? by:? (?P<name>[\w.\-]{2,40})\.?$", re.IGNORECASE
@@ -156,7 +157,11 @@ def _apply_label(h: Header, st: _State, fieldname: str, key: str, value: str) ->
     elif fieldname == "fandoms":
         raw.fandoms.extend(v for v in LIST_SPLIT.split(value) if v)
     elif fieldname == "tags":
-        raw.tags.extend(v for v in LIST_SPLIT.split(value) if v)
+        for item in LIST_SPLIT.split(value):
+            pairs, rest = ships_in_tag(item) if key in _SHIP_KEYS else ([], item)
+            raw.relationships.extend(p for p in pairs if p not in raw.relationships)
+            if rest:
+                raw.tags.append(rest)
     elif fieldname == "summary":
         if h.guessed_summary and raw.summary == h.guessed_summary:
             raw.notes.append(raw.summary)  # a labelled summary follows: the guess was a note
@@ -179,6 +184,8 @@ def _apply_label(h: Header, st: _State, fieldname: str, key: str, value: str) ->
         raw.language = value
     elif fieldname == "subject":
         _apply_subject(h, value)
+    elif fieldname == "series":
+        apply_series(raw, *read_series(value))
     elif fieldname == "ignore":
         if key in ("stats", "chapters"):
             _apply_chapters(h, value)
@@ -189,6 +196,34 @@ def _apply_label(h: Header, st: _State, fieldname: str, key: str, value: str) ->
             raw.status_declared = Status.COMPLETE
     if fieldname in SINGLE_VALUE or fieldname == "ignore":
         st.current = None
+
+
+_NAME = r"[A-Z][\w.'\u2019\-]*(?:\s+(?:[A-Z][\w.'\u2019\-]*|of|de|la|van|von))*"
+_SHIP_KEYS = frozenset({"keywords", "category", "categories", "kinks", "kink"})
+_SHIP_IN_TAG = re.compile(rf"(?<![\w/\-])({_NAME}(?:\s*/\s*{_NAME})+)(?![\w/])")
+
+
+def ships_in_tag(item: str) -> tuple[list[str], str]:
+    """ "Mulder/Scully romance" -> (["Mulder/Scully"], "romance"): a pairing named in a
+    keyword or tag, and what is left of the tag. Genres ("Hurt/Comfort", "Humor/Romance")
+    and category codes ("M/M", "F/M") are not pairings."""
+    if "/" not in item:
+        return [], item
+    genres = ffnet_words().genres
+    pairs: list[str] = []
+    rest = item
+    for m in _SHIP_IN_TAG.finditer(item):
+        names = [n.strip() for n in m.group(1).split("/")]
+        if all(len(n) <= 1 for n in names) or all(n.lower() in genres for n in names):
+            continue
+        if "hurt" in (n.lower() for n in names):
+            continue
+        pairs.append("/".join(names))
+        rest = rest.replace(m.group(1), " ", 1)
+    if not pairs:
+        return [], item
+    rest = " ".join(rest.split()).strip(" >-:,;")
+    return pairs, rest
 
 
 def _unquote_title(value: str) -> str:
@@ -385,6 +420,11 @@ def parse_header(blocks: list[Block], h: Header, boundary: int | None) -> int:
                     _apply_label(h, st, *lab)
                 if labs[-1][0] == "author" and raw.title is None and h.title_line:
                     raw.title = h.title_line
+                seen_meta = True
+                continue
+            declared_series = series_line(line)
+            if declared_series:
+                apply_series(raw, *declared_series)
                 seen_meta = True
                 continue
             bare = bare_label(line)

@@ -47,6 +47,7 @@ SINGLE_VALUE = {
     "status",
     "language",
     "subject",
+    "series",
 }
 
 

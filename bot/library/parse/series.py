@@ -1,0 +1,86 @@
+"""Series declarations -> (series name, this story's part).
+
+Series: Dark Days [2]              (FanFicFare's title page)
+Series: Part 2 of Dark Days        (AO3 downloads)
+Series: Dark Days, Part III / Dark Days #3 / Dark Days (book 2)
+Part 2 of the Dark Days series     (a line of its own in a header)
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.library.parse.chapters import number_value
+from bot.library.parse.raw import RawStory
+from bot.library.rules import none_values
+
+_NUM = r"(?P<n>\d{1,3}|[IVXLC]{1,6}|one|two|three|four|five|six|seven|eight|nine|ten)"
+_PART_OF = re.compile(
+    rf"^(?:this is\s+)?(?:part|book|story|installment|entry|no\.?|#)\s*{_NUM}\s+(?:of|in)\s+"
+    r"(?:the\s+)?(?P<name>.+?)(?:\s+series)?\s*[.!]?$",
+    re.IGNORECASE,
+)
+_NAME_PART = re.compile(
+    rf"^(?P<name>.+?)\s*(?:[,:\-–—]\s*)?(?:[\[(]\s*)?(?:(?:part|book|no\.?|#)\s*)?{_NUM}\s*[\])]?$",
+    re.IGNORECASE,
+)
+_NAME_PART_WORD = re.compile(
+    rf"^(?P<name>.+?)\s*(?:[,:\-–—]\s*|\s)(?:[\[(]\s*)?(?:part|book|no\.?|#)\s*{_NUM}\s*[\])]?$",
+    re.IGNORECASE,
+)
+_SERIES_LINE = re.compile(
+    rf"^[(\[]?\s*(?:this is\s+)?(?:part|book)\s+{_NUM}\s+(?:of|in)\s+(?:the\s+|my\s+)?"
+    r"(?P<name>[^\d?].{0,80}?)\s+series\s*[.!]?\s*[)\]]?$",
+    re.IGNORECASE,
+)
+
+
+def _part(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = number_value(text)
+    return value if value and value < 1000 else None
+
+
+def _clean_name(name: str) -> str | None:
+    name = name.strip().strip("\"“”'‘’*_").strip(" ,:-")
+    if not name or name.isdigit() or name == "?" or name.lower() in none_values():
+        return None
+    return name
+
+
+def read_series(value: str) -> tuple[str | None, int | None]:
+    """A "Series:" label's value -> (name, part); (None, None) when it names nothing."""
+    value = " ".join(value.split())
+    if not value:
+        return None, None
+    m = _PART_OF.match(value)
+    if m:
+        name = _clean_name(m.group("name"))
+        return (name, _part(m.group("n"))) if name else (None, None)
+    m = _NAME_PART_WORD.match(value)
+    if m is None and re.search(r"\[\s*\d+\s*\]$|\(\s*\d+\s*\)$|#\s*\d+$", value):
+        m = _NAME_PART.match(value)
+    if m:
+        name = _clean_name(m.group("name"))
+        if name:
+            return name, _part(m.group("n"))
+    return _clean_name(value), None
+
+
+def series_line(line: str) -> tuple[str, int | None] | None:
+    """An unlabelled header line "Part 2 of the Dark Days series" -> (name, part)."""
+    m = _SERIES_LINE.match(line.strip())
+    if not m:
+        return None
+    name = _clean_name(m.group("name"))
+    return (name, _part(m.group("n"))) if name else None
+
+
+def apply_series(raw: RawStory, name: str | None, part: int | None) -> None:
+    """Store a series declaration; the first one in a file wins."""
+    if name and raw.series is None:
+        raw.series = name
+        raw.series_part = part
+    elif name and name == raw.series and raw.series_part is None:
+        raw.series_part = part
