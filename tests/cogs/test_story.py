@@ -20,7 +20,7 @@ async def test_card_shows_the_story(app):
         "by Jojo",
         "🟢 General",
         "Angel/Buffy Summers",
-        "Complete",
+        "Unknown",  # nothing in the file says it is finished
         "words",
         "No ratings yet",
         "Not rated",
