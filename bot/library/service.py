@@ -26,6 +26,7 @@ from bot.library.excerpts import (
 from bot.library.model import ParsedStory
 from bot.library.numbers import parse_story_id
 from bot.library.overrides import apply_overrides
+from bot.library.parse_worker import parse_bounded
 from bot.library.recommend import Discovery, Recommendations
 from bot.library.records import ChapterInfo, ImportOutcome, RatingSummary, ReaderRating, StoryRecord
 from bot.library.search import SearchHit, SearchIndexes
@@ -80,9 +81,8 @@ class Library:
         overrides: dict[str, Any] | None = None,
     ) -> ImportOutcome:
         """Parse an uploaded file and add it (or update the story it is a longer copy of)."""
-        from bot.library.parse import parse_story
-
-        story = await asyncio.to_thread(parse_story, data, filename, max_bytes=max_bytes)
+        # in a worker process, bounded in time and memory (bot/library/parse_worker.py)
+        story = await parse_bounded(data, filename, max_bytes=max_bytes)
         if overrides:
             apply_overrides(story, overrides)
         return await self.add_parsed(guild_id, story, actor_id=actor_id, source_name=filename)

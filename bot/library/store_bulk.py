@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import os
 import zipfile
 from collections import deque
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from bot.library import parse_worker
 from bot.library.errors import LibraryError, StoryRejected
 from bot.library.records import ImportOutcome
 from bot.library.store import Store
@@ -253,8 +253,7 @@ def parse_entry(source: bytes | Path, file_name: str, max_bytes: int) -> ParseRe
     """Parse one file — its bytes, or its path on disk (then it is read here, in the worker
     process, so the bytes do not go through the writer process) — and flatten it for the
     store: (prepared story, None), or (None, reason) when it cannot be imported."""
-    from bot.library.parse import parse_story
-
+    parse_story = parse_worker.parser()
     try:
         data = read_file(source, max_bytes) if isinstance(source, Path) else source
     except OSError as err:
@@ -269,15 +268,28 @@ def parse_entry(source: bytes | Path, file_name: str, max_bytes: int) -> ParseRe
 
 
 def parse_entries(sources: list[tuple[bytes | Path, str]], max_bytes: int) -> list[ParseResult]:
-    """`parse_entry` for each (bytes or path, file name), in one parser-process task."""
-    return [parse_entry(source, name, max_bytes) for source, name in sources]
+    """`parse_entry` for each (bytes or path, file name), in one parser-process task; a
+    file whose parse runs past `PARSE_SECONDS` is refused (the others go on)."""
+    results: list[ParseResult] = []
+    for source, name in sources:
+        seconds = parse_worker.PARSE_SECONDS
+        try:
+            with parse_worker.time_bound(seconds):
+                results.append(parse_entry(source, name, max_bytes))
+        except parse_worker.ParseTimeout:
+            results.append((None, parse_worker.TOO_SLOW.format(seconds=seconds)))
+    return results
 
 
 def make_pool(jobs: int) -> ProcessPoolExecutor:
-    """Parser worker processes (forkserver: safe with the store's threads running)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bot.library.parse"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    """Parser worker processes (forkserver: safe with the store's threads running); each
+    has a memory bound and dies with this process, even after kill -9."""
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=parse_worker.context(),
+        initializer=parse_worker.init_pool_worker,
+        initargs=(os.getpid(),),
+    )
 
 
 async def bulk_import(
