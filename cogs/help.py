@@ -32,8 +32,9 @@ HELP = [
     ),
     (
         "Moderators",
-        "`/library add` a story file (txt, md, html, epub) · `/library edit` · "
-        "`/library remove` · `/library log` · `/library stats` · `/settings`",
+        "`/library add` a story file (txt, md, html, epub), or **Add to library** in a "
+        "message's Apps menu · `/library edit` · `/library remove` · `/library log` · "
+        "`/library stats` · `/settings`",
     ),
     (
         "Ratings & safety",

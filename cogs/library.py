@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot.library.errors import LibraryError, StoryRejected
 from bot.library.model import RatingLevel, Status
 from bot.library.overrides import canonical_pairings
+from bot.library.preview import Draft, FormValues, NameLookup, apply_form, new_draft, parse_upload
 from bot.permissions import require_moderator
 from bot.render import clip, safe
 from bot.transformers import (
@@ -32,6 +33,7 @@ from bot.transformers import (
 )
 from bot.ui.confirm import ConfirmRemove
 from bot.ui.library_cards import FIELD_NAMES, code_name, library_card, log_card, sizes, stats_card
+from bot.ui.preview import PreviewView
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONFIRM_TIMEOUT = 60.0
+PREVIEW_TIMEOUT = 600.0  # within the 15 minutes Discord lets the bot edit its reply
 AUDIT_LOG_LIMIT = 20
 TOP_PAIRINGS = 10
 CLEAR = "-"  # typed as a value in /library edit: clear that field
@@ -110,7 +113,7 @@ class LibraryCog(
     # ---- add
 
     @app_commands.command(
-        name="add", description="Add a story from a file (.txt, .md, .html, .epub)"
+        name="add", description="Add a story from a file (.txt, .md, .html, .epub), with a preview"
     )
     @app_commands.describe(
         file="The story file as people have it: .txt, .md, .html or .epub",
@@ -130,6 +133,36 @@ class LibraryCog(
         rating: app_commands.Choice[str] | None = None,
         pairing: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
+        typed = FormValues(
+            title=title, authors=author, rating=rating.value if rating else None, pairings=pairing
+        )
+        await self.preview(interaction, file, typed)
+
+    async def add_from_message(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
+        """The "Add to library" message command: the same preview for a message's file."""
+        if not await require_moderator(interaction):  # raises NotModerator
+            return
+        files = [a for a in message.attachments if a.size > 0]
+        if not files:
+            await interaction.response.send_message(
+                "That message has no file to add: use it on a message with a story "
+                "attached (.txt, .md, .html or .epub).",
+                ephemeral=True,
+            )
+            return
+        await self.preview(interaction, files[0], FormValues(), others=len(files) - 1)
+
+    async def preview(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        typed: FormValues,
+        *,
+        others: int = 0,
+    ) -> None:
+        """Parse `file` and show the preview; nothing is stored until Save."""
         name = code_name(file.filename, 120)
         limit = self.max_upload_bytes
         if file.size > limit:
@@ -138,13 +171,6 @@ class LibraryCog(
                 f"`{name}` was not added: it is {size_text} and the library takes files up "
                 f"to {limit_text}.",
                 ephemeral=True,
-            )
-            return
-        try:
-            overrides = typed_fields(title=title, author=author, rating=rating, pairing=pairing)
-        except LibraryError as err:
-            await interaction.response.send_message(
-                f"`{name}` was not added: {safe(str(err))}", ephemeral=True
             )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -160,31 +186,57 @@ class LibraryCog(
         guild_id = interaction.guild_id
         assert guild_id is not None  # guild_only
         try:
-            outcome = await self.library.add_file(
-                guild_id,
-                data,
-                file.filename,
-                actor_id=interaction.user.id,
-                max_bytes=self.max_upload_bytes,
-                overrides=overrides or None,
-            )
+            story = await parse_upload(data, file.filename, max_bytes=limit)
+            draft = new_draft(story, file.filename)
+            await apply_form(draft, typed, self.known_names(guild_id))
         except (StoryRejected, LibraryError) as err:
             log.info("upload %s rejected in guild %s: %s", file.filename, guild_id, err)
             await interaction.edit_original_response(
                 content=f"`{name}` was not added: {safe(str(err))}"
             )
             return
+        view = PreviewView(
+            draft,
+            interaction.user.id,
+            save=self.save_draft,
+            lookup=self.known_names(guild_id),
+            timeout=PREVIEW_TIMEOUT,
+        )
+        note = None
+        if others:
+            note = f"The message has {others + 1} files: this is the first, `{name}`."
+        await interaction.edit_original_response(content=note, embed=view.card(), view=view)
+        view.origin = interaction
+
+    def known_names(self, guild_id: int) -> NameLookup:
+        """Which of some character names the guild's library already has."""
+
+        async def lookup(names: list[str]) -> set[str]:
+            known: set[str] = set()
+            for name in names:
+                found = await self.library.store.facet_values(guild_id, "character", name, 5)
+                if any(f.casefold() == name.casefold() for f in found):
+                    known.add(name)
+            return known
+
+        return lookup
+
+    async def save_draft(
+        self, draft: Draft, interaction: discord.Interaction
+    ) -> tuple[str | None, discord.Embed | None]:
+        """Save pressed: store the draft and describe what happened."""
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        outcome = await self.library.add_parsed(
+            guild_id, draft.story, actor_id=interaction.user.id, source_name=draft.source_name
+        )
         record = await self.library.store.get_story(guild_id, outcome.story_id)
         if record is None:  # removed by someone else in the meantime
-            await interaction.edit_original_response(
-                content=f"`{name}` was {outcome.action}, but the story has been removed since."
-            )
-            return
-        await interaction.edit_original_response(
-            embed=library_card(
-                record, outcome.action, source_name=file.filename, note=outcome.detail
-            )
+            return f"The story was {outcome.action}, but it has been removed since.", None
+        card = library_card(
+            record, outcome.action, source_name=draft.source_name, note=outcome.detail
         )
+        return None, card
 
     # ---- edit
 
@@ -290,4 +342,12 @@ class LibraryCog(
 
 
 async def setup(bot: StoryBot) -> None:
-    await bot.add_cog(LibraryCog(bot))
+    cog = LibraryCog(bot)
+    await bot.add_cog(cog)
+    menu = app_commands.ContextMenu(name="Add to library", callback=cog.add_from_message)
+    menu.guild_only = True
+    bot.tree.add_command(menu)
+
+
+async def teardown(bot: StoryBot) -> None:
+    bot.tree.remove_command("Add to library", type=discord.AppCommandType.message)

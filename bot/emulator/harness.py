@@ -50,7 +50,7 @@ class App:
     @property
     def command_names(self) -> list[str]:
         """Names of the slash commands registered with the emulator."""
-        return sorted(c["name"] for c in self.emu.commands_for(self.guild))
+        return sorted(c["name"] for c in self.emu.commands_for(self.guild) if c.get("type", 1) == 1)
 
     async def import_samples(
         self, folder: Path = SAMPLES_DIR, *, guild: Guild | None = None

@@ -169,6 +169,63 @@ class Member:
             )
         return list(inter.choices or [])
 
+    def post(
+        self, channel: Channel, content: str = "", *, files: list[Upload] | None = None
+    ) -> Message:
+        """Post a message (with attachments from `emu.attachment`) as this person."""
+        where = self._where(channel)
+        attachments = [u.payload() for u in files or []]
+        if not content and not attachments:
+            raise CommandRefused("a message needs text or a file")
+        message = Message(
+            self.emu.snowflakes.next(),
+            where,
+            self.user,
+            content=content,
+            attachments=attachments,
+            files={u.filename: u.data for u in files or []},
+        )
+        self.emu.messages[message.id] = message
+        where.messages.append(message)
+        body = message.payload()
+        if where.guild is not None:
+            body["member"] = {k: v for k, v in self.payload().items() if k != "user"}
+        self.emu.dispatch("MESSAGE_CREATE", body)
+        return message
+
+    async def message_command(
+        self,
+        name: str,
+        message: Message,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109
+        expect_reply: bool = True,
+    ) -> Reply:
+        """Right-click `message` → Apps → `name` (a message context-menu command)."""
+        where = self._where(message.channel)
+        found = [
+            c
+            for c in self.emu.commands_for(where.guild)
+            if c.get("type") == 3 and c["name"] == name
+        ]
+        if where.guild is None:
+            found = [c for c in found if "guild_id" not in c]
+        if not found:
+            raise CommandRefused(f"no message command {name!r} here")
+        cmd = found[-1]
+        self._check_available(cmd, where)
+        data: dict[str, Any] = {
+            "id": cmd["id"],
+            "name": cmd["name"],
+            "type": 3,
+            "target_id": str(message.id),
+            "resolved": {"messages": {str(message.id): message.payload()}},
+        }
+        if "guild_id" in cmd:
+            data["guild_id"] = cmd["guild_id"]
+        inter = self._start(APPLICATION_COMMAND, data, where)
+        return await Reply.settle(self, inter, timeout, name, expect_reply=expect_reply)
+
     def options_of(self, command: str, channel: Channel | None = None) -> list[dict[str, Any]]:
         """The options `/command` takes here (raises CommandRefused as `slash` would)."""
         _, _, schema = self._command(command, self._where(channel))

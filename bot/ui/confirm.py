@@ -20,6 +20,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+async def check_moderator(interaction: discord.Interaction, moderator_id: int, action: str) -> bool:
+    """True if the presser is the moderator who asked and still a moderator; else answers
+    the presser privately and returns False (nothing else happens)."""
+    if interaction.user.id != moderator_id:
+        await interaction.response.send_message(
+            f"Only the moderator who asked for {action} can answer it.", ephemeral=True
+        )
+        return False
+    if not await is_moderator(interaction):
+        log.info(
+            "refused %s for user %s in guild %s: no longer a moderator",
+            action,
+            interaction.user.id,
+            interaction.guild_id,
+        )
+        await interaction.response.send_message(await refusal_for(interaction), ephemeral=True)
+        return False
+    return True
+
+
 class ModeratorView(discord.ui.View):
     """Buttons only the moderator who asked may press — and only while still a moderator.
 
@@ -34,21 +54,7 @@ class ModeratorView(discord.ui.View):
         self.moderator_id = moderator_id
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.moderator_id:
-            await interaction.response.send_message(
-                f"Only the moderator who asked for {self.action} can answer it.", ephemeral=True
-            )
-            return False
-        if not await is_moderator(interaction):
-            log.info(
-                "refused a %s button for user %s in guild %s: no longer a moderator",
-                type(self).__name__,
-                interaction.user.id,
-                interaction.guild_id,
-            )
-            await interaction.response.send_message(await refusal_for(interaction), ephemeral=True)
-            return False
-        return True
+        return await check_moderator(interaction, self.moderator_id, self.action)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]

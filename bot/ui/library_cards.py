@@ -9,6 +9,7 @@ from typing import Any
 import discord
 
 from bot.library.model import RatingLevel
+from bot.library.preview import Draft, findings
 from bot.library.records import AuditEntry, StoryRecord
 from bot.render import (
     DESCRIPTION_MAX,
@@ -172,6 +173,51 @@ def library_card(
             inline=False,
         )
     embed.set_footer(text=f"Story #{record.id}")
+    return fit_embed(embed)
+
+
+# ---------------------------------------------------------------- the add preview
+
+
+def bullets(items: list[str]) -> str:
+    return clip("\n".join(f"• {safe(item)}" for item in items), FIELD_VALUE_MAX)
+
+
+def preview_card(draft: Draft, *, expires_at: int | None = None) -> discord.Embed:
+    """What `/library add` found in a file, before anything is stored."""
+    story = draft.story
+    title = safe(story.title or story.title_fallback or "Untitled")
+    embed = discord.Embed(title=clip(f"Preview: {title}", TITLE_MAX), colour=discord.Colour.gold())
+    lines = [
+        "Not saved yet: check what was read, **Edit** what is wrong, then **Save**.",
+        f"File: `{code_name(draft.source_name, 200)}`",
+    ]
+    if expires_at is not None:
+        lines.append(f"This preview expires <t:{expires_at}:R> if not saved.")
+    embed.description = "\n".join(lines)
+    report = findings(draft)
+    embed.add_field(name="Rating", value=badge(story.rating.level))
+    embed.add_field(name="Chapters", value=f"{len(story.chapters):,}")
+    embed.add_field(name="Words", value=f"{story.words:,}")
+    if report.found:
+        embed.add_field(name="Found", value=bullets(report.found), inline=False)
+    if report.inferred:
+        embed.add_field(name="Inferred — check these", value=bullets(report.inferred), inline=False)
+    if report.missing:
+        embed.add_field(name="Missing", value=bullets(report.missing), inline=False)
+    if report.flags:
+        embed.add_field(name="The parser flagged", value=bullets(report.flags), inline=False)
+    if draft.unknown_names:
+        names = ", ".join(safe(n) for n in draft.unknown_names)
+        embed.add_field(
+            name="Unknown names — confirm or fix",
+            value=clip(
+                f"{names}: not in the fandom tables or this library. Press **Names are "
+                "right** to keep them as typed, or **Edit** to fix them.",
+                FIELD_VALUE_MAX,
+            ),
+            inline=False,
+        )
     return fit_embed(embed)
 
 

@@ -35,7 +35,23 @@ night either of them had had in a long time.
 """
 
 
+async def preview(app: App, path: Path, *, who: Member | None = None, **options: str) -> Reply:
+    """`/library add`: the preview (or the refusal), nothing saved yet."""
+    data = await asyncio.to_thread(path.read_bytes)
+    return await preview_bytes(app, path.name, data, who=who, **options)
+
+
+async def preview_bytes(
+    app: App, name: str, data: bytes, *, who: Member | None = None, **options: str
+) -> Reply:
+    member = who or app.moderator
+    return await member.slash(
+        "library add", file=app.emu.attachment(name, data), channel=app.general, **options
+    )
+
+
 async def upload(app: App, path: Path, *, who: Member | None = None, **options: str) -> Reply:
+    """`/library add` then Save: the saved card (or the refusal when there is no preview)."""
     data = await asyncio.to_thread(path.read_bytes)
     return await add_bytes(app, path.name, data, who=who, **options)
 
@@ -43,10 +59,10 @@ async def upload(app: App, path: Path, *, who: Member | None = None, **options: 
 async def add_bytes(
     app: App, name: str, data: bytes, *, who: Member | None = None, **options: str
 ) -> Reply:
-    member = who or app.moderator
-    return await member.slash(
-        "library add", file=app.emu.attachment(name, data), channel=app.general, **options
-    )
+    shown = await preview_bytes(app, name, data, who=who, **options)
+    if "Save" not in shown.labels:
+        return shown
+    return await shown.click("Save", by=who or app.moderator)
 
 
 def field(reply: Reply, name: str) -> str:
@@ -241,6 +257,199 @@ async def test_mention_syntax_in_a_story_pings_nobody_and_does_not_render(app: A
     assert "Hello" in reply.embed["title"]
     assert not reply.pinged
     assert not has_live_mention(reply.text), reply.text
+
+
+# ---------------------------------------------------------------- the add preview
+
+TITLE_BOX = "Title"
+AUTHORS_BOX = "Authors (comma-separated)"
+RATING_BOX = "Rating (General, Teen, Mature, Explicit, NR)"
+PAIRINGS_BOX = "Pairings (comma-separated, e.g. Buffy/Spike)"
+
+
+def field_names(reply: Reply) -> list[str]:
+    return [item["name"] for item in reply.embed.get("fields", [])]
+
+
+async def test_add_shows_a_preview_and_stores_nothing_until_save(app: App) -> None:
+    shown = await preview(app, UNTITLED)
+
+    assert shown.ephemeral
+    assert shown.embed["title"] == "Preview: 001 14faca31c7fee4ab"  # from the file name
+    assert "Not saved yet" in shown.embed["description"]
+    assert "expires <t:" in shown.embed["description"]
+    assert shown.labels == ["Save", "Edit", "Characters & tags", "Cancel"]
+    inferred = field(shown, "Inferred — check these")
+    assert "the text reads as Teen, so it is Not Rated (treated as adult)" in inferred
+    assert "pairings Buffy Summers/Spike from the text" in inferred
+    missing = field(shown, "Missing")
+    assert "• title" in missing and "• author" in missing
+    assert field(shown, "Rating").endswith("Not Rated")  # the safe side: it was a guess
+    assert await story_count(app) == 0
+
+    saved = await shown.click("Save")
+    assert saved.embed["title"].startswith("Added: ")
+    assert await story_count(app) == 1
+    story = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    assert story is not None and story.rating_level.value == "Not Rated"
+    assert saved.buttons == []
+
+
+async def test_edit_corrects_the_preview_then_save_stores_it(app: App) -> None:
+    shown = await preview(app, UNTITLED)
+    form = await shown.click("Edit")
+    assert form.modal is not None and form.modal["title"] == "Edit before saving"
+
+    edited = await form.submit_modal(
+        {
+            TITLE_BOX: "Letters Never Sent",
+            AUTHORS_BOX: "Anonymous, Second Author",
+            RATING_BOX: "teen",
+            PAIRINGS_BOX: "Spike/Buffy",
+        }
+    )
+    assert edited.embed["title"] == "Preview: Letters Never Sent"
+    found = field(edited, "Found")
+    assert "title: Letters Never Sent (set by you)" in found
+    assert "rating: Teen (set by you)" in found
+    assert "pairings: Buffy Summers/Spike (set by you)" in found
+    assert "Missing" not in field_names(edited) or "title" not in field(edited, "Missing")
+    assert await story_count(app) == 0
+
+    details = await shown.click("Characters & tags")
+    assert details.modal is not None
+    await details.submit_modal(
+        {
+            "Characters (comma-separated)": "Dawn Summers",
+            "Tags (comma-separated)": "Post-Series, Angst",
+            "Warnings (comma-separated)": "Major Character Death",
+        }
+    )
+    saved = await shown.click("Save")
+    assert saved.embed["title"] == "Added: Letters Never Sent"
+    assert field(saved, "Rating") == "🟡 Teen (set by a moderator)"
+    story = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    assert story is not None
+    assert story.authors == ["Anonymous", "Second Author"]
+    assert story.pairings == ["Buffy Summers/Spike"] and not story.inferred_pairings
+    assert "Dawn Summers" in story.characters
+    assert set(story.tags) >= {"Post-Series", "Angst"}
+    assert story.warnings == ["Major Character Death"]
+
+
+async def test_an_unknown_pairing_name_is_shown_back_and_must_be_confirmed(app: App) -> None:
+    shown = await preview(app, FINAL_PARTING)
+    form = await shown.click("Edit")
+    edited = await form.submit_modal({PAIRINGS_BOX: "Buffy/Nobody"})
+
+    check = field(edited, "Unknown names — confirm or fix")
+    assert check.startswith("Nobody: not in the fandom tables or this library.")
+    save = next(b for b in edited.buttons if b["label"] == "Save")
+    assert save.get("disabled") is True
+    with pytest.raises(CommandRefused):
+        await shown.click("Save")  # Discord does not let anyone press a disabled button
+    assert await story_count(app) == 0
+
+    confirmed = await shown.click("Names are right")
+    assert "Unknown names — confirm or fix" not in field_names(confirmed)
+    saved = await shown.click("Save")
+    assert saved.embed["title"] == "Added: Final Parting"
+    assert field(saved, "Pairings") == "Buffy Summers/Nobody"
+
+
+async def test_a_known_name_needs_no_confirmation_and_a_fixed_one_clears_it(app: App) -> None:
+    shown = await preview(app, FINAL_PARTING)
+    form = await shown.click("Edit")
+    await form.submit_modal({PAIRINGS_BOX: "Buffy/Nobody"})
+    form = await shown.click("Edit")
+    fixed = await form.submit_modal({PAIRINGS_BOX: "Buffy/Spike"})
+    assert "Unknown names — confirm or fix" not in field_names(fixed)
+    assert "Save" in fixed.labels and "Names are right" not in fixed.labels
+
+
+async def test_a_bad_value_in_the_form_changes_nothing(app: App) -> None:
+    shown = await preview(app, FINAL_PARTING)
+    before = shown.embed
+    form = await shown.click("Edit")
+
+    refused = await form.submit_modal({RATING_BOX: "spicy", TITLE_BOX: "Another Title"})
+
+    assert refused.ephemeral
+    assert refused.content.startswith("Nothing was changed: “spicy” is not a rating")
+    assert shown.embed == before
+    not_a_pairing = await (await shown.click("Edit")).submit_modal({PAIRINGS_BOX: "Buffy"})
+    assert "is not a pairing" in not_a_pairing.content
+    assert shown.embed == before
+    assert await story_count(app) == 0
+
+
+async def test_cancel_stores_nothing(app: App) -> None:
+    shown = await preview(app, FINAL_PARTING)
+    cancelled = await shown.click("Cancel")
+    assert cancelled.content == "Cancelled: **Final Parting** was not added; nothing was stored."
+    assert cancelled.buttons == []
+    assert await story_count(app) == 0
+
+
+async def test_an_abandoned_preview_expires_and_says_so(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules["cogs.library"], "PREVIEW_TIMEOUT", 0.2)
+    shown = await preview(app, FINAL_PARTING)
+
+    await shown.wait_for(lambda r: "expired" in r.content, timeout=3)
+
+    assert shown.content.startswith("This preview of **Final Parting** expired without Save")
+    assert "nothing was stored" in shown.content
+    assert shown.buttons == [] and shown.embeds == []
+    assert await story_count(app) == 0
+
+
+async def test_only_the_asking_moderator_still_a_moderator_can_use_the_preview(
+    app: App,
+) -> None:
+    librarian = app.guild.create_member("librarian", roles=[app.librarian])
+    await asyncio.sleep(0.05)
+    refused_add = await preview(app, FINAL_PARTING, who=app.reader)
+    assert refused_add.content == LIBRARIAN_REFUSAL
+    assert refused_add.buttons == []
+
+    shown = await preview(app, FINAL_PARTING, who=librarian)
+    for label in ("Save", "Edit", "Characters & tags", "Cancel"):
+        other = await shown.click(label, by=app.reader)
+        assert other.ephemeral
+        assert other.content == "Only the moderator who asked for this preview can answer it."
+    librarian.remove_role(app.librarian)
+    await asyncio.sleep(0.05)
+    for label in ("Save", "Edit", "Cancel"):
+        lost = await shown.click(label, by=librarian)
+        assert lost.content == LIBRARIAN_REFUSAL
+    assert await story_count(app) == 0
+    assert shown.embed["title"] == "Preview: Final Parting"
+
+
+async def test_add_to_library_on_a_message_with_a_file_opens_the_same_preview(
+    app: App,
+) -> None:
+    data = await asyncio.to_thread(FINAL_PARTING.read_bytes)
+    posted = app.reader.post(
+        app.general, "found this one", files=[app.emu.attachment("final.txt", data)]
+    )
+    chat = app.reader2.post(app.general, "no file here")
+
+    refused = await app.reader.message_command("Add to library", posted)
+    assert refused.ephemeral and refused.content == LIBRARIAN_REFUSAL
+    nothing = await app.moderator.message_command("Add to library", chat)
+    assert nothing.content.startswith("That message has no file to add")
+
+    shown = await app.moderator.message_command("Add to library", posted)
+    assert shown.ephemeral
+    assert shown.embed["title"] == "Preview: Final Parting"
+    assert "File: `final.txt`" in shown.embed["description"]
+    assert await story_count(app) == 0
+    saved = await shown.click("Save")
+    assert saved.embed["title"] == "Added: Final Parting"
+    assert await story_count(app) == 1
 
 
 # ---------------------------------------------------------------- who may

@@ -24,10 +24,12 @@ def field(reply: Reply, start: str) -> str:
 
 
 async def add(app: App, who: Member, path=FINAL_PARTING, **options: str) -> Reply:
+    """`/library add` and Save."""
     data = await asyncio.to_thread(path.read_bytes)
-    return await who.slash(
+    shown = await who.slash(
         "library add", file=app.emu.attachment(path.name, data), channel=app.general, **options
     )
+    return await shown.click("Save", by=who)
 
 
 async def test_show_reports_the_defaults(app: App) -> None:
