@@ -46,14 +46,14 @@ if str(ROOT) not in sys.path:
 
 from bot.library.parse import parse_story  # noqa: E402
 from bot.library.store import Store  # noqa: E402
-from bot.library.store_bulk import (  # noqa: E402
+from bot.library.store.bulk import (  # noqa: E402
     BATCH_STORIES,
     ImportReport,
     bulk_import,
     collect,
     make_pool,
 )
-from bot.library.store_prepare import prepare_story  # noqa: E402
+from bot.library.store.prepare import prepare_story  # noqa: E402
 
 LAYOUTS = ("header-txt", "byline-txt", "ao3-html", "ffnet-html", "front-matter-md", "cp1252-txt")
 GENERATOR_VERSION = 2
@@ -358,7 +358,7 @@ async def _store_only(db: Path, stories: list, cpu: dict[str, list[float]]) -> N
     try:
         for i in range(0, len(prepared), BATCH_STORIES):
             batch = prepared[i : i + BATCH_STORIES]
-            for result in await store.import_prepared_many(1, batch, actor_id=None):
+            for result in await store.stories.import_prepared_many(1, batch, actor_id=None):
                 assert not isinstance(result, Exception), result
     finally:
         await store.close()
@@ -378,7 +378,7 @@ async def _stored(db: Path) -> list:
     """What the last parse + store run stored (read after the timing)."""
     store = await Store.open(db)
     try:
-        rows, _ = await store.list_stories(1, limit=None)
+        rows, _ = await store.listings.list_stories(1, limit=None)
     finally:
         await store.close()
     return rows

@@ -67,7 +67,7 @@ async def audience_for(interaction: discord.Interaction) -> Audience:
     if channel_is_age_restricted(interaction.channel):
         return Audience(adult_text=True, adult_titles=True)
     bot = storybot(interaction)
-    settings = await bot.library.store.get_settings(interaction.guild.id)
+    settings = await bot.library.settings(interaction.guild.id)
     opted_in = settings.list_adult_titles
     if opted_in is None:
         opted_in = bot.config.list_adult_titles

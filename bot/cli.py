@@ -27,11 +27,11 @@ from bot.config import ConfigError, load_config
 from bot.library.errors import LibraryError, StoryRejected
 from bot.library.model import ParsedStory
 from bot.library.records import ImportOutcome
-from bot.library.store import SORTS, Store
-from bot.library.store_bulk import Entry, ImportReport, bulk_import, collect
+from bot.library.service import SORTS, Entry, ImportReport, Library, collect
 
 EXIT_OK = 0
 EXIT_ERROR = 2
+CLI_WRITE_WAIT = 60.0  # seconds a CLI write waits for a busy library (a bot may be writing)
 
 
 class CliError(Exception):
@@ -61,6 +61,12 @@ def _db_path(args: argparse.Namespace, *, create: bool = False) -> Path:
             " (import stories first with `storybot import`, or pick one with --db)"
         )
     return path
+
+
+async def _open(args: argparse.Namespace) -> Library:
+    """The library named by --db (or the config) — which must exist: only `import` creates
+    a library file, and no command creates a folder."""
+    return await Library.open(_db_path(args), create=False, index=False, write_wait=CLI_WRITE_WAIT)
 
 
 def _max_bytes(args: argparse.Namespace) -> int:
@@ -205,10 +211,9 @@ async def _import(args: argparse.Namespace) -> int:
     def progress(entry: Entry, outcome: ImportOutcome | None, reason: str | None) -> None:
         bar.update(1)
 
-    store = await Store.open(db)
+    library = await Library.open(db, index=False, write_wait=CLI_WRITE_WAIT)
     try:
-        report = await bulk_import(
-            store,
+        report = await library.import_entries(
             args.guild,
             entries,
             jobs=args.jobs,
@@ -217,7 +222,7 @@ async def _import(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-        await store.close()
+        await library.close()
     report.rejected[:0] = refused
     if args.json:
         print(json.dumps(_report_json(report, args.guild, db), ensure_ascii=False))
@@ -232,8 +237,8 @@ async def _import(args: argparse.Namespace) -> int:
 
 
 async def _list(args: argparse.Namespace) -> int:
-    async with await Store.open(_db_path(args)) as store:
-        records, total = await store.list_stories(
+    async with await _open(args) as library:
+        records, total = await library.list_stories(
             args.guild, sort=args.sort, limit=args.limit, offset=args.offset
         )
     for r in records:
@@ -248,8 +253,8 @@ async def _list(args: argparse.Namespace) -> int:
 
 
 async def _stats(args: argparse.Namespace) -> int:
-    async with await Store.open(_db_path(args)) as store:
-        stats = await store.stats(args.guild)
+    async with await _open(args) as library:
+        stats = (await library.stats(args.guild)).counts
     scope = f"guild {args.guild}" if args.guild is not None else "all guilds"
     print(f"Library statistics ({scope}):")
     for key, value in stats.items():
@@ -262,9 +267,9 @@ async def _stats(args: argparse.Namespace) -> int:
 
 
 async def _remove(args: argparse.Namespace) -> int:
-    async with await Store.open(_db_path(args)) as store:
-        record = await store.get_story(args.guild, args.story_id)
-        if record is None or not await store.remove_story(args.guild, args.story_id, actor_id=None):
+    async with await _open(args) as library:
+        record = await library.remove(args.guild, args.story_id, actor_id=None)
+        if record is None:
             raise CliError(f"there is no story #{args.story_id} in guild {args.guild}")
     print(f"Removed #{record.id} “{record.title}”.")
     return EXIT_OK

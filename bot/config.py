@@ -8,11 +8,13 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot.library.limits import DEFAULT_MAX_BYTES
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEFAULT_DB = DATA_DIR / "storybot.db"
 SAMPLES_DIR = DATA_DIR / "samples"
-DISCORD_UPLOAD_LIMIT = 10 * 1024 * 1024  # Discord's default attachment size limit
+DISCORD_UPLOAD_LIMIT = DEFAULT_MAX_BYTES  # Discord's default attachment size limit
 
 
 class ConfigError(ValueError):

@@ -83,4 +83,4 @@ async def load_demo(app: Any) -> None:
             log.warning("demo rating for a story not in the demo: %r", rating.story)
             continue
         member = guild.member(rating.member)
-        await library.store.rate(guild.id, story_id, member.id, rating.stars, rating.review)
+        await library.rate(guild.id, story_id, member.id, rating.stars, rating.review)

@@ -133,7 +133,7 @@ async def moderator_rule(client: Any, guild_id: int) -> ModeratorRule:
     setting_role_id: int | None = None
     library = getattr(client, "library", None)
     if library is not None:
-        settings = await library.store.get_settings(guild_id)
+        settings = await library.settings(guild_id)
         setting_role_id = settings.moderator_role_id
     config = getattr(client, "config", None)
     return ModeratorRule(setting_role_id, getattr(config, "moderator_role", None))

@@ -121,9 +121,9 @@ def facet_autocomplete(kind: str) -> Autocomplete:
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        store = library_of(interaction).store
+        library = library_of(interaction)
         audience = await audience_for(interaction)
-        names = await store.facet_values(
+        names = await library.facet_values(
             interaction.guild_id,
             kind,
             typed(current),
@@ -146,7 +146,7 @@ def facet_list_autocomplete(kind: str) -> Autocomplete:
             return []
         done, _, typing = typed(current).rpartition(",")
         prefix = ", ".join(split_list(done))
-        values = await library_of(interaction).store.facet_values(
+        values = await library_of(interaction).facet_values(
             interaction.guild_id, kind, typing.strip(), FACET_CHOICES
         )
         choices: list[app_commands.Choice[str]] = []

@@ -12,7 +12,6 @@ from discord.ext import commands
 from bot.audience import audience_for
 from bot.library.errors import LibraryError
 from bot.library.model import RatingLevel
-from bot.library.recommend import resolve_pairing
 from bot.library.records import StoryRecord
 from bot.render import plural
 from bot.transformers import RATING_CHOICES, STATUS_CHOICES, facet_autocomplete
@@ -22,12 +21,6 @@ if TYPE_CHECKING:
     from bot.client import StoryBot
 
 
-LENGTHS: dict[str, tuple[int | None, int | None]] = {
-    "short": (None, 4_999),
-    "medium": (5_000, 19_999),
-    "long": (20_000, 49_999),
-    "epic": (50_000, None),
-}
 Choice = app_commands.Choice
 LENGTH_CHOICES = [
     Choice(name="Short (under 5,000 words)", value="short"),
@@ -81,22 +74,19 @@ class Browse(commands.Cog):
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
         library = self.bot.library
-        store = library.store
         audience = await audience_for(interaction)
         if pairing:  # ship names, initials, either order: "Spuffy", "B/A", "spike/buffy"
-            pairing = await resolve_pairing(store, guild_id, pairing)
+            pairing = await library.resolve_pairing(guild_id, pairing)
         if rating and not audience.may_list_rating(RatingLevel(rating)):
             raise LibraryError(
                 f"{rating} stories are listed only in age-restricted channels: browse there."
             )
-        min_words, max_words = LENGTHS.get(length or "", (None, None))
         filters = {
             "pairing": pairing,
             "character": character,
             "rating": rating,
             "status": status,
-            "min_words": min_words,
-            "max_words": max_words,
+            "length": length,
             "author": author,
         }
 
@@ -108,13 +98,12 @@ class Browse(commands.Cog):
                     character=character,
                     author=author,
                     status=status,
-                    min_words=min_words,
-                    max_words=max_words,
+                    length=length,
                     include_adult=audience.adult_titles,
                     limit=limit,
                     offset=offset,
                 )
-            return await store.list_stories(
+            return await library.list_stories(
                 guild_id,
                 **filters,
                 include_adult=audience.adult_titles,
@@ -123,11 +112,10 @@ class Browse(commands.Cog):
                 offset=offset,
             )
 
-        _, total = await fetch(0, 1)
-        hidden = 0
-        if not audience.adult_titles:
-            _, everything = await store.list_stories(guild_id, **filters, limit=0)
-            hidden = everything - total
+        first = await library.browse(
+            guild_id, **filters, include_adult=audience.adult_titles, sort=sort, limit=0
+        )
+        total, hidden = first.total, first.hidden_adult
         if total == 0 and hidden == 0 and not any(filters.values()):
             raise LibraryError(
                 "The library is empty so far: moderators add stories with /library add."

@@ -3,8 +3,8 @@
 Moderators add stories by uploading the files people actually have; the library parses
 each into a clean record and the reply is a compact card showing what was found and which
 fields are missing, so the moderator can fill them in (when adding, or with
-`/library edit`). Every change goes through `bot.library` (the service) and the store,
-which writes the audit log. Moderator-only: `bot.permissions.require_moderator` guards every
+`/library edit`). Every change goes through `bot.library.Library` (the one door), which
+writes the audit log. Moderator-only: `bot.permissions.require_moderator` guards every
 command (no `default_member_permissions`, so a member with only the moderator role is let
 through by Discord; see bot/permissions.py).
 """
@@ -214,7 +214,7 @@ class LibraryCog(
         async def lookup(names: list[str]) -> set[str]:
             known: set[str] = set()
             for name in names:
-                found = await self.library.store.facet_values(guild_id, "character", name, 5)
+                found = await self.library.facet_values(guild_id, "character", name, 5)
                 if any(f.casefold() == name.casefold() for f in found):
                     known.add(name)
             return known
@@ -230,7 +230,7 @@ class LibraryCog(
         outcome = await self.library.add_parsed(
             guild_id, draft.story, actor_id=interaction.user.id, source_name=draft.source_name
         )
-        record = await self.library.store.get_story(guild_id, outcome.story_id)
+        record = await self.library.find(guild_id, outcome.story_id)
         if record is None:  # removed by someone else in the meantime
             return f"The story was {outcome.action}, but it has been removed since.", None
         card = library_card(
@@ -316,7 +316,7 @@ class LibraryCog(
     async def log_(self, interaction: discord.Interaction) -> None:
         guild_id = interaction.guild_id
         assert guild_id is not None
-        entries = await self.library.store.audit_log(guild_id, limit=AUDIT_LOG_LIMIT)
+        entries = await self.library.audit_log(guild_id, limit=AUDIT_LOG_LIMIT)
         if not entries:
             await interaction.response.send_message(
                 "The library log is empty: nothing has been added, edited or removed yet.",
@@ -331,14 +331,10 @@ class LibraryCog(
     async def stats(self, interaction: discord.Interaction) -> None:
         guild_id = interaction.guild_id
         assert guild_id is not None
-        store = self.library.store
-        stats = await store.stats(guild_id)
-        top: list[tuple[str, int]] = []
-        for name in await store.facet_values(guild_id, "pairing", "", TOP_PAIRINGS):
-            _, stories = await store.list_stories(guild_id, pairing=name, limit=1)
-            top.append((name, stories))
-        top.sort(key=lambda item: (-item[1], item[0].casefold()))
-        await interaction.response.send_message(embed=stats_card(stats, top), ephemeral=True)
+        stats = await self.library.stats(guild_id, top_pairings=TOP_PAIRINGS)
+        await interaction.response.send_message(
+            embed=stats_card(stats.counts, stats.top_pairings), ephemeral=True
+        )
 
 
 async def setup(bot: StoryBot) -> None:

@@ -10,8 +10,8 @@ from discord.ext import commands
 
 from bot.audience import audience_for
 from bot.library.errors import LibraryError
+from bot.library.limits import MAX_REVIEW_CHARS
 from bot.library.records import StoryRecord
-from bot.library.store import MAX_REVIEW_CHARS
 from bot.render import clip, community_rating, safe, stars
 from bot.transformers import StoryArg, facet_autocomplete
 from bot.ui.cards import rate_story
@@ -53,9 +53,9 @@ class Ratings(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         who = member or interaction.user
-        store = self.bot.library.store
+        library = self.bot.library
         audience = await audience_for(interaction)
-        rated = await store.ratings_by_user(interaction.guild_id, who.id)
+        rated = await library.ratings_by_user(interaction.guild_id, who.id)
         shown = [(s, r) for s, r in rated if audience.may_list(s)]
         name = clip(safe(who.display_name), 80)
         if not shown:

@@ -51,11 +51,11 @@ class Reading(commands.Cog):
     async def continue_(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         library = self.bot.library
-        last = await library.store.last_read(interaction.guild_id, interaction.user.id)
+        last = await library.last_read(interaction.guild_id, interaction.user.id)
         if last is None:
             raise LibraryError("You haven't started reading anything yet: try /read.")
         story_id, chapter, number = last
-        story = await library.store.get_story(interaction.guild_id, story_id)
+        story = await library.find(interaction.guild_id, story_id)
         if story is None:
             raise LibraryError(
                 "The story you were reading has been removed from the library: try /browse."

@@ -49,12 +49,12 @@ class Search(commands.Cog):
             author=author,
             include_adult=audience.adult_titles,
         )
-        stories = await library.store.get_stories(interaction.guild_id, [h.story_id for h in hits])
+        stories = await library.get_stories(interaction.guild_id, [h.story_id for h in hits])
         shown = clip(safe(query), 80)
         if not stories:
             by = f" by {clip(safe(author), 60)}" if author else ""
-            hidden = not audience.adult_titles and library.search(
-                interaction.guild_id, query, limit=1, author=author, include_adult=True
+            hidden = not audience.adult_titles and library.hidden_adult_matches(
+                interaction.guild_id, query, author=author
             )
             if hidden:
                 raise LibraryError(

@@ -1,6 +1,6 @@
 """`/settings show|adult-listing|moderator-role`: a server's own storybot settings.
 
-Settings live per guild in the store (every change is audit logged there); a guild that
+Settings live per guild in the library (every change is audit logged); a guild that
 never set one follows the bot-wide default from the config. Moderators may use every
 command here except `moderator-role`: only Manage Server changes who the moderators are.
 """
@@ -21,7 +21,7 @@ from bot.ui.settings_card import role_label, settings_card
 if TYPE_CHECKING:
     from bot.client import StoryBot
     from bot.config import Config
-    from bot.library.store import Store
+    from bot.library.service import Library
 
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,8 @@ class SettingsCog(
         self.bot = bot
 
     @property
-    def store(self) -> Store:
-        return self.bot.library.store
+    def library(self) -> Library:
+        return self.bot.library
 
     @property
     def config(self) -> Config:
@@ -54,7 +54,7 @@ class SettingsCog(
         self, interaction: discord.Interaction, guild: discord.Guild, text: str | None = None
     ) -> None:
         """Answer privately with `text` (if any) over the guild's settings as they are now."""
-        settings = await self.store.get_settings(guild.id)
+        settings = await self.library.settings(guild.id)
         embed = settings_card(
             guild,
             settings,
@@ -79,7 +79,7 @@ class SettingsCog(
     async def adult_listing(self, interaction: discord.Interaction, enabled: bool) -> None:
         guild = interaction.guild
         assert guild is not None
-        await self.store.set_setting(
+        await self.library.set_setting(
             guild.id, LIST_ADULT_TITLES, enabled, actor_id=interaction.user.id
         )
         if enabled:
@@ -110,7 +110,7 @@ class SettingsCog(
                 ephemeral=True,
             )
             return
-        await self.store.set_setting(
+        await self.library.set_setting(
             guild.id,
             MODERATOR_ROLE_ID,
             role.id if role is not None else None,

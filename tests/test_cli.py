@@ -55,6 +55,7 @@ def story_text(title: str, author: str, chapters: int = 2) -> str:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
+    (tmp_path / "cli").mkdir()
     return tmp_path / "cli" / "library.db"
 
 
@@ -276,7 +277,7 @@ def test_unusable_database_is_one_line(capsys, tmp_path: Path) -> None:
     not_db.write_text("this is not a database, just some text that is long enough " * 20)
     assert main(["list", "--guild", "1", "--db", str(not_db)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("storybot: database error:")
+    assert err.count("\n") == 1 and "is not a usable library" in err and "restore it" in err
 
 
 def test_console_entry_point_runs_as_a_program(tmp_path: Path) -> None:

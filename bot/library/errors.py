@@ -12,3 +12,18 @@ class StoryRejected(ValueError):
 
 class LibraryError(Exception):
     """A library operation a user asked for cannot be done (unknown story, bad value...)."""
+
+
+class LibraryUnavailable(LibraryError):
+    """A change could not be saved because of the database, not the request (read-only
+    file, full disk, busy): nothing was written, and the message says so."""
+
+
+class LibraryBusy(LibraryUnavailable):
+    """The database could not be had for writing in time (another process or a long
+    write holds it): nothing was written; trying again later may work."""
+
+
+class LibraryOpenError(LibraryError):
+    """The library file cannot be opened; the message names the problem and the fix in one
+    line (shown to operators: the bot and the CLI exit with status 2)."""

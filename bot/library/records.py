@@ -105,6 +105,16 @@ class RatingSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class RatedOutcome:
+    """What one rating did: the reader's rating before (None if new) and after, and the
+    story's community rating with it — all from the rating's own transaction."""
+
+    before: ReaderRating | None
+    after: ReaderRating
+    summary: RatingSummary
+
+
+@dataclass(frozen=True, slots=True)
 class GuildSettings:
     list_adult_titles: bool | None = None  # None: use the bot-wide default
     moderator_role_id: int | None = None
@@ -120,3 +130,21 @@ class AuditEntry:
     title: str | None
     detail: dict
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStats:
+    """Counts for a guild (or the whole database) and its most used pairings."""
+
+    counts: dict  # stories, chapters, words, authors, …, by_rating, by_status
+    top_pairings: list[tuple[str, int]]  # (pairing, number of stories), most used first
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPage:
+    """One page of a filtered list, the number of stories that match, and how many more
+    match but were left out because adult titles may not be listed here."""
+
+    stories: list[StoryRecord]
+    total: int
+    hidden_adult: int = 0

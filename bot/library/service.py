@@ -1,16 +1,23 @@
-"""The one object cogs talk to: the store plus the in-memory search indexes, kept in step.
+"""`Library`: the one door into the library. Cogs, views, permission checks and the CLI
+call its methods; the store (`bot.library.store`) is private to `bot.library`.
 
-Every change to a story (add, edit, remove) goes through here so the guild's search index
-always matches the store. Reading helpers cut chapter text into passages
-(`bot.library.excerpts`) and keep a small cache of recently read chapters.
+It keeps the store and the in-memory search indexes in step: every change to a story
+(add, edit, remove) goes through here, and changes another process makes (the CLI, a
+second bot) are picked up from the audit log (`watch`). Policy that does not need
+Discord lives here too, so it is tested without it: rating keeps an earlier review,
+lists count the adult stories they leave out, `/library stats` is one call. Reading
+helpers cut chapter text into passages (`bot.library.excerpts`) and keep a small cache
+of recently read chapters.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,50 +30,157 @@ from bot.library.excerpts import (
     pick_random_chapter,
     split_passages,
 )
+from bot.library.limits import DEFAULT_MAX_BYTES, MAX_REVIEW_CHARS
 from bot.library.model import ParsedStory
 from bot.library.numbers import parse_story_id
 from bot.library.overrides import apply_overrides
 from bot.library.parse_worker import parse_bounded
-from bot.library.recommend import Discovery, Recommendations
-from bot.library.records import ChapterInfo, ImportOutcome, RatingSummary, ReaderRating, StoryRecord
+from bot.library.recommend import Discovery, Recommendations, resolve_pairing
+from bot.library.records import (
+    AuditEntry,
+    ChapterInfo,
+    GuildSettings,
+    ImportOutcome,
+    LibraryStats,
+    RatedOutcome,
+    RatingSummary,
+    ReaderRating,
+    StoryPage,
+    StoryRecord,
+)
 from bot.library.search import SearchHit, SearchIndexes
 from bot.library.search_text import normalize
-from bot.library.store import Store
+from bot.library.store import LENGTHS, SORTS, Store
+from bot.library.store.bulk import Entry, ImportReport, bulk_import, collect
+from bot.library.store.database import WRITE_WAIT
+from bot.library.store.listings import word_bounds
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+__all__ = [
+    "LENGTHS",
+    "MAX_REVIEW_CHARS",
+    "SORTS",
+    "Entry",
+    "ImportReport",
+    "Library",
+    "collect",
+]
+
 _CHAPTER_CACHE_SIZE = 64
+WATCH_INTERVAL = 0.5  # seconds between looks for other processes' writes
+REMOVED = "That story is no longer in this server's library."
 
 
 class Library:
     """Store + search indexes + passage reading, for every guild."""
 
     def __init__(self, store: Store, indexes: SearchIndexes) -> None:
-        self.store = store
+        self._store = store
         self.indexes = indexes
         # (story_id, chapter index) -> passages; cleared for a story whenever it changes
         self._passages: OrderedDict[tuple[int, int], list[str]] = OrderedDict()
         self._chapters: dict[int, list[ChapterInfo]] = {}
         # recommendations, similar stories and top lists, from in-memory catalogs
         self.discovery = Discovery(store)
-        self._rating_lock = asyncio.Lock()
+        # what this process has seen of other processes' writes (see `catch_up`)
+        self._seen_version: int | None = None
+        self._audit_mark = 0
+        self._watcher: asyncio.Task | None = None
 
     @classmethod
-    async def open(cls, path: str | Path) -> Library:
-        store = await Store.open(path)
+    async def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = True,
+        index: bool = True,
+        watch: bool | None = None,
+        write_wait: float = WRITE_WAIT,
+    ) -> Library:
+        """Open the library at `path` (see `Store.open`). `index=False` skips loading the
+        search indexes (the CLI does not search); `watch` (default: as `index`) keeps
+        watching for other processes' writes (`catch_up`); `write_wait` is how long a
+        write may wait for the database before it is refused (members: short; the CLI:
+        long)."""
+        store = await Store.open(path, create=create, write_wait=write_wait)
         indexes = SearchIndexes()
         try:
-            await indexes.load(store)
+            library = cls(store, indexes)
+            library._audit_mark = await store.audit.high_water()
+            library._seen_version = await store.db.changed_elsewhere_version()
+            if index:
+                await indexes.load(store.stories)
         except BaseException:
             await store.close()
             raise
+        if index if watch is None else watch:
+            library._watcher = asyncio.get_running_loop().create_task(library._watch())
         log.info("library open: %s", path)
-        return cls(store, indexes)
+        return library
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
 
     async def close(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
         await self.discovery.close()
-        await self.store.close()
+        await self._store.close()
+
+    # ---- other processes' writes ---------------------------------------------------------
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL)
+            try:
+                await self.catch_up()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("library: catching up with another process's writes failed")
+
+    async def catch_up(self) -> bool:
+        """If another process (the CLI, a second bot) wrote to the library since the last
+        look, bring this process up to date: search indexes and caches of the stories
+        its audit log names (added, updated, edited, removed), guild settings it changed,
+        and the discovery catalogs (ratings are not audited: those are read again whole).
+        True when there was something to catch up with. Runs every `WATCH_INTERVAL`
+        seconds while the library is open for the bot."""
+        version = await self._store.db.changed_elsewhere_version()
+        if version == self._seen_version:
+            return False
+        self._seen_version = version
+        stories: dict[int, list[int]] = {}
+        while True:
+            entries = await self._store.audit.changes_since(self._audit_mark)
+            if not entries:
+                break
+            for entry in entries:
+                self._audit_mark = entry.id
+                if entry.action == "setting":
+                    self._store.settings.forget(entry.guild_id)
+                elif entry.story_id is not None:
+                    stories.setdefault(entry.guild_id, []).append(entry.story_id)
+        for guild_id, ids in stories.items():
+            await self._refresh(guild_id, list(dict.fromkeys(ids)))
+        self.discovery.changed_elsewhere()
+        log.info(
+            "library: caught up with another process: %d stories in %d guilds",
+            sum(len(ids) for ids in stories.values()),
+            len(stories),
+        )
+        return True
+
+    async def __aenter__(self) -> Library:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
 
     # ---- changes (store + index) -------------------------------------------------------
 
@@ -96,28 +210,53 @@ class Library:
         source_name: str | None = None,
     ) -> ImportOutcome:
         """Store an already parsed story and index it."""
-        outcome = await self.store.import_story(
+        outcome = await self._store.stories.import_story(
             guild_id, story, actor_id=actor_id, source_name=source_name or story.source_name
         )
         if outcome.action != "unchanged":
-            self._forget(outcome.story_id)
-            record = await self.store.get_story(guild_id, outcome.story_id)
-            if record is not None:
-                self._index(record)
-            await self.discovery.story_put(guild_id, outcome.story_id)
+            await self._refresh(guild_id, [outcome.story_id])
         return outcome
+
+    async def import_entries(
+        self,
+        guild_id: int,
+        entries: list[Entry],
+        *,
+        actor_id: int | None = None,
+        jobs: int = 1,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        on_result: Any = None,
+    ) -> ImportReport:
+        """Bulk import files, folders and zip members (see `store.bulk.bulk_import`)."""
+        report = await bulk_import(
+            self._store,
+            guild_id,
+            entries,
+            actor_id=actor_id,
+            jobs=jobs,
+            max_bytes=max_bytes,
+            on_result=on_result,
+        )
+        changed = [o.story_id for _, o in report.added + report.updated]
+        await self._refresh(guild_id, changed)
+        return report
 
     async def edit(
         self, guild_id: int, story_id: int, *, actor_id: int | None, **fields: Any
     ) -> StoryRecord:
-        record = await self.store.update_story(guild_id, story_id, actor_id=actor_id, **fields)
+        record = await self._store.stories.update_story(
+            guild_id, story_id, actor_id=actor_id, **fields
+        )
         self._forget(story_id)
         self._index(record)
         await self.discovery.story_put(guild_id, story_id)
         return record
 
-    async def remove(self, guild_id: int, story_id: int, *, actor_id: int | None) -> bool:
-        removed = await self.store.remove_story(guild_id, story_id, actor_id=actor_id)
+    async def remove(
+        self, guild_id: int, story_id: int, *, actor_id: int | None
+    ) -> StoryRecord | None:
+        """Remove a story; its record as it was, or None when it was not in this guild."""
+        removed = await self._store.stories.remove_story(guild_id, story_id, actor_id=actor_id)
         self.indexes.get(guild_id).remove(story_id)
         self._forget(story_id)
         self.discovery.story_removed(guild_id, story_id)
@@ -127,17 +266,20 @@ class Library:
 
     async def rate(
         self, guild_id: int, story_id: int, user_id: int, stars: int, review: str | None = None
-    ) -> ReaderRating | None:
-        """Record a reader's rating (see `Store.rate`); returns the rating it replaced."""
-        async with self._rating_lock:
-            before = await self.store.user_rating(story_id, user_id)
-            await self.store.rate(guild_id, story_id, user_id, stars, review)
-            self.discovery.rated(
-                guild_id, story_id, user_id, stars, before.stars if before else None
-            )
-        return before
+    ) -> RatedOutcome:
+        """Record a reader's rating. Without a new review the earlier one is kept (read and
+        written in one transaction: a ★ click never erases a review). The discovery
+        catalogs are updated from what that transaction saw (the writer runs one
+        transaction at a time, and their results come back in the same order)."""
+        rated = await self._store.readers.rate(
+            guild_id, story_id, user_id, stars, review, keep_review=True
+        )
+        before = rated.before.stars if rated.before else None
+        self.discovery.rated(guild_id, story_id, user_id, stars, before)
+        return rated
 
     async def rating_summary(self, guild_id: int, story_id: int) -> RatingSummary:
+        """A story's community rating (from the in-memory catalog)."""
         return (await self.discovery.summaries(guild_id, [story_id]))[story_id]
 
     async def recommend(self, guild_id: int, user_id: int, **options: Any) -> Recommendations:
@@ -148,15 +290,40 @@ class Library:
         """Stories like one story (see `Discovery.similar`)."""
         return await self.discovery.similar(guild_id, story_id, **options)
 
-    async def browse_top(self, guild_id: int, **filters: Any) -> tuple[list[StoryRecord], int]:
-        """A page of stories matching the filters, best rated first (from memory)."""
-        return await self.discovery.browse_top(guild_id, **filters)
+    async def browse_top(
+        self, guild_id: int, *, length: str | None = None, **filters: Any
+    ) -> tuple[list[StoryRecord], int]:
+        """A page of stories matching the filters, best rated first (from memory);
+        `length` is a `LENGTHS` name."""
+        low, high = word_bounds(length)
+        return await self.discovery.browse_top(guild_id, min_words=low, max_words=high, **filters)
+
+    async def resolve_pairing(self, guild_id: int, text: str) -> str:
+        """The library's pairing for what a member typed: ship names, initials, either
+        order ("Spuffy", "B/A", "spike/buffy"); LibraryError when none is like it."""
+        return await resolve_pairing(self._store, guild_id, text)
 
     async def top(
         self, guild_id: int, **options: Any
     ) -> tuple[list[tuple[StoryRecord, RatingSummary]], int, int]:
         """The best-rated stories with enough ratings (see `Discovery.top`)."""
         return await self.discovery.top(guild_id, **options)
+
+    async def _refresh(self, guild_id: int, story_ids: Sequence[int]) -> None:
+        """Bring the index and caches up to date for stories that changed (or went)."""
+        if not story_ids:
+            return
+        found = {r.id: r for r in await self._store.stories.get_stories(guild_id, story_ids)}
+        index = self.indexes.get(guild_id)
+        for story_id in story_ids:
+            self._forget(story_id)
+            record = found.get(story_id)
+            if record is None:
+                index.remove(story_id)
+                self.discovery.story_removed(guild_id, story_id)
+            else:
+                self._index(record)
+                await self.discovery.story_put(guild_id, story_id)
 
     def _index(self, record: StoryRecord) -> None:
         self.indexes.get(record.guild_id).add(
@@ -171,10 +338,19 @@ class Library:
     # ---- finding stories ---------------------------------------------------------------
 
     async def get(self, guild_id: int, story_id: int) -> StoryRecord:
-        record = await self.store.get_story(guild_id, story_id)
+        """A story of this guild; LibraryError (saying it was removed) when it is not."""
+        record = await self.find(guild_id, story_id)
         if record is None:
-            raise LibraryError("That story is no longer in this server's library.")
+            raise LibraryError(REMOVED)
         return record
+
+    async def find(self, guild_id: int, story_id: int) -> StoryRecord | None:
+        """A story of this guild, or None."""
+        return await self._store.stories.get_story(guild_id, story_id)
+
+    async def get_stories(self, guild_id: int, story_ids: Sequence[int]) -> list[StoryRecord]:
+        """Several stories of this guild, in the order asked; unknown ids are skipped."""
+        return await self._store.stories.get_stories(guild_id, story_ids)
 
     def search(
         self,
@@ -209,7 +385,7 @@ class Library:
             raise LibraryError("Tell me which story: start typing its title and pick one.")
         story_id = parse_story_id(text)
         if story_id is not None:
-            record = await self.store.get_story(guild_id, story_id)
+            record = await self.find(guild_id, story_id)
             if record is not None:
                 return record
         index = self.indexes.get(guild_id)
@@ -231,12 +407,134 @@ class Library:
             raise LibraryError(f"No story called “{name}”. Did you mean: {shown_text}?")
         raise LibraryError(f"No story called “{name}”. Try /search or /browse.")
 
+    # ---- lists -------------------------------------------------------------------------
+
+    async def list_stories(
+        self,
+        guild_id: int,
+        *,
+        include_adult: bool = True,
+        sort: str = "title",
+        limit: int | None = 10,
+        offset: int = 0,
+        **filters: Any,
+    ) -> tuple[list[StoryRecord], int]:
+        """One page of the guild's stories and the number matching. filters: pairing,
+        character, rating, status, length (short | medium | long | epic), min_words,
+        max_words, author; sort: top | newest | longest | shortest | title."""
+        return await self._store.listings.list_stories(
+            guild_id, include_adult=include_adult, sort=sort, limit=limit, offset=offset, **filters
+        )
+
+    async def browse(
+        self,
+        guild_id: int,
+        *,
+        include_adult: bool,
+        sort: str = "title",
+        limit: int | None = 10,
+        offset: int = 0,
+        **filters: Any,
+    ) -> StoryPage:
+        """`list_stories`, plus how many adult stories match but are left out here."""
+        stories, total = await self.list_stories(
+            guild_id, include_adult=include_adult, sort=sort, limit=limit, offset=offset, **filters
+        )
+        hidden = 0
+        if not include_adult:
+            _, hidden = await self._store.listings.count(guild_id, **filters)
+        return StoryPage(stories, total, hidden)
+
+    def hidden_adult_matches(self, guild_id: int, query: str, *, author: str | None = None) -> bool:
+        """Whether a title search that found nothing listable would find adult stories."""
+        hits = self.search(guild_id, query, limit=1, author=author, include_adult=True)
+        return bool(hits)
+
+    async def text_search(
+        self, guild_id: int, query: str, *, limit: int = 10, include_adult: bool = True
+    ) -> list[StoryRecord]:
+        """Full-text search over title, authors, summary and tags."""
+        return await self._store.listings.text_search(
+            guild_id, query, limit=limit, include_adult=include_adult
+        )
+
+    async def facet_values(
+        self,
+        guild_id: int,
+        kind: str,
+        prefix: str = "",
+        limit: int = 25,
+        *,
+        include_adult: bool = True,
+    ) -> list[str]:
+        """Pairing / character / author / tag / fandom / warning names in use."""
+        return await self._store.listings.facet_values(
+            guild_id, kind, prefix, limit, include_adult=include_adult
+        )
+
+    async def top_stories(
+        self,
+        guild_id: int,
+        *,
+        pairing: str | None = None,
+        include_adult: bool = True,
+        limit: int = 10,
+    ) -> list[tuple[StoryRecord, RatingSummary]]:
+        """Rated stories by Bayesian average, best first, with their summaries."""
+        return await self._store.listings.top_stories(
+            guild_id, pairing=pairing, include_adult=include_adult, limit=limit
+        )
+
+    async def stats(self, guild_id: int | None = None, *, top_pairings: int = 10) -> LibraryStats:
+        """Counts for a guild (or every guild) and its most used pairings, in one read."""
+        return await self._store.listings.stats(guild_id, top_pairings=top_pairings)
+
+    async def audit_log(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
+        """The guild's most recent changes, newest first."""
+        return await self._store.audit.entries(guild_id, limit)
+
+    # ---- settings ----------------------------------------------------------------------
+
+    async def settings(self, guild_id: int) -> GuildSettings:
+        return await self._store.settings.get(guild_id)
+
+    async def set_setting(
+        self, guild_id: int, key: str, value: Any, *, actor_id: int | None
+    ) -> None:
+        """Set a guild setting (None: back to the default); audit logged."""
+        await self._store.settings.set(guild_id, key, value, actor_id=actor_id)
+
+    # ---- readers -----------------------------------------------------------------------
+
+    async def user_rating(self, story_id: int, user_id: int) -> ReaderRating | None:
+        return await self._store.readers.user_rating(story_id, user_id)
+
+    async def ratings_by_user(
+        self, guild_id: int, user_id: int
+    ) -> list[tuple[StoryRecord, ReaderRating]]:
+        """Every rating a reader gave in this guild, most recently changed first."""
+        return await self._store.readers.ratings_by_user(guild_id, user_id)
+
+    async def save_position(
+        self, guild_id: int, user_id: int, story_id: int, chapter: int, passage: int
+    ) -> None:
+        """Remember where a reader is; LibraryUnavailable when it cannot be saved now."""
+        await self._store.readers.save_position(guild_id, user_id, story_id, chapter, passage)
+
+    async def position(self, guild_id: int, user_id: int, story_id: int) -> tuple[int, int] | None:
+        """(chapter, passage) where the reader left `story_id`, or None."""
+        return await self._store.readers.get_position(guild_id, user_id, story_id)
+
+    async def last_read(self, guild_id: int, user_id: int) -> tuple[int, int, int] | None:
+        """(story_id, chapter, passage) of the reader's most recently saved position."""
+        return await self._store.readers.last_read(guild_id, user_id)
+
     # ---- reading -----------------------------------------------------------------------
 
     async def chapters(self, story_id: int) -> list[ChapterInfo]:
         cached = self._chapters.get(story_id)
         if cached is None:
-            cached = await self.store.chapters(story_id)
+            cached = await self._store.stories.chapters(story_id)
             self._chapters[story_id] = cached
         return cached
 
@@ -247,7 +545,7 @@ class Library:
         if cached is not None:
             self._passages.move_to_end(key)
             return cached
-        text = await self.store.chapter_text(story_id, chapter)
+        text = await self._store.stories.chapter_text(story_id, chapter)
         if text is None:
             raise LibraryError(f"That story has no chapter {chapter}.")
         cut = await asyncio.to_thread(split_passages, text)

@@ -68,7 +68,7 @@ async def card_message(
     library = library_of(interaction)
     audience = await audience_for(interaction)
     summary = await library.rating_summary(story.guild_id, story.id)
-    own = await library.store.user_rating(story.id, interaction.user.id)
+    own = await library.user_rating(story.id, interaction.user.id)
     embed = story_card(
         story, summary, own=own, own_label=own_label, show_text=audience.may_read(story)
     )
@@ -94,13 +94,12 @@ async def open_card(interaction: discord.Interaction, story_id: int) -> None:
 async def rate_story(
     interaction: discord.Interaction, story: StoryRecord, n: int, review: str | None
 ) -> None:
-    """Record the member's rating (keeping an earlier review unless a new one is given)."""
-    library = library_of(interaction)
-    earlier = await library.store.user_rating(story.id, interaction.user.id)
-    if review is None and earlier is not None:
-        review = earlier.review
-    before = await library.rate(story.guild_id, story.id, interaction.user.id, n, review)
-    summary = await library.rating_summary(story.guild_id, story.id)
+    """Record the member's rating (the library keeps an earlier review unless a new one
+    is given)."""
+    rated = await library_of(interaction).rate(
+        story.guild_id, story.id, interaction.user.id, n, review
+    )
+    before, summary = rated.before, rated.summary
     title = clip(safe(story.title), 150)
     if before is None:
         text = f"You rated “{title}” {stars(n)} ({n}/5)."
@@ -108,7 +107,7 @@ async def rate_story(
         text = f"Your rating for “{title}” stays {stars(n)} ({n}/5)."
     else:
         text = f"Your rating for “{title}” is now {stars(n)} ({n}/5), was {before.stars}/5."
-    if review:
+    if rated.after.review:
         text += " Review saved."
     text += f"\nCommunity rating: {community_rating(summary)}."
     await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
@@ -199,7 +198,7 @@ class ReadButton(_StoryButton, action="read", label="Read", style=discord.Button
 async def resume_passage(interaction: discord.Interaction, story: StoryRecord) -> Passage:
     """Where the member left off in `story`, or its opening."""
     library = library_of(interaction)
-    saved = await library.store.get_position(story.guild_id, interaction.user.id, story.id)
+    saved = await library.position(story.guild_id, interaction.user.id, story.id)
     if saved is None:
         return await library.passage(story, chapter=1, where=OPENING)
     return await library.passage_at(story, saved[0], saved[1])

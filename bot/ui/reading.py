@@ -104,7 +104,7 @@ class ReadingView(BaseView):
 
 
 async def save(interaction: discord.Interaction, story: StoryRecord, passage: Passage) -> None:
-    await library_of(interaction).store.save_position(
+    await library_of(interaction).save_position(
         story.guild_id, interaction.user.id, story.id, passage.chapter, passage.number
     )
 

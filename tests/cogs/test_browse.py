@@ -100,7 +100,7 @@ async def test_adult_stories_are_left_out_of_lists_in_normal_channels(app):
     refused = await app.reader.slash("browse", rating="Explicit", channel=app.general)
     assert refused.ephemeral and "age-restricted" in refused.content
     # a server that opts in lists adult titles everywhere
-    await app.bot.library.store.set_setting(
+    await app.bot.library.set_setting(
         app.guild.id, "list_adult_titles", True, actor_id=app.moderator.id
     )
     opted = await app.reader.slash("browse", channel=app.general)

@@ -73,12 +73,12 @@ def field(reply: Reply, name: str) -> str:
 
 
 async def story_count(app: App) -> int:
-    _, total = await app.bot.library.store.list_stories(app.guild.id)
+    _, total = await app.bot.library.list_stories(app.guild.id)
     return total
 
 
 async def only_story_id(app: App) -> int:
-    stories, total = await app.bot.library.store.list_stories(app.guild.id)
+    stories, total = await app.bot.library.list_stories(app.guild.id)
     assert total == 1
     return stories[0].id
 
@@ -136,7 +136,7 @@ async def test_a_longer_version_updates_the_story_in_place_keeping_edits(app: Ap
     assert second.embed["title"] == "Updated: Two Nights"
     assert field(second, "Chapters").startswith("2 ")
     assert await story_count(app) == 1
-    record = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    record = await app.bot.library.find(app.guild.id, await only_story_id(app))
     assert record is not None and record.summary == "Two quiet nights."
     log = await app.moderator.slash("library log", channel=app.general)
     assert "updated (re-upload) **Two Nights** (#1): chapters 1 → 2" in log.embed["description"]
@@ -150,7 +150,7 @@ async def test_a_png_named_txt_is_refused_and_nothing_is_stored(app: App) -> Non
     assert reply.content.startswith("`cover.txt` was not added: ")
     assert len(reply.content) > len("`cover.txt` was not added: ") + 10
     assert await story_count(app) == 0
-    assert await app.bot.library.store.audit_log(app.guild.id) == []
+    assert await app.bot.library.audit_log(app.guild.id) == []
 
 
 async def test_an_over_limit_file_is_refused_before_it_is_downloaded(app: App) -> None:
@@ -222,7 +222,7 @@ async def test_a_file_without_a_title_says_so_and_edit_fills_it(app: App) -> Non
     assert edited.ephemeral
     assert edited.embed["title"] == "Edited: Letters Never Sent"
     assert "Changed: title." in edited.embed["description"]
-    record = await app.bot.library.store.get_story(app.guild.id, story_id)
+    record = await app.bot.library.find(app.guild.id, story_id)
     assert record is not None and record.title == "Letters Never Sent" and record.title_declared
     assert app.bot.library.search(app.guild.id, "letters never sent")[0].story_id == story_id
 
@@ -241,7 +241,7 @@ async def test_a_moderator_fills_in_fields_while_adding(app: App) -> None:
     assert field(reply, "Author") == "Anonymous"
     assert field(reply, "Rating") == "🟡 Teen (set by a moderator)"
     assert field(reply, "Pairings") == "Buffy Summers/Spike"  # canonical, not "(inferred)"
-    record = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    record = await app.bot.library.find(app.guild.id, await only_story_id(app))
     assert record is not None
     assert record.pairings == ["Buffy Summers/Spike"] and record.inferred_pairings == []
 
@@ -467,7 +467,7 @@ async def test_a_reader_is_refused_by_the_bot_and_nothing_changes(app: App) -> N
     logged = await app.reader.slash("library log", channel=app.general)
     assert logged.content == LIBRARIAN_REFUSAL
     assert await story_count(app) == 0
-    assert await app.bot.library.store.audit_log(app.guild.id, limit=5) == []
+    assert await app.bot.library.audit_log(app.guild.id, limit=5) == []
 
 
 async def test_a_channel_overwrite_does_not_make_a_reader_a_moderator(app: App) -> None:
@@ -591,7 +591,7 @@ async def test_edit_refuses_nothing_to_change_and_unknown_stories(app: App) -> N
     )
     assert unknown.ephemeral
     assert unknown.content.startswith("No story called “Zebra Crossing”")
-    record = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    record = await app.bot.library.find(app.guild.id, await only_story_id(app))
     assert record is not None and record.title == "Final Parting"
 
 

@@ -18,12 +18,12 @@ async def test_rating_twice_keeps_one_rating_updated(app):
     )
     assert "is now ★★★★★ (5/5), was 3/5" in second.content and "Review saved." in second.content
     assert "Community rating: ★ 5.0 · 1 rating." in second.content  # the plain average
-    summary = await app.bot.library.store.rating_summary(story_id)
+    summary = await app.bot.library.rating_summary(app.guild.id, story_id)
     assert summary.count == 1 and summary.mean == 5
     # rating again without a review keeps the review
     third = await app.reader.slash("rate", story="Rated Story", stars=4, channel=app.general)
     assert "was 5/5" in third.content
-    mine = await app.bot.library.store.user_rating(story_id, app.reader.id)
+    mine = await app.bot.library.user_rating(story_id, app.reader.id)
     assert (mine.stars, mine.review) == (4, "Loved the ending")
 
 

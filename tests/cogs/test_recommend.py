@@ -66,7 +66,7 @@ async def test_age_restricted_channel_lists_adult_picks_but_normal_channels_do_n
     assert "Smashed" in order(thread)
     # a card opened from a normal channel's list never shows an adult summary: nothing adult
     # is offered there; a guild that opts in lists adult titles but not their summaries
-    await app.bot.library.store.set_setting(
+    await app.bot.library.set_setting(
         app.guild.id, "list_adult_titles", True, actor_id=app.moderator.id
     )
     opted = await app.reader.slash("recommend", channel=app.general)

@@ -48,7 +48,7 @@ async def test_a_reader_cannot_change_settings(app: App) -> None:
     assert again.content == LIBRARIAN_REFUSAL
     role = await app.reader.slash("settings moderator-role", role=app.guild.everyone)
     assert role.content == LIBRARIAN_REFUSAL
-    settings = await app.bot.library.store.get_settings(app.guild.id)
+    settings = await app.bot.library.settings(app.guild.id)
     assert settings.list_adult_titles is None and settings.moderator_role_id is None
 
 
@@ -61,9 +61,9 @@ async def test_only_manage_server_changes_who_the_moderators_are(app: App) -> No
         options = {} if role is None else {"role": role}
         refused = await librarian.slash("settings moderator-role", channel=app.general, **options)
         assert refused.ephemeral and refused.content == MANAGE_SERVER_ONLY
-    settings = await app.bot.library.store.get_settings(app.guild.id)
+    settings = await app.bot.library.settings(app.guild.id)
     assert settings.moderator_role_id is None
-    assert await app.bot.library.store.audit_log(app.guild.id, limit=5) == []
+    assert await app.bot.library.audit_log(app.guild.id, limit=5) == []
     # the role's other settings commands still work for it
     shown = await librarian.slash("settings show", channel=app.general)
     assert shown.embed["title"] == "Storybot settings"
@@ -82,7 +82,7 @@ async def test_adult_listing_changes_what_search_lists_in_a_normal_channel(app: 
     assert on.ephemeral
     assert on.content.startswith("Adult titles are now listed")
     assert field(on, "Adult titles").startswith("on")
-    settings = await app.bot.library.store.get_settings(app.guild.id)
+    settings = await app.bot.library.settings(app.guild.id)
     assert settings.list_adult_titles is True
 
     listed = await app.reader.slash("search", query="walking in dreams", channel=app.general)
@@ -108,7 +108,7 @@ async def test_moderator_role_setting_takes_the_place_of_the_configured_role(app
     assert reply.content == f"Members with Curators (id {curators.id}) can now manage the library."
     assert field(reply, "Moderator role").startswith(f"Curators (id {curators.id})")
     assert not reply.pinged
-    settings = await app.bot.library.store.get_settings(app.guild.id)
+    settings = await app.bot.library.settings(app.guild.id)
     assert settings.moderator_role_id == curators.id
 
     allowed = await curator.slash("library log", channel=app.general)
@@ -143,7 +143,7 @@ async def test_everyone_cannot_be_the_moderator_role(app: App) -> None:
     )
     assert reply.content.startswith("@\u200beveryone cannot be the moderator role")
     assert not reply.pinged
-    settings = await app.bot.library.store.get_settings(app.guild.id)
+    settings = await app.bot.library.settings(app.guild.id)
     assert settings.moderator_role_id is None
 
 

@@ -75,7 +75,7 @@ async def test_card_buttons_keep_working_after_a_restart(app):
         assert "You rated “Persistent Stars” ★★★★★" in rated.content
         read = await card.click("Read")
         assert read.ephemeral and "Persistent Stars, chapter 1, paragraph 1." in read.text
-        assert await bot.library.store.user_rating(story_id, app.reader.id) is not None
+        assert await bot.library.user_rating(story_id, app.reader.id) is not None
     finally:
         await bot.close()
         task.cancel()

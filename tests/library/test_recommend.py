@@ -135,15 +135,16 @@ async def test_named_pairing_counts_without_ratings_and_only_named_filters(store
     await add(store, story("Willow Things", pairing=WILLARA))
     await add(store, story("Spuffy One", pairing=SPUFFY, author="B"))
     await add(store, story("Bangel One", pairing=BANGEL, author="C"))
-    assert await resolve_pairing(store.store, G, "spike / buffy summers") == SPUFFY
-    assert await resolve_pairing(store.store, G, "Spuffy") == SPUFFY  # the fandom tables' ship name
+    assert await resolve_pairing(store._store, G, "spike / buffy summers") == SPUFFY
+    # the fandom tables' ship name:
+    assert await resolve_pairing(store._store, G, "Spuffy") == SPUFFY
     assert (
-        await resolve_pairing(store.store, G, "Spike/Buffy") == SPUFFY
+        await resolve_pairing(store._store, G, "Spike/Buffy") == SPUFFY
     )  # short names, either order
     with pytest.raises(LibraryError, match="No stories with the pairing “Xander/Cordelia”"):
-        await resolve_pairing(store.store, G, "Xander/Cordelia")
+        await resolve_pairing(store._store, G, "Xander/Cordelia")
     with pytest.raises(LibraryError, match="Did you mean: “Buffy Summers/Spike”"):
-        await resolve_pairing(store.store, G, "Buffy Summers/Dracula")
+        await resolve_pairing(store._store, G, "Buffy Summers/Dracula")
     result = await recommend(store, G, READER, pairings=["Spike/Buffy"])
     assert not result.cold_start and result.named == [SPUFFY]
     assert titles(result)[0] == "Spuffy One"

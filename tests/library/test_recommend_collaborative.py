@@ -131,7 +131,7 @@ async def test_a_write_by_another_process_is_picked_up(library, tmp_path):
             " updated_at) VALUES (?, ?, 9, 5, '2026-01-01T00:00:00', '2026-01-01T00:00:00')",
             (G, a),
         )
-    await library.discovery.catalog(G)  # notices, re-reads in the background
+    assert await library.catch_up()  # notices (the open library also looks every 0.5 s)
     for task in list(library.discovery._tasks):
         await task
     summary = await library.rating_summary(G, a)

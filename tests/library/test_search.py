@@ -225,17 +225,17 @@ def _story(title: str, authors: list[str], level: RatingLevel) -> ParsedStory:
 async def test_load_from_a_real_store(tmp_path):
     store = await Store.open(tmp_path / "library.db")
     try:
-        a = await store.import_story(
+        a = await store.stories.import_story(
             1, _story("Let's Talk", ["Sarah"], RatingLevel.GENERAL), actor_id=None
         )
-        b = await store.import_story(
+        b = await store.stories.import_story(
             1, _story("Midnight Heat", ["Sarah"], RatingLevel.EXPLICIT), actor_id=None
         )
-        c = await store.import_story(
+        c = await store.stories.import_story(
             2, _story("Other Guild Story", ["Max"], RatingLevel.TEEN), actor_id=None
         )
         indexes = SearchIndexes()
-        await indexes.load(store)
+        await indexes.load(store.stories)
     finally:
         await store.close()
     assert len(indexes) == 2

@@ -177,7 +177,7 @@ async def test_a_rejected_file_changes_nothing(library):
     with pytest.raises(StoryRejected):
         await library.add_file(GUILD, b"", "empty.txt", actor_id=1)
     assert len(library.indexes.get(GUILD)) == 0
-    assert (await library.store.list_stories(GUILD))[1] == 0
+    assert (await library.list_stories(GUILD))[1] == 0
 
 
 async def test_add_file_parses_indexes_and_applies_overrides(library):

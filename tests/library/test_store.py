@@ -5,22 +5,20 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
-import threading
+from contextlib import closing
 from pathlib import Path
 
-import aiosqlite
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.library.errors import LibraryError
+from bot.library.errors import LibraryError, LibraryOpenError
 from bot.library.model import Chapter, Pairing, ParsedStory, Rating, RatingLevel, Status
 from bot.library.model import count_words as model_count_words
 from bot.library.store import Store
-from bot.library.store_base import run_on_connection_thread
-from bot.library.store_migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
-from bot.library.store_prepare import count_squashed, prepare_story, squash
-from bot.library.store_sql import FIND_SQL
+from bot.library.store.imports import FIND_SQL
+from bot.library.store.migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
+from bot.library.store.prepare import count_squashed, prepare_story, squash
 
 G1, G2 = 111, 222
 MOD = 42
@@ -78,6 +76,7 @@ def make_story(
 
 @pytest.fixture
 async def store(tmp_path: Path):
+    (tmp_path / "data").mkdir()
     s = await Store.open(tmp_path / "data" / "library.db")
     yield s
     await s.close()
@@ -107,8 +106,15 @@ def table_counts(db: Path) -> dict[str, int]:
 # ---------------------------------------------------------------- schema and migrations
 
 
-async def test_open_creates_folder_and_migrates_once(tmp_path: Path) -> None:
+async def test_open_creates_the_file_not_the_folder_and_migrates_once(tmp_path: Path) -> None:
     path = tmp_path / "new" / "dir" / "lib.db"
+    with pytest.raises(LibraryOpenError, match="does not exist: create it"):
+        await Store.open(path)
+    assert not path.parent.exists()
+    path.parent.mkdir(parents=True)
+    with pytest.raises(LibraryOpenError, match="there is no library at"):
+        await Store.open(path, create=False)
+    assert not path.exists()
     store = await Store.open(path)
     version = await store.schema_version()
     await store.close()
@@ -132,12 +138,12 @@ async def test_failed_migration_rolls_back_and_keeps_version(tmp_path: Path) -> 
     (migrations / "002_broken.sql").write_text(
         "CREATE TABLE half_done (a INTEGER);\nCREATE TABLE stories (a INTEGER);\n"
     )
-    import aiosqlite
-
     db = tmp_path / "m.db"
-    async with aiosqlite.connect(db, isolation_level=None) as conn:
-        with pytest.raises(sqlite3.OperationalError):
-            await apply_migrations(conn, migrations)
+    with (
+        closing(sqlite3.connect(db, isolation_level=None)) as conn,
+        pytest.raises(sqlite3.OperationalError),
+    ):
+        apply_migrations(conn, migrations)
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
@@ -148,12 +154,10 @@ async def test_upgrade_from_first_schema_keeps_data(tmp_path: Path) -> None:
     first_only = tmp_path / "migrations"
     first_only.mkdir()
     shutil.copy(MIGRATIONS_DIR / "001_initial.sql", first_only / "001_initial.sql")
-    import aiosqlite
-
     db = tmp_path / "old.db"
-    async with aiosqlite.connect(db, isolation_level=None) as conn:
-        assert await apply_migrations(conn, first_only) == 1
-        await conn.execute(
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        assert apply_migrations(conn, first_only) == 1
+        conn.execute(
             "INSERT INTO stories (guild_id, title, rating_level, content_hash, created_at,"
             " updated_at) VALUES (1, 'Old Story', 'Teen', 'h', '2020-01-01T00:00:00+00:00',"
             " '2020-01-01T00:00:00+00:00')"
@@ -161,7 +165,7 @@ async def test_upgrade_from_first_schema_keeps_data(tmp_path: Path) -> None:
     store = await Store.open(db)
     try:
         assert await store.schema_version() == len(load_migrations())
-        (record,) = (await store.list_stories(1))[0]
+        (record,) = (await store.listings.list_stories(1))[0]
         assert record.title == "Old Story"
     finally:
         await store.close()
@@ -180,30 +184,30 @@ def test_migration_files_must_be_numbered_in_order(tmp_path: Path) -> None:
 
 
 async def test_add_then_unchanged_then_updated(store: Store) -> None:
-    first = await store.import_story(G1, make_story(), actor_id=MOD)
+    first = await store.stories.import_story(G1, make_story(), actor_id=MOD)
     assert first.action == "added"
-    again = await store.import_story(G1, make_story(), actor_id=MOD)
+    again = await store.stories.import_story(G1, make_story(), actor_id=MOD)
     assert (again.action, again.story_id) == ("unchanged", first.story_id)
 
     # Same text with different whitespace is the same content.
     respaced = make_story()
     for chapter in respaced.chapters:
         chapter.text = chapter.text.replace(" ", "  \n")
-    assert (await store.import_story(G1, respaced, actor_id=MOD)).action == "unchanged"
+    assert (await store.stories.import_story(G1, respaced, actor_id=MOD)).action == "unchanged"
 
-    await store.rate(G1, first.story_id, 7, 4)
-    longer = await store.import_story(G1, make_story(chapters=5), actor_id=MOD)
+    await store.readers.rate(G1, first.story_id, 7, 4)
+    longer = await store.stories.import_story(G1, make_story(chapters=5), actor_id=MOD)
     assert (longer.action, longer.story_id) == ("updated", first.story_id)
-    record = await store.get_story(G1, first.story_id)
+    record = await store.stories.get_story(G1, first.story_id)
     assert record is not None and record.chapter_count == 5 and record.words == 200
-    assert [c.index for c in await store.chapters(first.story_id)] == [1, 2, 3, 4, 5]
-    assert (await store.user_rating(first.story_id, 7)).stars == 4  # kept across the update
+    assert [c.index for c in await store.stories.chapters(first.story_id)] == [1, 2, 3, 4, 5]
+    assert (await store.readers.user_rating(first.story_id, 7)).stars == 4  # kept across the update
 
-    shorter = await store.import_story(G1, make_story(chapters=2), actor_id=MOD)
+    shorter = await store.stories.import_story(G1, make_story(chapters=2), actor_id=MOD)
     assert shorter.action == "unchanged" and "longer version" in (shorter.detail or "")
-    assert (await store.get_story(G1, first.story_id)).chapter_count == 5
+    assert (await store.stories.get_story(G1, first.story_id)).chapter_count == 5
 
-    other = await store.import_story(G1, make_story(title="Final Parting"), actor_id=MOD)
+    other = await store.stories.import_story(G1, make_story(title="Final Parting"), actor_id=MOD)
     assert other.action == "added" and other.story_id != first.story_id
 
 
@@ -216,20 +220,20 @@ async def test_finding_an_existing_story_uses_indexes(store: Store) -> None:
 
 
 async def test_untitled_stories_are_not_merged_by_fallback_title(store: Store) -> None:
-    a = await store.import_story(G1, make_story(title=None, seed="a"), actor_id=None)
-    b = await store.import_story(G1, make_story(title=None, seed="b"), actor_id=None)
+    a = await store.stories.import_story(G1, make_story(title=None, seed="a"), actor_id=None)
+    b = await store.stories.import_story(G1, make_story(title=None, seed="b"), actor_id=None)
     assert (a.action, b.action) == ("added", "added")
-    record = await store.get_story(G1, a.story_id)
+    record = await store.stories.get_story(G1, a.story_id)
     assert record.title == "Untitled story" and record.title_declared is False
 
 
 async def test_get_stories_keeps_order_and_guild(store: Store) -> None:
-    a = await store.import_story(G1, make_story(title="Alpha", seed="a"), actor_id=None)
-    b = await store.import_story(G1, make_story(title="Beta", seed="b"), actor_id=None)
-    other = await store.import_story(G2, make_story(title="Gamma", seed="c"), actor_id=None)
+    a = await store.stories.import_story(G1, make_story(title="Alpha", seed="a"), actor_id=None)
+    b = await store.stories.import_story(G1, make_story(title="Beta", seed="b"), actor_id=None)
+    other = await store.stories.import_story(G2, make_story(title="Gamma", seed="c"), actor_id=None)
     ids = [b.story_id, 999_999, other.story_id, a.story_id]
-    assert [r.title for r in await store.get_stories(G1, ids)] == ["Beta", "Alpha"]
-    assert await store.get_stories(G1, []) == []
+    assert [r.title for r in await store.stories.get_stories(G1, ids)] == ["Beta", "Alpha"]
+    assert await store.stories.get_stories(G1, []) == []
 
 
 async def test_record_keeps_every_field(store: Store) -> None:
@@ -237,8 +241,8 @@ async def test_record_keeps_every_field(store: Store) -> None:
     story.pairings.append(Pairing("Angel/Buffy Summers", ["Angel", "Buffy Summers"], inferred=True))
     story.epigraph = "Absence is to love what wind is to fire."
     story.spoilers = "Up to Not Fade Away"
-    outcome = await store.import_story(G1, story, actor_id=MOD, source_name="upload.txt")
-    r = await store.get_story(G1, outcome.story_id)
+    outcome = await store.stories.import_story(G1, story, actor_id=MOD, source_name="upload.txt")
+    r = await store.stories.get_story(G1, outcome.story_id)
     assert r.authors == ["Jojo"] and r.rating_level is RatingLevel.EXPLICIT and r.is_adult
     assert r.pairings == ["Buffy Summers/Spike", "Angel/Buffy Summers"]
     assert r.inferred_pairings == ["Angel/Buffy Summers"]
@@ -248,35 +252,36 @@ async def test_record_keeps_every_field(store: Store) -> None:
     assert (r.epigraph, r.spoilers, r.disclaimer) == (story.epigraph, story.spoilers, "Not mine.")
     assert r.source_name == "upload.txt" and r.added_by == MOD and r.status is Status.COMPLETE
     assert r.words == story.words and r.total_chapters == 3
-    assert await store.chapter_text(outcome.story_id, 2) == story.chapters[1].text
-    assert await store.chapter_text(outcome.story_id, 4) is None
-    info = (await store.chapters(outcome.story_id))[0]
+    assert await store.stories.chapter_text(outcome.story_id, 2) == story.chapters[1].text
+    assert await store.stories.chapter_text(outcome.story_id, 4) is None
+    info = (await store.stories.chapters(outcome.story_id))[0]
     assert (info.index, info.number, info.label, info.title) == (1, 1, "Chapter 1", "Part 1")
 
 
 async def test_per_guild_isolation(store: Store) -> None:
-    a = await store.import_story(G1, make_story(), actor_id=MOD)
-    b = await store.import_story(G2, make_story(), actor_id=MOD)
+    a = await store.stories.import_story(G1, make_story(), actor_id=MOD)
+    b = await store.stories.import_story(G2, make_story(), actor_id=MOD)
     assert (a.action, b.action) == ("added", "added") and a.story_id != b.story_id
-    assert await store.get_story(G2, a.story_id) is None
-    assert await store.remove_story(G2, a.story_id, actor_id=MOD) is False
-    assert (await store.list_stories(G1))[1] == 1
-    assert [e.story_id for e in await store.search_entries(G2)] == [b.story_id]
-    assert await store.guild_ids() == [G1, G2]
+    assert await store.stories.get_story(G2, a.story_id) is None
+    assert await store.stories.remove_story(G2, a.story_id, actor_id=MOD) is None
+    assert (await store.listings.list_stories(G1))[1] == 1
+    assert [e.story_id for e in await store.stories.search_entries(G2)] == [b.story_id]
+    assert await store.stories.guild_ids() == [G1, G2]
     with pytest.raises(LibraryError, match="no story"):
-        await store.rate(G2, a.story_id, 5, 5)
-    assert (await store.stats(G1))["stories"] == 1 and (await store.stats())["stories"] == 2
+        await store.readers.rate(G2, a.story_id, 5, 5)
+    assert (await store.listings.stats(G1)).counts["stories"] == 1
+    assert (await store.listings.stats()).counts["stories"] == 2
 
 
 async def test_failed_write_leaves_nothing_half_written(store: Store) -> None:
     broken = make_story(chapters=4)
     broken.chapters[2].text = None  # chapters.text is NOT NULL: fails after the story row
     with pytest.raises(LibraryError, match="Could not store"):
-        await store.import_story(G1, broken, actor_id=MOD)
+        await store.stories.import_story(G1, broken, actor_id=MOD)
     assert set(table_counts(store.path).values()) == {0}
     assert count(store.path, "SELECT COUNT(*) FROM authors") == 0
     # The store is still usable after the rollback.
-    assert (await store.import_story(G1, make_story(), actor_id=MOD)).action == "added"
+    assert (await store.stories.import_story(G1, make_story(), actor_id=MOD)).action == "added"
 
 
 async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
@@ -296,7 +301,7 @@ async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
         make_story(title="Odd", seed="o"),  # total_chapters too large for SQLite (below)
     ]
     stories[-1].total_chapters = 2**70
-    results = await store.import_prepared_many(
+    results = await store.stories.import_prepared_many(
         G1, [prepare_story(s) for s in stories], actor_id=MOD
     )
     assert isinstance(results[1], LibraryError) and "Could not store" in str(results[1])
@@ -315,40 +320,20 @@ async def test_batch_import_keeps_each_story_whole(store: Store) -> None:
     assert count(store.path, "SELECT COUNT(*) FROM chapters") == 5 + 3
     assert count(store.path, "SELECT COUNT(*) FROM authors WHERE name = 'Ghost'") == 1
     assert count(store.path, "SELECT COUNT(*) FROM characters WHERE name = 'Nobody Else'") == 1
-    second = await store.get_story(G1, results[2].story_id)
+    second = await store.stories.get_story(G1, results[2].story_id)
     assert second.authors == ["Ghost"] and second.characters == ["Nobody Else"]
-    first = await store.get_story(G1, results[0].story_id)
+    first = await store.stories.get_story(G1, results[0].story_id)
     assert first.authors == ["Jojo"] and first.pairings == ["Buffy Summers/Spike"]
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("SELECT COUNT(*) FROM pairing_characters").fetchone() == (2,)
     assert count(store.path, "SELECT COUNT(*) FROM stories_fts") == 2
     assert count(store.path, "SELECT COUNT(*) FROM audit_log WHERE title = 'Broken'") == 0
-    assert await store.import_prepared_many(G1, [], actor_id=MOD) == []
-
-
-async def test_run_on_connection_thread_uses_aiosqlite_internals(tmp_path: Path) -> None:
-    """The one use of aiosqlite's private API: if a new aiosqlite drops or changes
-    `Connection._execute`/`_conn`, this fails (and so does every import)."""
-    conn = await aiosqlite.connect(tmp_path / "x.db", isolation_level=None)
-    try:
-
-        def work(db: sqlite3.Connection, value: int) -> tuple[int, int]:
-            # sqlite3 refuses a connection used from another thread than its own, so this
-            # runs on aiosqlite's worker thread or raises.
-            db.execute("CREATE TABLE t (v INTEGER)")
-            db.execute("INSERT INTO t VALUES (?)", (value,))
-            return db.execute("SELECT v FROM t").fetchone()[0], threading.get_ident()
-
-        value, thread = await run_on_connection_thread(conn, work, 7)
-        assert value == 7 and thread != threading.get_ident()
-        assert await conn.execute_fetchall("SELECT v FROM t") == [(7,)]
-    finally:
-        await conn.close()
+    assert await store.stories.import_prepared_many(G1, [], actor_id=MOD) == []
 
 
 async def test_failed_update_keeps_the_old_version(store: Store) -> None:
-    first = await store.import_story(G1, make_story(chapters=2), actor_id=MOD)
+    first = await store.stories.import_story(G1, make_story(chapters=2), actor_id=MOD)
     before = table_counts(store.path)
     with sqlite3.connect(store.path) as conn:  # a real constraint that fires mid-update
         conn.execute(
@@ -356,17 +341,17 @@ async def test_failed_update_keeps_the_old_version(store: Store) -> None:
             " BEGIN SELECT RAISE(ABORT, 'chapter four refused'); END"
         )
     with pytest.raises(LibraryError, match="chapter four refused"):
-        await store.import_story(G1, make_story(chapters=6), actor_id=MOD)
+        await store.stories.import_story(G1, make_story(chapters=6), actor_id=MOD)
     assert table_counts(store.path) == before
-    record = await store.get_story(G1, first.story_id)
-    assert record.chapter_count == 2 and len(await store.chapters(first.story_id)) == 2
+    record = await store.stories.get_story(G1, first.story_id)
+    assert record.chapter_count == 2 and len(await store.stories.chapters(first.story_id)) == 2
 
 
 async def test_concurrent_imports_do_not_interleave(store: Store) -> None:
     stories = [make_story(title=f"Story {i}", seed=str(i)) for i in range(12)]
     outcomes = await asyncio.gather(
-        *(store.import_story(G1, s, actor_id=None) for s in stories),
-        store.list_stories(G1, limit=None),
+        *(store.stories.import_story(G1, s, actor_id=None) for s in stories),
+        store.listings.list_stories(G1, limit=None),
     )
     assert sorted(o.action for o in outcomes[:-1]) == ["added"] * 12
     assert count(store.path, "SELECT COUNT(*) FROM chapters") == 36
@@ -376,7 +361,7 @@ async def test_story_without_chapters_is_refused(store: Store) -> None:
     story = make_story()
     story.chapters = []
     with pytest.raises(LibraryError, match="no chapters"):
-        await store.import_story(G1, story, actor_id=MOD)
+        await store.stories.import_story(G1, story, actor_id=MOD)
 
 
 # ---------------------------------------------------------------- search and listing
@@ -384,18 +369,18 @@ async def test_story_without_chapters_is_refused(store: Store) -> None:
 
 async def test_full_text_index_holds_only_the_small_fields(store: Store) -> None:
     """Chapter text is not indexed (FTS5 over title, authors, summary, tags only)."""
-    await store.import_story(G1, make_story(seed="zq"), actor_id=MOD)
+    await store.stories.import_story(G1, make_story(seed="zq"), actor_id=MOD)
     with sqlite3.connect(store.path) as conn:
         columns = [r[1] for r in conn.execute("PRAGMA table_info(stories_fts)")]
         body_word = conn.execute("SELECT text FROM chapters LIMIT 1").fetchone()[0].split()[0]
     assert columns == ["title", "authors", "summary", "tags"]
-    assert await store.text_search(G1, body_word) == []
-    assert len(await store.text_search(G1, "Spike")) == 1
+    assert await store.listings.text_search(G1, body_word) == []
+    assert len(await store.listings.text_search(G1, "Spike")) == 1
 
 
 async def test_full_text_search(store: Store) -> None:
-    a = await store.import_story(G1, make_story(), actor_id=MOD)
-    b = await store.import_story(
+    a = await store.stories.import_story(G1, make_story(), actor_id=MOD)
+    b = await store.stories.import_story(
         G1,
         make_story(
             title="Final Parting",
@@ -407,10 +392,10 @@ async def test_full_text_search(store: Store) -> None:
         ),
         actor_id=MOD,
     )
-    await store.import_story(G2, make_story(title="Final Parting"), actor_id=MOD)
+    await store.stories.import_story(G2, make_story(title="Final Parting"), actor_id=MOD)
 
     async def ids(query: str, **kw) -> list[int]:
-        return [r.id for r in await store.text_search(G1, query, **kw)]
+        return [r.id for r in await store.listings.text_search(G1, query, **kw)]
 
     assert await ids("parting") == [b.story_id]
     assert await ids("sweetprinc") == [b.story_id]  # author, by prefix
@@ -421,9 +406,9 @@ async def test_full_text_search(store: Store) -> None:
     assert await ids("parting", include_adult=False) == []
     assert await ids('" OR * NEAR(') == [] and await ids("") == []
 
-    await store.update_story(G1, a.story_id, actor_id=MOD, title="Walking in Dreams")
+    await store.stories.update_story(G1, a.story_id, actor_id=MOD, title="Walking in Dreams")
     assert await ids("dreams") == [a.story_id] and await ids("talk") == []
-    await store.remove_story(G1, b.story_id, actor_id=MOD)
+    await store.stories.remove_story(G1, b.story_id, actor_id=MOD)
     assert await ids("parting") == []
 
 
@@ -440,10 +425,10 @@ async def test_list_filters_sorts_and_pages(store: Store) -> None:
             title, authors, chapters=chapters, level=level, pairings=pairings, status=status
         )
         story.characters = sorted({c for p in pairings for c in p.split("/")})
-        ids[title] = (await store.import_story(G1, story, actor_id=MOD)).story_id
+        ids[title] = (await store.stories.import_story(G1, story, actor_id=MOD)).story_id
 
     async def titles(**kw) -> list[str]:
-        records, _ = await store.list_stories(G1, limit=None, **kw)
+        records, _ = await store.listings.list_stories(G1, limit=None, **kw)
         return [r.title for r in records]
 
     assert await titles() == ["Alpha", "Bravo", "Charlie", "Delta"]
@@ -460,52 +445,52 @@ async def test_list_filters_sorts_and_pages(store: Store) -> None:
     assert await titles(sort="shortest") == ["Charlie", "Alpha", "Delta", "Bravo"]
     assert await titles(sort="newest") == ["Delta", "Charlie", "Bravo", "Alpha"]
 
-    page, total = await store.list_stories(G1, sort="title", limit=2, offset=2)
+    page, total = await store.listings.list_stories(G1, sort="title", limit=2, offset=2)
     assert [r.title for r in page] == ["Charlie", "Delta"] and total == 4
-    page, total = await store.list_stories(G1, include_adult=False, limit=1)
+    page, total = await store.listings.list_stories(G1, include_adult=False, limit=1)
     assert len(page) == 1 and total == 2
     with pytest.raises(LibraryError, match="Unknown sort"):
-        await store.list_stories(G1, sort="best")
+        await store.listings.list_stories(G1, sort="best")
     with pytest.raises(LibraryError, match="Unknown rating"):
-        await store.list_stories(G1, rating="PG-ish")
+        await store.listings.list_stories(G1, rating="PG-ish")
 
     # top: Bayesian average; guild mean m = (5+5+5+1+1+4)/6 = 3.5, C = 3.
     for user in (1, 2):
-        await store.rate(G1, ids["Delta"], user, 5)
-    await store.rate(G1, ids["Charlie"], 1, 5)  # one 5 is weaker than two 5s
-    await store.rate(G1, ids["Bravo"], 1, 1)
-    await store.rate(G1, ids["Bravo"], 2, 1)
-    await store.rate(G1, ids["Alpha"], 3, 4)
+        await store.readers.rate(G1, ids["Delta"], user, 5)
+    await store.readers.rate(G1, ids["Charlie"], 1, 5)  # one 5 is weaker than two 5s
+    await store.readers.rate(G1, ids["Bravo"], 1, 1)
+    await store.readers.rate(G1, ids["Bravo"], 2, 1)
+    await store.readers.rate(G1, ids["Alpha"], 3, 4)
     assert await titles(sort="top") == ["Delta", "Charlie", "Alpha", "Bravo"]
-    summary = await store.rating_summary(ids["Delta"])
+    summary = await store.readers.rating_summary(ids["Delta"])
     assert summary.count == 2 and summary.mean == 5.0
     assert summary.bayesian == pytest.approx((3 * 3.5 + 10) / 5)
-    top = await store.top_stories(G1, include_adult=False)
+    top = await store.listings.top_stories(G1, include_adult=False)
     assert [(r.title, s.count) for r, s in top] == [("Delta", 2), ("Alpha", 1)]
-    top = await store.top_stories(G1, pairing="Buffy Summers/Spike", limit=1)
+    top = await store.listings.top_stories(G1, pairing="Buffy Summers/Spike", limit=1)
     assert [r.title for r, _ in top] == ["Charlie"]
 
 
 async def test_facet_values(store: Store) -> None:
-    await store.import_story(G1, make_story("One", ("Jojo",)), actor_id=MOD)
-    await store.import_story(
+    await store.stories.import_story(G1, make_story("One", ("Jojo",)), actor_id=MOD)
+    await store.stories.import_story(
         G1,
         make_story("Two", ("Jenny",), pairings=("Angel/Buffy Summers",), seed="2"),
         actor_id=MOD,
     )
-    await store.import_story(G2, make_story("Three", ("Jack",), seed="3"), actor_id=MOD)
-    assert await store.facet_values(G1, "author", "j") == ["Jenny", "Jojo"]
-    assert await store.facet_values(G1, "pairing", "buffy") == [
+    await store.stories.import_story(G2, make_story("Three", ("Jack",), seed="3"), actor_id=MOD)
+    assert await store.listings.facet_values(G1, "author", "j") == ["Jenny", "Jojo"]
+    assert await store.listings.facet_values(G1, "pairing", "buffy") == [
         "Buffy Summers/Spike",  # starts with the typed text, so it comes first
         "Angel/Buffy Summers",
     ]
-    assert await store.facet_values(G1, "pairing", "spi") == ["Buffy Summers/Spike"]
-    assert await store.facet_values(G1, "character", "sp") == ["Spike"]
-    assert await store.facet_values(G1, "tag", "", limit=1) == ["Angst"]
-    assert await store.facet_values(G1, "fandom") == ["Buffy the Vampire Slayer"]
+    assert await store.listings.facet_values(G1, "pairing", "spi") == ["Buffy Summers/Spike"]
+    assert await store.listings.facet_values(G1, "character", "sp") == ["Spike"]
+    assert await store.listings.facet_values(G1, "tag", "", limit=1) == ["Angst"]
+    assert await store.listings.facet_values(G1, "fandom") == ["Buffy the Vampire Slayer"]
     with pytest.raises(LibraryError, match="Unknown kind"):
-        await store.facet_values(G1, "ships")
-    await store.import_story(
+        await store.listings.facet_values(G1, "ships")
+    await store.stories.import_story(
         G1,
         make_story(
             "Four",
@@ -516,17 +501,20 @@ async def test_facet_values(store: Store) -> None:
         ),
         actor_id=MOD,
     )
-    assert "Faith Lehane/Spike" in await store.facet_values(G1, "pairing")
-    assert await store.facet_values(G1, "pairing", "faith", include_adult=False) == []
-    assert await store.facet_values(G1, "author", "j", include_adult=False) == ["Jenny", "Jojo"]
+    assert "Faith Lehane/Spike" in await store.listings.facet_values(G1, "pairing")
+    assert await store.listings.facet_values(G1, "pairing", "faith", include_adult=False) == []
+    assert await store.listings.facet_values(G1, "author", "j", include_adult=False) == [
+        "Jenny",
+        "Jojo",
+    ]
 
 
 # ---------------------------------------------------------------- editing and removing
 
 
 async def test_update_story_fields_and_validation(store: Store) -> None:
-    sid = (await store.import_story(G1, make_story(), actor_id=MOD)).story_id
-    record = await store.update_story(
+    sid = (await store.stories.import_story(G1, make_story(), actor_id=MOD)).story_id
+    record = await store.stories.update_story(
         G1,
         sid,
         actor_id=MOD,
@@ -552,16 +540,16 @@ async def test_update_story_fields_and_validation(store: Store) -> None:
         ({}, "Nothing to change"),
     ):
         with pytest.raises(LibraryError, match=match):
-            await store.update_story(G1, sid, actor_id=MOD, **bad)
+            await store.stories.update_story(G1, sid, actor_id=MOD, **bad)
     with pytest.raises(LibraryError, match="no story #999"):
-        await store.update_story(G1, 999, actor_id=MOD, title="X")
+        await store.stories.update_story(G1, 999, actor_id=MOD, title="X")
     with pytest.raises(LibraryError, match="no story"):
-        await store.update_story(G2, sid, actor_id=MOD, title="X")
+        await store.stories.update_story(G2, sid, actor_id=MOD, title="X")
 
 
 async def test_reimport_keeps_moderator_edits(store: Store) -> None:
-    sid = (await store.import_story(G1, make_story(chapters=2), actor_id=MOD)).story_id
-    await store.update_story(
+    sid = (await store.stories.import_story(G1, make_story(chapters=2), actor_id=MOD)).story_id
+    await store.stories.update_story(
         G1,
         sid,
         actor_id=MOD,
@@ -569,34 +557,40 @@ async def test_reimport_keeps_moderator_edits(store: Store) -> None:
         pairings=["Angel/Buffy Summers"],
         rating_level="Explicit",
     )
-    outcome = await store.import_story(G1, make_story(chapters=4), actor_id=MOD)
+    outcome = await store.stories.import_story(G1, make_story(chapters=4), actor_id=MOD)
     assert (outcome.action, outcome.story_id) == ("updated", sid)
     assert outcome.title == "Let's Talk (edited)"
-    record = await store.get_story(G1, sid)
+    record = await store.stories.get_story(G1, sid)
     assert record.chapter_count == 4 and record.title == "Let's Talk (edited)"
     assert record.pairings == ["Angel/Buffy Summers"]
     assert record.rating_level is RatingLevel.EXPLICIT
     assert record.tags == ["Angst", "Post-Series"] and record.summary.startswith("Buffy finds")
-    assert [r.id for r in await store.text_search(G1, "edited")] == [sid]
+    assert [r.id for r in await store.listings.text_search(G1, "edited")] == [sid]
 
 
 async def test_remove_cascades(store: Store) -> None:
-    keep = (await store.import_story(G1, make_story("Keep", ("Other",)), actor_id=MOD)).story_id
-    sid = (
-        await store.import_story(G1, make_story("Gone", ("Solo",), seed="g"), actor_id=MOD)
+    keep = (
+        await store.stories.import_story(G1, make_story("Keep", ("Other",)), actor_id=MOD)
     ).story_id
-    await store.rate(G1, sid, 5, 3, "ok")
-    await store.save_position(G1, 5, sid, 2, 7)
-    assert await store.remove_story(G1, sid, actor_id=MOD) is True
-    assert await store.remove_story(G1, sid, actor_id=MOD) is False
+    sid = (
+        await store.stories.import_story(G1, make_story("Gone", ("Solo",), seed="g"), actor_id=MOD)
+    ).story_id
+    await store.readers.rate(G1, sid, 5, 3, "ok")
+    await store.readers.save_position(G1, 5, sid, 2, 7)
+    removed = await store.stories.remove_story(G1, sid, actor_id=MOD)
+    assert removed is not None and removed.title == "Gone"
+    assert await store.stories.remove_story(G1, sid, actor_id=MOD) is None
     db = store.path
     for table in ("chapters", "story_authors", "story_tags", "story_pairings", "reader_ratings"):
         assert count(db, f"SELECT COUNT(*) FROM {table} WHERE story_id = ?", (sid,)) == 0
     assert count(db, "SELECT COUNT(*) FROM reading_positions WHERE story_id = ?", (sid,)) == 0
     assert count(db, "SELECT COUNT(*) FROM stories_fts WHERE rowid = ?", (sid,)) == 0
     assert count(db, "SELECT COUNT(*) FROM authors WHERE name = 'Solo'") == 0  # orphan pruned
-    assert await store.get_position(G1, 5, sid) is None and await store.last_read(G1, 5) is None
-    assert (await store.get_story(G1, keep)).authors == ["Other"]
+    assert (
+        await store.readers.get_position(G1, 5, sid) is None
+        and await store.readers.last_read(G1, 5) is None
+    )
+    assert (await store.stories.get_story(G1, keep)).authors == ["Other"]
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -605,68 +599,69 @@ async def test_remove_cascades(store: Store) -> None:
 
 
 async def test_one_rating_per_reader(store: Store) -> None:
-    sid = (await store.import_story(G1, make_story(), actor_id=MOD)).story_id
-    assert await store.rate(G1, sid, 9, 3, "  fine  ") is True
-    first = await store.user_rating(sid, 9)
-    assert await store.rate(G1, sid, 9, 5) is False
-    second = await store.user_rating(sid, 9)
+    sid = (await store.stories.import_story(G1, make_story(), actor_id=MOD)).story_id
+    assert (await store.readers.rate(G1, sid, 9, 3, "  fine  ")).before is None
+    first = await store.readers.user_rating(sid, 9)
+    again = await store.readers.rate(G1, sid, 9, 5)
+    assert again.before is not None and again.before.stars == 3 and again.after.stars == 5
+    second = await store.readers.user_rating(sid, 9)
     assert (second.stars, second.review) == (5, None)
     assert second.created_at == first.created_at and second.updated_at > first.updated_at
     assert count(store.path, "SELECT COUNT(*) FROM reader_ratings") == 1
-    assert [(r.title, x.stars) for r, x in await store.ratings_by_user(G1, 9)] == [
+    assert [(r.title, x.stars) for r, x in await store.readers.ratings_by_user(G1, 9)] == [
         ("Let's Talk", 5)
     ]
-    assert await store.user_rating(sid, 10) is None
+    assert await store.readers.user_rating(sid, 10) is None
     for stars in (0, 6, True, 2.5):
         with pytest.raises(LibraryError, match="1 to 5"):
-            await store.rate(G1, sid, 9, stars)
+            await store.readers.rate(G1, sid, 9, stars)
     with pytest.raises(LibraryError, match="at most 300 characters"):
-        await store.rate(G1, sid, 9, 4, "x" * 301)
-    assert (await store.user_rating(sid, 9)).stars == 5
-    empty = await store.rating_summary(
-        (await store.import_story(G1, make_story("Other", seed="o"), actor_id=MOD)).story_id
+        await store.readers.rate(G1, sid, 9, 4, "x" * 301)
+    assert (await store.readers.user_rating(sid, 9)).stars == 5
+    empty = await store.readers.rating_summary(
+        (await store.stories.import_story(G1, make_story("Other", seed="o"), actor_id=MOD)).story_id
     )
     assert (empty.count, empty.mean, empty.bayesian) == (0, None, 5.0)  # guild mean is 5
 
 
 async def test_reading_positions(store: Store) -> None:
-    a = (await store.import_story(G1, make_story("A"), actor_id=MOD)).story_id
-    b = (await store.import_story(G1, make_story("B", seed="b"), actor_id=MOD)).story_id
-    assert await store.last_read(G1, 1) is None
-    await store.save_position(G1, 1, a, 2, 5)
-    await store.save_position(G1, 1, b, 1, 0)
-    assert await store.last_read(G1, 1) == (b, 1, 0)
-    await store.save_position(G1, 1, a, 3, 1)
-    assert await store.get_position(G1, 1, a) == (3, 1)
-    assert await store.last_read(G1, 1) == (a, 3, 1)
-    assert await store.get_position(G1, 2, a) is None
-    assert await store.get_position(G2, 1, a) is None
+    a = (await store.stories.import_story(G1, make_story("A"), actor_id=MOD)).story_id
+    b = (await store.stories.import_story(G1, make_story("B", seed="b"), actor_id=MOD)).story_id
+    assert await store.readers.last_read(G1, 1) is None
+    await store.readers.save_position(G1, 1, a, 2, 5)
+    await store.readers.save_position(G1, 1, b, 1, 0)
+    assert await store.readers.last_read(G1, 1) == (b, 1, 0)
+    await store.readers.save_position(G1, 1, a, 3, 1)
+    assert await store.readers.get_position(G1, 1, a) == (3, 1)
+    assert await store.readers.last_read(G1, 1) == (a, 3, 1)
+    assert await store.readers.get_position(G1, 2, a) is None
+    assert await store.readers.get_position(G2, 1, a) is None
     with pytest.raises(LibraryError, match="chapters 1 to 3"):
-        await store.save_position(G1, 1, a, 4, 0)
+        await store.readers.save_position(G1, 1, a, 4, 0)
     with pytest.raises(LibraryError, match="no story"):
-        await store.save_position(G2, 1, a, 1, 0)
+        await store.readers.save_position(G2, 1, a, 1, 0)
 
 
 async def test_settings_and_audit(store: Store) -> None:
-    assert await store.get_settings(G1) == type(await store.get_settings(G1))(None, None)
-    await store.set_setting(G1, "list_adult_titles", True, actor_id=MOD)
-    await store.set_setting(G1, "moderator_role_id", 1234567890123456789, actor_id=MOD)
-    settings = await store.get_settings(G1)
+    assert await store.settings.get(G1) == type(await store.settings.get(G1))(None, None)
+    await store.settings.set(G1, "list_adult_titles", True, actor_id=MOD)
+    await store.settings.set(G1, "moderator_role_id", 1234567890123456789, actor_id=MOD)
+    settings = await store.settings.get(G1)
     assert settings.list_adult_titles is True
     assert settings.moderator_role_id == 1234567890123456789
-    assert (await store.get_settings(G2)).list_adult_titles is None
-    await store.set_setting(G1, "list_adult_titles", None, actor_id=MOD)
-    assert (await store.get_settings(G1)).list_adult_titles is None
+    assert (await store.settings.get(G2)).list_adult_titles is None
+    await store.settings.set(G1, "list_adult_titles", None, actor_id=MOD)
+    assert (await store.settings.get(G1)).list_adult_titles is None
     with pytest.raises(LibraryError, match="Unknown setting"):
-        await store.set_setting(G1, "volume", 3, actor_id=MOD)
+        await store.settings.set(G1, "volume", 3, actor_id=MOD)
     with pytest.raises(LibraryError, match="needs a bool"):
-        await store.set_setting(G1, "list_adult_titles", "yes", actor_id=MOD)
+        await store.settings.set(G1, "list_adult_titles", "yes", actor_id=MOD)
 
-    sid = (await store.import_story(G1, make_story(), actor_id=MOD)).story_id
-    await store.import_story(G1, make_story(chapters=4), actor_id=7)
-    await store.update_story(G1, sid, actor_id=8, status="wip")
-    await store.remove_story(G1, sid, actor_id=9)
-    log = await store.audit_log(G1)
+    sid = (await store.stories.import_story(G1, make_story(), actor_id=MOD)).story_id
+    await store.stories.import_story(G1, make_story(chapters=4), actor_id=7)
+    await store.stories.update_story(G1, sid, actor_id=8, status="wip")
+    await store.stories.remove_story(G1, sid, actor_id=9)
+    log = await store.audit.entries(G1)
     assert [(e.action, e.actor_id) for e in log] == [
         ("removed", 9),
         ("edited", 8),
@@ -679,19 +674,21 @@ async def test_settings_and_audit(store: Store) -> None:
     assert log[0].story_id == sid and log[0].title == "Let's Talk"
     assert log[1].detail == {"fields": {"status": "wip"}}
     assert log[-1].detail == {"key": "list_adult_titles", "value": True}
-    assert [e.action for e in await store.audit_log(G1, limit=2)] == ["removed", "edited"]
-    assert await store.audit_log(G2) == []
+    assert [e.action for e in await store.audit.entries(G1, limit=2)] == ["removed", "edited"]
+    assert await store.audit.entries(G2) == []
 
 
 async def test_stats(store: Store) -> None:
-    await store.import_story(G1, make_story(level=RatingLevel.GENERAL), actor_id=MOD)
-    await store.import_story(G1, make_story("Two", seed="2", chapters=2), actor_id=MOD)
-    await store.import_story(G2, make_story(), actor_id=MOD)
-    s1 = await store.stats(G1)
+    await store.stories.import_story(G1, make_story(level=RatingLevel.GENERAL), actor_id=MOD)
+    await store.stories.import_story(G1, make_story("Two", seed="2", chapters=2), actor_id=MOD)
+    await store.stories.import_story(G2, make_story(), actor_id=MOD)
+    stats = await store.listings.stats(G1)
+    s1 = stats.counts
     assert (s1["stories"], s1["chapters"], s1["words"], s1["guilds"]) == (2, 5, 200, 1)
     assert s1["by_rating"] == {"General": 1, "Teen": 1}
     assert s1["authors"] == 1 and s1["pairings"] == 1
-    assert (await store.stats())["stories"] == 3
+    assert stats.top_pairings == [("Buffy Summers/Spike", 2)]
+    assert (await store.listings.stats()).counts["stories"] == 3
 
 
 @settings(max_examples=300, deadline=None)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.library.errors import StoryRejected
 from bot.library.store import Store
-from bot.library.store_bulk import Entry, EntryReader, bulk_import, collect, make_pool
+from bot.library.store.bulk import Entry, EntryReader, bulk_import, collect, make_pool
 
 
 def make_tree(root: Path) -> None:
@@ -109,7 +109,7 @@ async def test_a_dead_parser_process_rejects_instead_of_crashing(tmp_path: Path)
         store = await Store.open(tmp_path / "lib.db")
         try:
             report = await bulk_import(store, 1, entries, executor=pool)
-            assert report.imported == 0 and (await store.stats())["stories"] == 0
+            assert report.imported == 0 and (await store.listings.stats()).counts["stories"] == 0
         finally:
             await store.close()
     finally:

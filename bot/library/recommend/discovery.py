@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -38,10 +37,6 @@ MAX_COUNT = 25  # one page of a select menu
 TOP_MIN_RATINGS = 2  # a top list needs this many ratings (unless too few stories have them)
 
 
-def _data_version(db: sqlite3.Connection) -> int:
-    return int(db.execute("PRAGMA data_version").fetchone()[0])
-
-
 class Discovery:
     """Per-guild catalogs and what they answer."""
 
@@ -49,7 +44,6 @@ class Discovery:
         self.store = store
         self._catalogs: dict[int, Catalog] = {}
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._version: int | None = None
         self._tasks: set[asyncio.Task] = set()
         self._rebuilding: set[int] = set()
 
@@ -57,19 +51,13 @@ class Discovery:
 
     async def catalog(self, guild_id: int) -> Catalog:
         """The guild's catalog, read on first use (and again after another process wrote)."""
-        version = await self.store._run_sync(_data_version)
-        if self._version is not None and version != self._version:
-            log.info("discovery: the database changed outside this process; re-reading")
-            for gid in list(self._catalogs):
-                self._spawn(self._reload(gid))
-        self._version = version
         found = self._catalogs.get(guild_id)
         if found is not None:
             return found
         async with self._locks[guild_id]:
             found = self._catalogs.get(guild_id)
             if found is None:
-                found = await self.store._run_sync(load_catalog, guild_id)
+                found = await self.store.db.read(load_catalog, guild_id)
                 self._catalogs[guild_id] = found
                 log.info(
                     "discovery: guild %s: %d stories, %d ratings, %.1f MB",
@@ -79,8 +67,15 @@ class Discovery:
                     found.nbytes() / 1e6,
                 )
         if found.title_rank is None:
-            found.title_rank = await self.store._run_sync(load_title_rank, found)
+            found.title_rank = await self.store.db.read(load_title_rank, found)
         return found
+
+    def changed_elsewhere(self) -> None:
+        """Another process wrote to the database (`Library` watches for it): every catalog
+        is read again in the background; the old ones answer meanwhile."""
+        log.info("discovery: the database changed outside this process; re-reading")
+        for gid in list(self._catalogs):
+            self._spawn(self._reload(gid))
 
     async def warm(self, guild_ids: Iterable[int]) -> None:
         for gid in guild_ids:
@@ -88,7 +83,7 @@ class Discovery:
 
     async def _reload(self, guild_id: int) -> None:
         async with self._locks[guild_id]:
-            fresh = await self.store._run_sync(load_catalog, guild_id)
+            fresh = await self.store.db.read(load_catalog, guild_id)
             self._catalogs[guild_id] = fresh
 
     def _spawn(self, coro) -> None:
@@ -129,7 +124,7 @@ class Discovery:
         found = self._catalogs.get(guild_id)
         if found is None:
             return
-        one = await self.store._run_sync(load_story, story_id)
+        one = await self.store.db.read(load_story, story_id)
         if one is None:
             found.story_removed(story_id)
         elif not found.put(one):
@@ -323,7 +318,7 @@ class Discovery:
 
     async def _records(self, catalog: Catalog, positions: list[int]) -> list[StoryRecord]:
         ids = [int(catalog.story_ids[p]) for p in positions]
-        found = {r.id: r for r in await self.store.get_stories(catalog.guild_id, ids)}
+        found = {r.id: r for r in await self.store.stories.get_stories(catalog.guild_id, ids)}
         return [found[i] for i in ids if i in found]
 
     async def _finish(self, catalog: Catalog, drafts: list[Draft]) -> list[Recommendation]:
@@ -411,10 +406,12 @@ async def resolve_pairing(store: Store, guild_id: int, text: str) -> str:
         candidates.append(relationship.name)
         candidates.append("/".join(relationship.characters))
     for candidate in candidates:
-        for name in await store.facet_values(guild_id, "pairing", candidate, limit=25):
+        for name in await store.listings.facet_values(guild_id, "pairing", candidate, limit=25):
             if key(name) == key(candidate):
                 return name
-    close = await store.facet_values(guild_id, "pairing", parts[0] if parts else wanted, limit=3)
+    close = await store.listings.facet_values(
+        guild_id, "pairing", parts[0] if parts else wanted, limit=3
+    )
     shown = wanted if len(wanted) <= 80 else wanted[:79] + "…"
     if close:
         listed = ", ".join(f"“{c}”" for c in close)

@@ -13,12 +13,19 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
-
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class SchemaTooNew(Exception):
+    """The database was migrated by a newer storybot than this one."""
+
+    def __init__(self, found: int, newest: int) -> None:
+        super().__init__(f"schema version {found}, this storybot knows up to {newest}")
+        self.found = found
+        self.newest = newest
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,31 +73,34 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-async def apply_migrations(conn: aiosqlite.Connection, directory: Path = MIGRATIONS_DIR) -> int:
-    """Bring the database up to the newest migration; return the resulting user_version."""
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def apply_migrations(conn: sqlite3.Connection, directory: Path = MIGRATIONS_DIR) -> int:
+    """Bring the database up to the newest migration; return the resulting user_version.
+
+    Raises `SchemaTooNew` for a database a newer storybot has migrated past this code."""
     migrations = load_migrations(directory)
+    newest = migrations[-1].version if migrations else 0
+    current = schema_version(conn)
+    if current > newest:
+        raise SchemaTooNew(current, newest)
     for migration in migrations:
-        async with conn.execute("PRAGMA user_version") as cur:
-            (current,) = await cur.fetchone()
-        if current >= migration.version:
+        if schema_version(conn) >= migration.version:
             continue
-        await conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            async with conn.execute("PRAGMA user_version") as cur:
-                (current,) = await cur.fetchone()
-            if current >= migration.version:  # another process got here first
-                await conn.execute("ROLLBACK")
+            if schema_version(conn) >= migration.version:  # another process got here first
+                conn.execute("ROLLBACK")
                 continue
             for statement in migration.statements:
-                await conn.execute(statement)
-            await conn.execute(f"PRAGMA user_version = {migration.version:d}")
-            await conn.execute("COMMIT")
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {migration.version:d}")
+            conn.execute("COMMIT")
         except BaseException:
-            await conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         log.info("applied migration %s", migration.name)
-    async with conn.execute("PRAGMA user_version") as cur:
-        (version,) = await cur.fetchone()
-    if migrations and version > migrations[-1].version:
-        log.warning("database schema %d is newer than this storybot (%d)", version, len(migrations))
-    return version
+    return schema_version(conn)

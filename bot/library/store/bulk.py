@@ -24,16 +24,16 @@ from typing import IO
 
 from bot.library import parse_worker
 from bot.library.errors import LibraryError, StoryRejected
+from bot.library.limits import DEFAULT_MAX_BYTES
 from bot.library.records import ImportOutcome
 from bot.library.store import Store
-from bot.library.store_prepare import PreparedStory, prepare_story
+from bot.library.store.prepare import PreparedStory, prepare_story
 
 log = logging.getLogger(__name__)
 
 STORY_SUFFIXES = frozenset(
     {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"}
 )
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024  # what one zip may expand to, in total
 MAX_ARCHIVE_MEMBERS = 20_000
 POOL_THRESHOLD = 8  # fewer entries than this are parsed in-process
@@ -307,7 +307,7 @@ async def bulk_import(
 
     Workers parse up to `AHEAD_STORIES` files (`AHEAD_BYTES` of input) ahead of the writer;
     the writer stores parsed stories in batches of up to `BATCH_STORIES` (`BATCH_BYTES`)
-    per transaction, each story whole or not at all (`Store.import_prepared_many`)."""
+    per transaction, each story whole or not at all (`Stories.import_prepared_many`)."""
     report = ImportReport()
     reader = EntryReader(max_bytes)
     own_pool = None
@@ -371,7 +371,8 @@ async def bulk_import(
                 job = await job[0].result(job[1])
             batch.append((item.entry, *job))
         stories = [story for _, story, _ in batch if story is not None]
-        stored = iter(await store.import_prepared_many(guild_id, stories, actor_id=actor_id))
+        written = await store.stories.import_prepared_many(guild_id, stories, actor_id=actor_id)
+        stored = iter(written)
         for entry, story, parse_error in batch:
             outcome, reason = None, parse_error
             if story is not None:

@@ -1,0 +1,270 @@
+"""Writing imported stories: add a new one, update an earlier version in place, or leave
+an identical one — each story whole or not at all.
+
+Plain functions run inside a write transaction on the writer's thread
+(`Database.write`), so importing a story costs one hand-off from the event loop.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from bot.library.errors import LibraryError
+from bot.library.records import ImportOutcome
+from bot.library.store.audit import write_audit
+from bot.library.store.prepare import PreparedStory, split_pairing
+from bot.library.store.rows import (
+    FTS_SQL,
+    NameIds,
+    clear_links,
+    records,
+    refresh_fts,
+    write_links,
+)
+
+FIND_SQL = (
+    # An identical story (same content hash) first, else the same story (same declared
+    # title + authors) in this guild; two index searches, not a scan of the guild.
+    "SELECT id, title, chapter_count, edited_fields, 1 AS same FROM stories"
+    " WHERE guild_id = ? AND content_hash = ?"
+    " UNION ALL"
+    " SELECT id, title, chapter_count, edited_fields, 0 AS same FROM stories"
+    " WHERE guild_id = ? AND identity_key = ?"
+    " ORDER BY same DESC, id LIMIT 1"
+)
+INSERT_STORY_SQL = (
+    "INSERT INTO stories (guild_id, title, title_declared, rating_level, rating_declared,"
+    " rating_inferred, status, words, chapter_count, total_chapters, summary, notes,"
+    " disclaimer, epigraph, spoilers, language, source_name, layout, encoding, content_hash,"
+    " identity_key, created_at, updated_at, added_by)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+CHAPTER_SQL = (
+    "INSERT INTO chapters (story_id, position, number, label, title, words, text)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+# What one story's values can make a write fail with (a constraint, a value too large for
+# SQLite): that story is refused, nothing else.
+STORY_ERRORS = (sqlite3.IntegrityError, sqlite3.DataError, OverflowError)
+_EDIT_COLUMNS = {  # editable field -> the stories columns a re-import must then keep
+    "title": ("title", "title_declared"),
+    "rating_level": ("rating_level", "rating_declared", "rating_inferred"),
+    "status": ("status",),
+    "summary": ("summary",),
+    "total_chapters": ("total_chapters",),
+}
+
+
+def find_params(guild_id: int, p: PreparedStory) -> tuple:
+    return (guild_id, p.content_hash, guild_id, p.identity_key)
+
+
+def import_one(
+    db: sqlite3.Connection,
+    guild_id: int,
+    p: PreparedStory,
+    actor_id: int | None,
+    now: str,
+    *,
+    names: NameIds | None = None,
+) -> ImportOutcome:
+    """Add a story, update it in place (same story, more or revised chapters) or leave it:
+
+    * same content hash in this guild → "unchanged";
+    * same declared title + authors in this guild → "updated" in place (id, ratings and
+      reading positions kept) unless the stored version has more chapters, which is
+      kept ("unchanged", with a detail saying why);
+    * otherwise → "added".
+
+    Inside the caller's write transaction; raises one of STORY_ERRORS when the database
+    refuses the story's values."""
+    existing = db.execute(FIND_SQL, find_params(guild_id, p)).fetchone()
+    if existing is None:
+        return _add(db, guild_id, p, actor_id, now, names=names)
+    if existing["same"]:
+        return ImportOutcome("unchanged", existing["id"], existing["title"])
+    if existing["chapter_count"] > p.chapter_count:
+        return ImportOutcome(
+            "unchanged",
+            existing["id"],
+            existing["title"],
+            detail=f"the library already has a longer version "
+            f"({existing['chapter_count']} chapters, this file has {p.chapter_count})",
+        )
+    story_id = existing["id"]
+    edited = set(json.loads(existing["edited_fields"]))
+    _update_in_place(db, story_id, p, edited, now, names=names)
+    db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+    title = refresh_fts(db, story_id).title
+    write_audit(
+        db,
+        guild_id,
+        actor_id=actor_id,
+        action="updated",
+        story_id=story_id,
+        title=title,
+        detail={"chapters": [existing["chapter_count"], p.chapter_count], "words": p.words},
+        at=now,
+    )
+    return ImportOutcome("updated", story_id, title)
+
+
+BatchResult = ImportOutcome | LibraryError
+
+
+def import_batch(
+    db: sqlite3.Connection,
+    guild_id: int,
+    stories: list[PreparedStory],
+    actor_id: int | None,
+    now: str,
+) -> list[BatchResult]:
+    """`import_one` for several stories in one transaction (one COMMIT, so one WAL sync
+    and the shared index and full-text pages written once, not once per story).
+
+    Each story is still all or nothing: it is written inside its own SAVEPOINT, and a story
+    the database refuses is rolled back to that savepoint and reported as a LibraryError
+    while the others are kept. If the transaction itself fails (or the process dies before
+    COMMIT), none of the batch is stored — every story whole or absent either way."""
+    results: list[BatchResult] = []
+    names = NameIds()
+    for p in stories:
+        db.execute("SAVEPOINT story")
+        try:
+            results.append(import_one(db, guild_id, p, actor_id, now, names=names))
+        except STORY_ERRORS as err:
+            db.execute("ROLLBACK TO story")
+            names.forget()  # names this story created are gone again
+            results.append(LibraryError(f"Could not store “{p.title}”: {err}."))
+        db.execute("RELEASE story")
+    return results
+
+
+def _update_in_place(
+    db: sqlite3.Connection,
+    story_id: int,
+    p: PreparedStory,
+    edited: set[str],
+    now: str,
+    *,
+    names: NameIds | None,
+) -> None:
+    """Replace a story's chapters and metadata with a newer version's, keeping the
+    fields a moderator edited (the caller then writes chapters and the FTS row)."""
+    columns: dict[str, Any] = {
+        "title": p.title,
+        "title_declared": p.title_declared,
+        "rating_level": p.rating_level,
+        "rating_declared": p.rating_declared,
+        "rating_inferred": p.rating_inferred,
+        "status": p.status,
+        "words": p.words,
+        "chapter_count": p.chapter_count,
+        "total_chapters": p.total_chapters,
+        "summary": p.summary,
+        "notes": p.notes_json,
+        "disclaimer": p.disclaimer,
+        "epigraph": p.epigraph,
+        "spoilers": p.spoilers,
+        "language": p.language,
+        "source_name": p.source_name,
+        "layout": p.layout,
+        "encoding": p.encoding,
+        "content_hash": p.content_hash,
+        "updated_at": now,
+    }
+    for name in edited:
+        for column in _EDIT_COLUMNS.get(name, ()):
+            columns.pop(column, None)
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    db.execute(f"UPDATE stories SET {assignments} WHERE id = ?", [*columns.values(), story_id])
+    db.execute("DELETE FROM chapters WHERE story_id = ?", (story_id,))
+    (current,) = records(db, [story_id])
+
+    def keep(name: str, new: list[str]) -> list[str]:
+        return list(getattr(current, name)) if name in edited else new
+
+    if "pairings" in edited:
+        inferred = set(current.inferred_pairings)
+        pairings = [(n, split_pairing(n), n in inferred) for n in current.pairings]
+    else:
+        pairings = [(x.name, x.characters, x.inferred) for x in p.pairings]
+    tags = [("fandom", n) for n in keep("fandoms", [n for k, n in p.tags if k == "fandom"])]
+    tags += [("warning", n) for n in keep("warnings", [n for k, n in p.tags if k == "warning"])]
+    tags += [("tag", n) for n in keep("tags", [n for k, n in p.tags if k == "tag"])]
+    clear_links(db, story_id)
+    write_links(
+        db,
+        story_id,
+        authors=keep("authors", p.authors),
+        characters=keep("characters", p.characters),
+        pairings=pairings,
+        tags=tags,
+        names=names,
+    )
+
+
+def _add(
+    db: sqlite3.Connection,
+    guild_id: int,
+    p: PreparedStory,
+    actor_id: int | None,
+    now: str,
+    *,
+    names: NameIds | None = None,
+) -> ImportOutcome:
+    """Insert a new story with its chapters, links, full-text row and audit entry."""
+    story_id = db.execute(
+        INSERT_STORY_SQL,
+        (
+            guild_id,
+            p.title,
+            p.title_declared,
+            p.rating_level,
+            p.rating_declared,
+            p.rating_inferred,
+            p.status,
+            p.words,
+            p.chapter_count,
+            p.total_chapters,
+            p.summary,
+            p.notes_json,
+            p.disclaimer,
+            p.epigraph,
+            p.spoilers,
+            p.language,
+            p.source_name,
+            p.layout,
+            p.encoding,
+            p.content_hash,
+            p.identity_key,
+            now,
+            now,
+            actor_id,
+        ),
+    ).lastrowid
+    db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+    write_links(
+        db,
+        story_id,
+        authors=p.authors,
+        characters=p.characters,
+        pairings=[(x.name, x.characters, x.inferred) for x in p.pairings],
+        tags=p.tags,
+        names=names,
+    )
+    db.execute(FTS_SQL, (story_id, p.title, ", ".join(p.authors), p.summary or "", p.fts_tags()))
+    detail = {"chapters": p.chapter_count, "words": p.words, "source": p.source_name}
+    write_audit(
+        db,
+        guild_id,
+        actor_id=actor_id,
+        action="added",
+        story_id=story_id,
+        title=p.title,
+        detail=detail,
+        at=now,
+    )
+    return ImportOutcome("added", story_id, p.title)
