@@ -55,7 +55,6 @@ def story_text(title: str, author: str, chapters: int = 2) -> str:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    (tmp_path / "cli").mkdir()
     return tmp_path / "cli" / "library.db"
 
 
