@@ -290,7 +290,7 @@ async def test_add_shows_a_preview_and_stores_nothing_until_save(app: App) -> No
     saved = await shown.click("Save")
     assert saved.embed["title"].startswith("Added: ")
     assert await story_count(app) == 1
-    story = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    story = await app.bot.library.find(app.guild.id, await only_story_id(app))
     assert story is not None and story.rating_level.value == "Not Rated"
     assert saved.buttons == []
 
@@ -328,7 +328,7 @@ async def test_edit_corrects_the_preview_then_save_stores_it(app: App) -> None:
     saved = await shown.click("Save")
     assert saved.embed["title"] == "Added: Letters Never Sent"
     assert field(saved, "Rating") == "🟡 Teen (set by a moderator)"
-    story = await app.bot.library.store.get_story(app.guild.id, await only_story_id(app))
+    story = await app.bot.library.find(app.guild.id, await only_story_id(app))
     assert story is not None
     assert story.authors == ["Anonymous", "Second Author"]
     assert story.pairings == ["Buffy Summers/Spike"] and not story.inferred_pairings
