@@ -15,7 +15,6 @@ are tested without a bot:
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -288,7 +287,8 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 
 async def parse_upload(data: bytes, filename: str, *, max_bytes: int) -> ParsedStory:
-    """Parse an uploaded file off the event loop (StoryRejected when it is not a story)."""
-    from bot.library.parse import parse_story
+    """Parse an uploaded file in the bounded worker process (time and memory caps), off the
+    event loop; StoryRejected when it is not a story or the parse passes a bound."""
+    from bot.library.parse_worker import parse_bounded
 
-    return await asyncio.to_thread(parse_story, data, filename, max_bytes=max_bytes)
+    return await parse_bounded(data, filename, max_bytes=max_bytes)
