@@ -16,6 +16,7 @@ from bot.library.decode import decode_bytes
 from bot.library.errors import StoryRejected
 from bot.library.model import ParsedStory
 from bot.library.parse.finish import finish
+from bot.library.parse.layouts import parse_text_layout
 from bot.library.parse.not_story import refuse_if_not_a_story, refuse_page
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text import parse_text
@@ -87,7 +88,7 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             raw = parse_html(text, name)
         else:
             text, encoding = decode_bytes(data)
-            raw = parse_text(text, name)
+            raw = parse_text_layout(text, name)
         story = finish(raw, source_name=name, encoding=encoding)
         if not story.chapters or not _HAS_WORD.search(story.body):
             refuse_page(text)  # a login wall or error page says so

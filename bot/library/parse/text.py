@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
-from bot.library.model import Chapter, Status
+from bot.library.model import Chapter
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text_blocks import (
     QUOTE_MARKS,
     SETEXT,
+    Block,
     clean_line,
     front_matter,
     markdown_links,
@@ -63,6 +64,23 @@ _BLANK_RUNS = re.compile(r"\n(?:[ \t\u00a0]*\n){3,}")
 _TABLE_LINES = 150  # a metadata table sits in the header
 
 
+_TAIL_BLOCKS = 200  # comments and chrome follow the story: lines inside blocks are tested here
+
+
+def _cut_tail(blocks: list[Block], cutoff: re.Pattern[str]) -> list[Block]:
+    """Drop everything from a line after which only readers' comments and site chrome
+    follow ("Leave a Reply", "Related", "3 thoughts on …")."""
+    tail_from = max(1, len(blocks) - _TAIL_BLOCKS)
+    for k in range(1, len(blocks)):
+        lines = blocks[k].lines if k >= tail_from else blocks[k].lines[:1]
+        for j, line in enumerate(lines):
+            if len(line) <= 200 and cutoff.match(fold(line)):
+                if j == 0:
+                    return blocks[:k]
+                return [*blocks[:k], Block(blocks[k].lines[:j], blocks[k].indent)]
+    return blocks
+
+
 def parse_text(text: str, source_name: str) -> RawStory:
     """Parse a plain-text or Markdown story into a `RawStory`."""
     markdown = source_name.lower().endswith((".md", ".markdown"))
@@ -91,11 +109,7 @@ def parse_text(text: str, source_name: str) -> RawStory:
         cleaned, indents = setext_to_atx(cleaned, indents)
     blocks = paragraph_blocks(cleaned, indents)
     cutoff = boilerplate().tail_cutoff
-    for k in range(1, len(blocks)):
-        first = blocks[k].lines[0]
-        if len(first) <= 200 and cutoff.match(fold(first)):
-            blocks = blocks[:k]  # readers' comments and site chrome follow
-            break
+    blocks = _cut_tail(blocks, cutoff)
     raw = RawStory(layout="text-markdown" if markdown else "text")
     h = Header(raw=raw)
     if meta:
@@ -153,10 +167,6 @@ def parse_text(text: str, source_name: str) -> RawStory:
     raw.tags.extend(t for t in edges.tags if t not in raw.tags)
     if edges.status is not None and raw.status_declared is None:
         raw.status_declared = edges.status
-    if (
-        h.chapters_declared
-        and raw.total_chapters is None
-        and (raw.status_declared == Status.COMPLETE or h.chapters_declared <= len(raw.chapters))
-    ):
-        raw.total_chapters = h.chapters_declared
+    if h.chapters_declared and raw.total_chapters is None:
+        raw.total_chapters = h.chapters_declared  # "Chapters: 13": the archive's count
     return raw

@@ -124,7 +124,10 @@ def _apply_subject(h: Header, value: str) -> None:
         item = part.strip()
         if not item:
             continue
-        if rating_scales().level(item) is not None and raw.rating is None:
+        if _CHAPTERS_VALUE.fullmatch(item):
+            _apply_chapters(h, item)  # "(1/3)": the part, not a pairing
+            raw.status_declared = None
+        elif rating_scales().level(item) is not None and raw.rating is None:
             raw.rating = item
         elif "/" in item or " x " in item.lower():
             raw.relationships.append(item)

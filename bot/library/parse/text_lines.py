@@ -70,8 +70,9 @@ def parse_label(line: str) -> tuple[str, str, str] | None:
     if fieldname is None:
         return None
     value = strip_markup_edges(m.group("value"))
-    if fieldname in SINGLE_VALUE and len(value) > 200:
-        return None
+    info_line = fieldname == "rating" and " - " in value and len(value) <= 800
+    if fieldname in SINGLE_VALUE and len(value) > 200 and not info_line:
+        return None  # (a FanFiction.net info line is long)
     return fieldname, key, value
 
 

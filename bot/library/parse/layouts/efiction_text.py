@@ -1,0 +1,32 @@
+"""An eFiction archive page copied as text: "[Reviews - 7]", "Table of Contents",
+"Report This", "Story Notes:", "Author's Chapter Notes:", "Rated: NC-17 Adults Only",
+"Categories:", "Completed: Yes", "You must login (register) to review." The chrome lines
+are data (data/boilerplate.toml); the fields go through the shared vocabulary."""
+
+from __future__ import annotations
+
+import re
+
+from bot.library.parse.layouts.generic import read, signs
+from bot.library.parse.raw import RawStory
+
+LAYOUT = "efiction-text"
+_SIGNS = (
+    (re.compile(r"^\s*\[\s*reviews?\s*-\s*\d+\s*\]\s*$", re.I | re.M), 0.3),
+    (re.compile(r"you must login \(register\) to review", re.I), 0.3),
+    (
+        re.compile(r"^\s*(?:story notes|author'?s chapter notes|chapter end notes):", re.I | re.M),
+        0.2,
+    ),
+    (re.compile(r"^\s*(?:report this|printer)\s*$", re.I | re.M), 0.15),
+    (re.compile(r"^\s*categories:\s", re.I | re.M), 0.1),
+    (re.compile(r"^\s*completed:\s*(?:yes|no)\b", re.I | re.M), 0.15),
+)
+
+
+def detect(text: str, source_name: str) -> float:
+    return signs(text[:8000] + "\n" + text[-3000:], _SIGNS)
+
+
+def extract(text: str, source_name: str) -> RawStory:
+    return read(text, source_name, LAYOUT)

@@ -1,0 +1,29 @@
+"""A WordPress (or similar blog) post copied as text: "Posted on <date> by <name>",
+"Share this:", "Like this:", "Leave a Reply", "N thoughts on …", "Filed under". The chrome
+lines and the comment tail are data; the poster is the author when the fic names none."""
+
+from __future__ import annotations
+
+import re
+
+from bot.library.parse.layouts.generic import read, signs
+from bot.library.parse.raw import RawStory
+
+LAYOUT = "wordpress-text"
+_SIGNS = (
+    (re.compile(r"^\s*share this:?\s*$", re.I | re.M), 0.3),
+    (re.compile(r"^\s*like this:?\s*$", re.I | re.M), 0.2),
+    (re.compile(r"^\s*leave a reply", re.I | re.M), 0.3),
+    (re.compile(r"^\s*posted (?:on|at) [^\n]{1,60}? by\b", re.I | re.M), 0.3),
+    (re.compile(r"^\s*(?:filed|posted) under:?\s", re.I | re.M), 0.2),
+    (re.compile(r"^\s*\d+ (?:thoughts|responses|comments) (?:on|to)\s", re.I | re.M), 0.2),
+    (re.compile(r"\bwordpress\b", re.I), 0.2),
+)
+
+
+def detect(text: str, source_name: str) -> float:
+    return signs(text[:8000] + "\n" + text[-6000:], _SIGNS)
+
+
+def extract(text: str, source_name: str) -> RawStory:
+    return read(text, source_name, LAYOUT)
