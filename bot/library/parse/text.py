@@ -167,6 +167,4 @@ def parse_text(text: str, source_name: str) -> RawStory:
     raw.tags.extend(t for t in edges.tags if t not in raw.tags)
     if edges.status is not None and raw.status_declared is None:
         raw.status_declared = edges.status
-    if h.chapters_declared and raw.total_chapters is None:
-        raw.total_chapters = h.chapters_declared  # "Chapters: 13": the archive's count
     return raw

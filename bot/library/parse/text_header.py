@@ -11,15 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.library.model import Status
 from bot.library.parse.chapters import (
     Heading,
     match_heading,
 )
-from bot.library.parse.ffnet_info import apply_info_line, read_info_line
 from bot.library.parse.rating import rating_scales
 from bot.library.parse.raw import RawStory
-from bot.library.parse.series import apply_series, read_series, series_line
+from bot.library.parse.series import apply_series, series_line
 from bot.library.parse.text_blocks import LIST_SPLIT, Block
 from bot.library.parse.text_lines import (
     QUOTE_START,
@@ -41,7 +39,8 @@ from bot.library.parse.text_lines import (
     title_like,
     word_count,
 )
-from bot.library.rules import boilerplate, declared_status, ffnet_words, fold, header_labels
+from bot.library.parse.vocabulary import add_authors, apply_chapters, apply_field
+from bot.library.rules import boilerplate, fold, header_labels
 
 _POSTED_BY = re.compile(
     r"^posted (?:on|at) [^.]{1,60}? by:? (?P<name>[\w.\-]{2,40})\.?$", re.IGNORECASE
@@ -54,28 +53,6 @@ _TITLE_BY = re.compile(
 _CHAPTERS_VALUE = re.compile(r"(?P<n>\d+)\s*/\s*(?P<total>\d+|\?)")
 
 
-_STATS_CHAPTERS = re.compile(r"chapters?\s*:\s*(?P<n>\d+)\s*/\s*(?P<total>\d+|\?)", re.I)
-
-
-_STATS_COMPLETED = re.compile(r"\bcompleted?\s*:\s*\d", re.I)
-
-
-_TOTAL_VALUE = re.compile(r"\d+")
-
-
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|&|\band\b|;)\s*")
-
-
-_CONTACT_IN_NAME = re.compile(
-    r"\s*(?:[(<\[]\s*)?(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+(?:\s*[)>\]])?|\s*(?:[(<\[]\s*)?"
-    r"(?:https?://|www\.)\S+(?:\s*[)>\]])?|\s*[(<\[]\s*(?:email|e-mail|aim|lj)\b[^)>\]]*[)>\]]",
-    re.IGNORECASE,
-)
-
-
-_QUOTED = re.compile(r"^([\"“'‘])(.+)([\"”'’])$")
-
-
 _MULTI_PARAGRAPH = {"summary", "notes", "disclaimer", "spoilers", "warnings"}
 
 
@@ -85,7 +62,6 @@ _MAX_HEADER_BLOCKS = 80
 @dataclass(slots=True)
 class Header:
     raw: RawStory
-    chapters_declared: int | None = None
     chapter_title: str | None = None
     title_line: str | None = None  # an unlabelled title candidate
     subject_title: str | None = None  # the title in a mailing-list subject
@@ -100,7 +76,6 @@ class _State:
     values: dict[str, list[str]] = field(default_factory=dict)
 
 
-_RATING_TAIL = re.compile(r"(?<=\w)[.;,]\s+|\s+[-–—]\s+|\s+\(")
 _REPLY = re.compile(r"^\s*re\s*:", re.IGNORECASE)
 _SUBJECT = re.compile(
     r"^(?:(?:re|fwd?)\s*:\s*)*(?:\[[^\]]{1,40}\]\s*)?(?:(?:(?:new\s+)?fic|fanfic|story)\s*[:\-]\s*)?"
@@ -125,14 +100,14 @@ def _apply_subject(h: Header, value: str) -> None:
         if not item:
             continue
         if _CHAPTERS_VALUE.fullmatch(item):
-            _apply_chapters(h, item)  # "(1/3)": the part, not a pairing
+            apply_chapters(raw, item)  # "(1/3)": the part, not a pairing
             raw.status_declared = None
         elif rating_scales().level(item) is not None and raw.rating is None:
             raw.rating = item
         elif "/" in item or " x " in item.lower():
             raw.relationships.append(item)
     if m.group("part"):
-        _apply_chapters(h, m.group("part"))
+        apply_chapters(raw, m.group("part"))
         raw.status_declared = None  # "1/3" in a subject numbers this post, not the story
 
 
@@ -143,145 +118,20 @@ def _apply_label(h: Header, st: _State, fieldname: str, key: str, value: str) ->
     if not value:
         return
     st.values.setdefault(fieldname, []).append(value)
-    if fieldname == "title" and raw.title is None:
-        raw.title = _unquote_title(value)
-    elif fieldname == "author":
-        _add_authors(raw, value)
-    elif fieldname == "rating":
-        _apply_rating(h, value)
-    elif fieldname == "warnings":
-        raw.warnings.extend(v for v in LIST_SPLIT.split(value) if v)
-    elif fieldname == "spoilers":
-        raw.spoilers = value if raw.spoilers is None else f"{raw.spoilers} {value}"
-    elif fieldname == "relationships":
-        raw.relationships.extend(v for v in LIST_SPLIT.split(value) if v)
-    elif fieldname == "characters":
-        raw.characters.extend(v for v in LIST_SPLIT.split(value) if v)
-    elif fieldname == "fandoms":
-        raw.fandoms.extend(v for v in LIST_SPLIT.split(value) if v)
-    elif fieldname == "tags":
-        for item in LIST_SPLIT.split(value):
-            pairs, rest = ships_in_tag(item) if key in _SHIP_KEYS else ([], item)
-            raw.relationships.extend(p for p in pairs if p not in raw.relationships)
-            if rest:
-                raw.tags.append(rest)
-    elif fieldname == "summary":
+    if fieldname == "summary":
         if h.guessed_summary and raw.summary == h.guessed_summary:
             raw.notes.append(raw.summary)  # a labelled summary follows: the guess was a note
             raw.summary = None
         h.guessed_summary = None
-        raw.summary = value if raw.summary is None else f"{raw.summary}\n\n{value}"
-    elif fieldname == "notes":
-        raw.notes.append(value)
-    elif fieldname == "disclaimer":
-        raw.disclaimer = value if raw.disclaimer is None else f"{raw.disclaimer}\n\n{value}"
-    elif fieldname == "total_chapters":
-        m = _TOTAL_VALUE.search(value)
-        if m:
-            raw.total_chapters = int(m.group())
-    elif fieldname == "chapters":
-        _apply_chapters(h, value)
-    elif fieldname == "status":
-        _apply_status(h, key, value)
-    elif fieldname == "language":
-        raw.language = value
+        apply_field(raw, fieldname, value, key=key)
     elif fieldname == "subject":
         _apply_subject(h, value)
-    elif fieldname == "series":
-        apply_series(raw, *read_series(value))
-    elif fieldname == "ignore":
-        if key in ("stats", "chapters"):
-            _apply_chapters(h, value)
-        m = _STATS_CHAPTERS.search(value)
-        if m:
-            _apply_chapters(h, m.group(0).split(":", 1)[1])
-        if _STATS_COMPLETED.search(value):
-            raw.status_declared = Status.COMPLETE
+    elif fieldname == "language":
+        raw.language = value
+    else:
+        apply_field(raw, fieldname, value, key=key)
     if fieldname in SINGLE_VALUE or fieldname == "ignore":
         st.current = None
-
-
-_NAME = r"[A-Z][\w.'\u2019\-]*(?:\s+(?:[A-Z][\w.'\u2019\-]*|of|de|la|van|von))*"
-_SHIP_KEYS = frozenset({"keywords", "category", "categories", "kinks", "kink"})
-_SHIP_IN_TAG = re.compile(rf"(?<![\w/\-])({_NAME}(?:\s*/\s*{_NAME})+)(?![\w/])")
-
-
-def ships_in_tag(item: str) -> tuple[list[str], str]:
-    """ "Mulder/Scully romance" -> (["Mulder/Scully"], "romance"): a pairing named in a
-    keyword or tag, and what is left of the tag. Genres ("Hurt/Comfort", "Humor/Romance")
-    and category codes ("M/M", "F/M") are not pairings."""
-    if "/" not in item:
-        return [], item
-    genres = ffnet_words().genres
-    pairs: list[str] = []
-    rest = item
-    for m in _SHIP_IN_TAG.finditer(item):
-        names = [n.strip() for n in m.group(1).split("/")]
-        if all(len(n) <= 1 for n in names) or all(n.lower() in genres for n in names):
-            continue
-        if "hurt" in (n.lower() for n in names):
-            continue
-        pairs.append("/".join(names))
-        rest = rest.replace(m.group(1), " ", 1)
-    if not pairs:
-        return [], item
-    rest = " ".join(rest.split()).strip(" >-:,;")
-    return pairs, rest
-
-
-def _unquote_title(value: str) -> str:
-    m = _QUOTED.match(value.strip())
-    if m and m.group(2).count(m.group(1)) == 0:
-        return m.group(2).strip()
-    return value.strip()
-
-
-def _add_authors(raw: RawStory, value: str) -> None:
-    """Author names from a byline or label; e-mail addresses and URLs are dropped."""
-    value = _CONTACT_IN_NAME.sub(" ", strip_placeholders(value))
-    for part in _AUTHOR_SPLIT.split(value):
-        name = part.strip().strip("*_()[]<>").strip().rstrip(".,;:")
-        if name and name not in raw.authors:
-            raw.authors.append(name)
-
-
-def _apply_chapters(h: Header, value: str) -> None:
-    m = _CHAPTERS_VALUE.search(value)
-    if m:
-        done = int(m.group("n"))
-        if m.group("total") == "?":
-            h.raw.status_declared = h.raw.status_declared or Status.WIP
-            return
-        total = int(m.group("total"))
-        h.raw.total_chapters = total
-        if h.raw.status_declared is None:
-            h.raw.status_declared = Status.COMPLETE if done >= total else Status.WIP
-        return
-    m = _TOTAL_VALUE.fullmatch(value.strip())
-    if m:
-        h.chapters_declared = int(m.group())
-
-
-def _apply_status(h: Header, key: str, value: str) -> None:
-    status = declared_status(value, dated=key.startswith("complete"))
-    if status is not None:
-        h.raw.status_declared = status
-
-
-def _apply_rating(h: Header, value: str) -> None:
-    raw = h.raw
-    info = read_info_line(f"Rated: {value}")
-    if info is not None:
-        # FanFiction.net info line: Rated: Fiction T - English - Romance - Buffy S., Spike -
-        # Chapters: 3 - Words: 5,000 - ... - Status: Complete - id: 123
-        apply_info_line(raw, info)
-        return
-    if raw.rating is None:
-        # "T. Set after Fool for Love." / "R; for language": keep the rating itself
-        head = _RATING_TAIL.split(value, 1)[0].strip()
-        raw.rating = head if head != value and rating_scales().level(head) else value
-    elif value not in raw.rating_evidence:
-        raw.rating_evidence.append(value)  # a second statement of the rating: evidence
 
 
 def _continue_field(h: Header, st: _State, text: str, *, new_paragraph: bool) -> None:
@@ -437,7 +287,7 @@ def parse_header(blocks: list[Block], h: Header, boundary: int | None) -> int:
                 continue
             name = byline(line)
             if name and i < 12:
-                _add_authors(raw, name)
+                add_authors(raw, name)
                 if raw.title is None and h.title_line is not None:
                     raw.title = h.title_line
                 st.current, st.pending = None, False
