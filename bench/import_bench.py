@@ -32,6 +32,7 @@ import shutil
 import sqlite3
 import statistics
 import sys
+import textwrap
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -55,8 +56,16 @@ from bot.library.store.bulk import (  # noqa: E402
 )
 from bot.library.store.prepare import prepare_story  # noqa: E402
 
-LAYOUTS = ("header-txt", "byline-txt", "ao3-html", "ffnet-html", "front-matter-md", "cp1252-txt")
-GENERATOR_VERSION = 2
+LAYOUTS = (
+    "header-txt",
+    "byline-txt",
+    "ao3-html",
+    "ffnet-html",
+    "front-matter-md",
+    "cp1252-txt",
+    "fanficfare-txt",
+)
+GENERATOR_VERSION = 3
 
 _VOCABULARY = (
     "the a and to of in was she he it that her his with for on as at but had not they said "
@@ -178,6 +187,44 @@ def render_byline_txt(s: Story) -> str:
             parts.append(f"Part {_ROMAN[i - 1]}")
         parts += paragraphs
     return "\n\n".join(parts) + "\n"
+
+
+def render_fanficfare_txt(s: Story) -> str:
+    """FanFicFare's .txt export: title page, table of contents, TAB-introduced chapters,
+    lines wrapped at 78 columns, CRLF line ends, "End file." (fanficfare/writers/)."""
+    a, b = s.ship
+    titles = [_chapter_heading(i, t) for i, (t, _) in enumerate(s.chapters, start=1)]
+    head = [
+        "",
+        "",
+        s.title,
+        "",
+        f"by {s.author}",
+        "",
+        "",
+        "Category: Buffy: The Vampire Slayer",
+        "Genre: Romance, Angst",
+        "Language: English",
+        f"Relationships: {a}/{b}",
+        "Status: Completed",
+        f"Rating: {_RATINGS['ao3'][s.rating_index]}",
+        f"Chapters: {len(s.chapters)}",
+        "Publisher: archiveofourown.org",
+        *textwrap.wrap(f"Summary: {s.summary}", 78),
+        "",
+        "",
+        "TABLE OF CONTENTS",
+        "",
+    ]
+    for title in titles:
+        head += ["", title]
+    lines = [*head, ""]
+    for title, (_, paragraphs) in zip(titles, s.chapters, strict=True):
+        lines += ["", "", f"\t{title}", ""]
+        for p in paragraphs:
+            lines += [*textwrap.wrap(p, 78), ""]
+    lines += ["", "End file.", ""]
+    return "\r\n".join(lines)
 
 
 def render_front_matter_md(s: Story) -> str:
@@ -325,6 +372,8 @@ def generate(folder: Path, *, stories: int, seed: int) -> dict:
             data, name = render_ao3_html(story, 10_000_000 + i).encode("utf-8"), name + ".html"
         elif layout == "ffnet-html":
             data, name = render_ffnet_html(story, 5_000_000 + i).encode("utf-8"), name + ".html"
+        elif layout == "fanficfare-txt":
+            data, name = render_fanficfare_txt(story).encode("utf-8"), name + ".txt"
         elif layout == "front-matter-md":
             data, name = render_front_matter_md(story).encode("utf-8"), name + ".md"
         else:
