@@ -629,6 +629,8 @@ def test_genres_and_category_codes_in_keywords_are_not_pairings():
         ("Series: Part 3 of Dark Days", "Dark Days", 3),
         ("Series: Dark Days, Part III", "Dark Days", 3),
         ("Part 2 of the Dark Days series", "Dark Days", 2),
+        ('Part II of "Dark Days"', "Dark Days", 2),
+        ("Part 2 of 5", None, None),
         ("Series: Dark Days", "Dark Days", None),
         ("Series: None", None, None),
     ],

@@ -33,6 +33,12 @@ _SERIES_LINE = re.compile(
     r"(?P<name>[^\d?].{0,80}?)\s+series\s*[.!]?\s*[)\]]?$",
     re.IGNORECASE,
 )
+# "Part 2 of Dark Days" without the word "series": the name must look like a title
+_PART_OF_TITLE = re.compile(
+    rf"^[(\[]?\s*(?:[Pp]art|[Bb]ook)\s+{_NUM}\s+of\s+(?:the\s+)?"
+    r"(?P<name>[\"“'‘]?[A-Z][^\d?]{0,80}?)\s*[.!]?\s*[)\]]?$"
+)
+_NOT_A_NAME = frozenset({"story", "this story", "fic", "this fic", "series", "trilogy", "saga"})
 
 
 def _part(text: str | None) -> int | None:
@@ -69,9 +75,10 @@ def read_series(value: str) -> tuple[str | None, int | None]:
 
 
 def series_line(line: str) -> tuple[str, int | None] | None:
-    """An unlabelled header line "Part 2 of the Dark Days series" -> (name, part)."""
-    m = _SERIES_LINE.match(line.strip())
-    if not m:
+    """An unlabelled header line "Part 2 of the Dark Days series" / "Part 2 of Dark Days"
+    -> (name, part)."""
+    m = _SERIES_LINE.match(line.strip()) or _PART_OF_TITLE.match(line.strip())
+    if not m or m.group("name").strip().lower() in _NOT_A_NAME:
         return None
     name = _clean_name(m.group("name"))
     return (name, _part(m.group("n"))) if name else None
