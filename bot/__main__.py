@@ -13,6 +13,16 @@ import discord
 from bot.config import Config, ConfigError, load_config
 
 
+async def check_library(config: Config) -> None:
+    """Open the library once before logging in, so a start-up problem (missing folder,
+    unwritable path, corrupt file, schema newer than this code) is one line and exit
+    status 2 instead of a traceback after connecting. Raises LibraryOpenError."""
+    from bot.library import Library
+
+    library = await Library.open(config.database, index=False)
+    await library.close()
+
+
 async def run_discord(config: Config) -> None:
     from bot.client import StoryBot
 
@@ -28,10 +38,20 @@ def main() -> int:
         sys.stderr.write(f"storybot: {error}\n")
         return 2
     if config.token:
+        from bot.library.errors import LibraryOpenError
+
+        try:
+            asyncio.run(check_library(config))
+        except LibraryOpenError as error:
+            sys.stderr.write(f"storybot: {error}\n")
+            return 2
         discord.utils.setup_logging(level=getattr(logging, config.log_level, logging.INFO))
         try:
             with contextlib.suppress(KeyboardInterrupt):
                 asyncio.run(run_discord(config))
+        except LibraryOpenError as error:
+            sys.stderr.write(f"storybot: {error}\n")
+            return 2
         except discord.LoginFailure:
             sys.stderr.write("storybot: Discord refused DISCORD_TOKEN (check the bot token)\n")
             return 2

@@ -16,7 +16,12 @@ class LibraryError(Exception):
 
 class LibraryUnavailable(LibraryError):
     """A change could not be saved because of the database, not the request (read-only
-    file, full disk, busy): nothing was written, and the message says so."""
+    file, full disk, busy): nothing was written, and the message says so. `reason` is the
+    cause alone ("the library is read-only"), for messages about a side effect."""
+
+    def __init__(self, message: str, *, reason: str = "the library cannot be changed") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class LibraryBusy(LibraryUnavailable):

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,7 +51,7 @@ from bot.library.records import (
 )
 from bot.library.search import SearchHit, SearchIndexes
 from bot.library.search_text import normalize
-from bot.library.store import LENGTHS, SORTS, Store
+from bot.library.store import LENGTHS, SORTS, Store, open_error
 from bot.library.store.bulk import Entry, ImportReport, bulk_import, collect
 from bot.library.store.database import WRITE_WAIT
 from bot.library.store.listings import word_bounds
@@ -111,6 +112,9 @@ class Library:
             library._seen_version = await store.db.changed_elsewhere_version()
             if index:
                 await indexes.load(store.stories)
+        except sqlite3.DatabaseError as err:  # a damaged file shows when it is first read
+            await store.close()
+            raise open_error(Path(path), err) from None
         except BaseException:
             await store.close()
             raise

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.audience import audience_for
-from bot.library.errors import LibraryError
+from bot.library.errors import LibraryError, LibraryUnavailable
 from bot.library.excerpts import Passage
 from bot.library.numbers import parse_number
 from bot.library.records import StoryRecord
@@ -81,10 +81,13 @@ class ReadingView(BaseView):
         (await audience_for(interaction)).check_read(self.story)
         self.passage = passage
         self._sync_controls()
+        note = await save(interaction, self.story, passage)
         await interaction.edit_original_response(
-            embed=self.embed(), view=self, allowed_mentions=discord.AllowedMentions.none()
+            content=note,
+            embed=self.embed(),
+            view=self,
+            allowed_mentions=discord.AllowedMentions.none(),
         )
-        await save(interaction, self.story, passage)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, row=0)
     async def previous(
@@ -103,10 +106,18 @@ class ReadingView(BaseView):
         )
 
 
-async def save(interaction: discord.Interaction, story: StoryRecord, passage: Passage) -> None:
-    await library_of(interaction).save_position(
-        story.guild_id, interaction.user.id, story.id, passage.chapter, passage.number
-    )
+async def save(
+    interaction: discord.Interaction, story: StoryRecord, passage: Passage
+) -> str | None:
+    """Remember the reader's place; when the library cannot save it now (busy, read-only,
+    disk full) the text is still shown, with a note saying the place was not saved."""
+    try:
+        await library_of(interaction).save_position(
+            story.guild_id, interaction.user.id, story.id, passage.chapter, passage.number
+        )
+    except LibraryUnavailable as err:
+        return f"-# Your place in the story was not saved ({err.reason}); reading goes on."
+    return None
 
 
 async def start_reading(
@@ -119,5 +130,5 @@ async def start_reading(
     view = ReadingView(
         story, passage, [chapter_heading(c) for c in infos], owner_id=interaction.user.id
     )
-    await save(interaction, story, passage)
-    await view.send(interaction, embed=view.embed(), ephemeral=True)
+    note = await save(interaction, story, passage)
+    await view.send(interaction, content=note, embed=view.embed(), ephemeral=True)

@@ -95,7 +95,7 @@ def open_writer(path: Path, *, create: bool) -> sqlite3.Connection:
     try:
         return connect(str(path), busy_ms=OPEN_BUSY_MS, create=create)
     except sqlite3.Error as err:
-        raise _open_error(path, err) from None
+        raise open_error(path, err) from None
 
 
 def _prepare(writer: sqlite3.Connection, path: Path) -> None:
@@ -109,10 +109,10 @@ def _prepare(writer: sqlite3.Connection, path: Path) -> None:
             f"{err.newest}): upgrade storybot, or open a copy made before the upgrade"
         ) from None
     except sqlite3.Error as err:
-        raise _open_error(path, err) from None
+        raise open_error(path, err) from None
 
 
-def _open_error(path: Path, err: sqlite3.Error) -> LibraryOpenError:
+def open_error(path: Path, err: sqlite3.Error) -> LibraryOpenError:
     code = getattr(err, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     log.debug("cannot open %s: %s (code %s)", path, err, code)

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 READERS = 2  # reader connections (threads); reads are short, SQLite releases the GIL
-WRITE_WAIT = 2.0  # seconds a member's write may wait for the database before it is refused
+WRITE_WAIT = 1.5  # seconds a member's write may wait for the database before it is refused
 READ_BUSY_MS = 5_000  # a reader only waits in rare WAL recoveries; on its own thread
 
 NOT_SAVED_BUSY = (
@@ -104,11 +104,11 @@ def unavailable(err: sqlite3.Error) -> LibraryUnavailable | None:
     code = getattr(err, "sqlite_errorcode", None)
     primary = code & 0xFF if isinstance(code, int) else None
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return LibraryBusy(NOT_SAVED_BUSY)
+        return LibraryBusy(NOT_SAVED_BUSY, reason="the library is busy with another change")
     if primary == sqlite3.SQLITE_READONLY:
-        return LibraryUnavailable(NOT_SAVED_READ_ONLY)
+        return LibraryUnavailable(NOT_SAVED_READ_ONLY, reason="the library is read-only")
     if primary == sqlite3.SQLITE_FULL:
-        return LibraryUnavailable(NOT_SAVED_FULL)
+        return LibraryUnavailable(NOT_SAVED_FULL, reason="the library's disk is full")
     return None
 
 
@@ -171,7 +171,7 @@ class Database:
         conn = self._writer
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise LibraryBusy(NOT_SAVED_BUSY)
+            raise LibraryBusy(NOT_SAVED_BUSY, reason="the library is busy with another change")
         conn.execute(f"PRAGMA busy_timeout = {max(1, int(remaining * 1000)):d}")
         try:
             conn.execute("BEGIN IMMEDIATE")
