@@ -26,6 +26,7 @@ def run(*argv: str, db: Path | str, cwd: Path) -> subprocess.CompletedProcess[st
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
 
 
