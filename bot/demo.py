@@ -62,14 +62,25 @@ def load_ratings(path: Path = RATINGS_FILE) -> tuple[list[str], list[DemoRating]
     return members, ratings
 
 
+def _parse_all(paths: list[Path]) -> list[tuple[str, Any]]:
+    from bot.library.parse import parse_story
+
+    return [(p.name, parse_story(p.read_bytes(), p.name)) for p in paths]
+
+
 async def load_demo(app: Any) -> None:
     """Fill the App's demo guild (bot.emulator.harness.App): stories, members, ratings."""
     library = app.bot.library
     guild = app.guild
-    files = await asyncio.to_thread(lambda: [(p.name, p.read_bytes()) for p in story_files()])
+    # The project's own files: parsed here, in a thread (an upload from a member goes
+    # through Library.add_file's bounded worker process; starting one per demo file
+    # would make the playground take seconds to open).
+    parsed = await asyncio.to_thread(_parse_all, story_files())
     titles: dict[str, int] = {}
-    for name, data in files:
-        outcome = await library.add_file(guild.id, data, name, actor_id=app.moderator.id)
+    for name, story in parsed:
+        outcome = await library.add_parsed(
+            guild.id, story, actor_id=app.moderator.id, source_name=name
+        )
         titles[outcome.title] = outcome.story_id
     members, ratings = await asyncio.to_thread(load_ratings)
     for name in members:

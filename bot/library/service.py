@@ -387,8 +387,10 @@ class Library:
         text = (value or "").strip()
         if not text:
             raise LibraryError("Tell me which story: start typing its title and pick one.")
-        story_id = parse_story_id(text)
-        if story_id is not None:
+        # An id is what autocomplete sends ("12") or "#12"; other digits ("002") were typed,
+        # and may be the start of a title: the title wins, else the member is asked.
+        story_id = parse_story_id(text.removeprefix("#"))
+        if story_id is not None and text in (str(story_id), f"#{story_id}"):
             record = await self.find(guild_id, story_id)
             if record is not None:
                 return record
@@ -398,6 +400,13 @@ class Library:
         exact = [h for h in hits if normalize(h.title) == wanted]
         if len(exact) == 1 or (exact and all(h.story_id == exact[0].story_id for h in exact)):
             return await self.get(guild_id, exact[0].story_id)
+        if story_id is not None and not any(normalize(h.title).startswith(wanted) for h in hits):
+            record = await self.find(guild_id, story_id)
+            if record is not None and (suggest_adult or not record.is_adult):
+                raise LibraryError(
+                    f"No title starts with “{text}”. Did you mean story #{story_id}, "
+                    f"“{record.title}”? Pick it from the list as you type."
+                )
         if not exact and hits and _confident(hits):
             return await self.get(guild_id, hits[0].story_id)
         shown = index.search(text, limit=3, include_adult=suggest_adult)

@@ -61,10 +61,30 @@ def _title_part(raw: RawStory) -> None:
         raw.chapters = [Chapter(number=n, label=c.label, title=c.title, text=c.text)]
 
 
-def title_fallback(source_name: str) -> str:
-    stem = PurePath(source_name).stem.strip()
-    stem = re.sub(r"[_]+", " ", stem).strip()
-    return stem or "Untitled"
+_MACHINE_TOKEN = re.compile(r"\d+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{4,}", re.IGNORECASE)
+_OPENING_WORDS = 6
+
+
+def title_fallback(source_name: str, chapters: list[Chapter] | None = None) -> str:
+    """What to call a story whose file declares no title: its file name when that is a
+    name people gave it ("my_old_fic.txt"); else, for machine names (numbers, hashes:
+    "001_14faca31c7fee4ab.txt"), "Untitled" with the first chapter's heading or the
+    story's opening words, so untitled stories can be told apart."""
+    stem = re.sub(r"[_]+", " ", PurePath(source_name).stem).strip()
+    tokens = [t for t in re.split(r"[\s.\-]+", stem) if t]
+    if tokens and not all(_MACHINE_TOKEN.fullmatch(t) for t in tokens):
+        return stem
+    first = next((c for c in chapters or [] if c.text.strip()), None)
+    if first is not None and first.title:
+        heading = ": ".join(x for x in (first.label, first.title) if x)
+        return f"Untitled ({heading})"
+    if first is not None:
+        words = first.text.split()
+        opening = " ".join(words[:_OPENING_WORDS]).strip("\"“”'‘’ ").rstrip(",;:")
+        if opening:
+            more = "…" if len(words) > _OPENING_WORDS else ""
+            return f"Untitled (“{opening}{more}”)"
+    return "Untitled"
 
 
 def _pairing(rel: Relationship, inferred: bool) -> Pairing:
@@ -120,7 +140,7 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
     body = "\n\n".join(c.text for c in chapters)
     story = ParsedStory(
         title=_clean(raw.title),
-        title_fallback=_clean(raw.title_fallback) or title_fallback(source_name),
+        title_fallback=_clean(raw.title_fallback) or title_fallback(source_name, chapters),
         authors=_clean_list(raw.authors),
         author_fallback=_clean(raw.author_fallback),
         warnings=_clean_list(raw.warnings),
