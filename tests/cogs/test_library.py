@@ -213,7 +213,9 @@ async def test_a_file_without_a_title_says_so_and_edit_fills_it(app: App) -> Non
     assert "no title found" in field(added, "Check")
     story_id = await only_story_id(app)
 
-    choices = await app.moderator.autocomplete("library edit", "story", "001", channel=app.general)
+    choices = await app.moderator.autocomplete(
+        "library edit", "story", "untitled buffy walked", channel=app.general
+    )
     assert str(story_id) in [c["value"] for c in choices]
     edited = await app.moderator.slash(
         "library edit", story=str(story_id), title="Letters Never Sent", channel=app.general
@@ -275,7 +277,8 @@ async def test_add_shows_a_preview_and_stores_nothing_until_save(app: App) -> No
     shown = await preview(app, UNTITLED)
 
     assert shown.ephemeral
-    assert shown.embed["title"] == "Preview: 001 14faca31c7fee4ab"  # from the file name
+    # no title and a machine file name: the opening words, not the file's hash
+    assert shown.embed["title"] == "Preview: Untitled (“Buffy walked down the dark alleyway…”)"
     assert "Not saved yet" in shown.embed["description"]
     assert "expires <t:" in shown.embed["description"]
     assert shown.labels == ["Save", "Edit", "Characters & tags", "Cancel"]
