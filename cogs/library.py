@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.library.errors import LibraryError, StoryRejected
+from bot.library.identity import Choice, Relation
 from bot.library.model import RatingLevel, Status
 from bot.library.overrides import canonical_pairings
 from bot.library.preview import Draft, FormValues, NameLookup, apply_form, new_draft, parse_upload
@@ -33,7 +34,7 @@ from bot.transformers import (
 )
 from bot.ui.confirm import ConfirmRemove
 from bot.ui.library_cards import FIELD_NAMES, code_name, library_card, log_card, sizes, stats_card
-from bot.ui.preview import PreviewView
+from bot.ui.preview import PreviewView, SaveResult
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -222,21 +223,30 @@ class LibraryCog(
         return lookup
 
     async def save_draft(
-        self, draft: Draft, interaction: discord.Interaction
-    ) -> tuple[str | None, discord.Embed | None]:
-        """Save pressed: store the draft and describe what happened."""
+        self, draft: Draft, interaction: discord.Interaction, choice: Choice | None
+    ) -> SaveResult:
+        """Save pressed: store the draft — or first ask, when a stored story shares its
+        title and author but not its text, or has a longer version of it."""
         guild_id = interaction.guild_id
         assert guild_id is not None
+        if choice is None:
+            match = await self.library.identify(guild_id, draft.story)
+            if match is not None and match.relation in (Relation.DIFFERENT, Relation.SHORTER):
+                return SaveResult(ask=match)
         outcome = await self.library.add_parsed(
-            guild_id, draft.story, actor_id=interaction.user.id, source_name=draft.source_name
+            guild_id,
+            draft.story,
+            actor_id=interaction.user.id,
+            source_name=draft.source_name,
+            choice=choice,
         )
         record = await self.library.find(guild_id, outcome.story_id)
         if record is None:  # removed by someone else in the meantime
-            return f"The story was {outcome.action}, but it has been removed since.", None
+            return SaveResult(f"The story was {outcome.action}, but it has been removed since.")
         card = library_card(
             record, outcome.action, source_name=draft.source_name, note=outcome.detail
         )
-        return None, card
+        return SaveResult(embed=card)
 
     # ---- edit
 

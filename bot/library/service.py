@@ -31,6 +31,7 @@ from bot.library.excerpts import (
     pick_random_chapter,
     split_passages,
 )
+from bot.library.identity import Choice, Match
 from bot.library.limits import DEFAULT_MAX_BYTES, MAX_REVIEW_CHARS
 from bot.library.model import ParsedStory
 from bot.library.numbers import parse_story_id
@@ -212,14 +213,25 @@ class Library:
         *,
         actor_id: int | None,
         source_name: str | None = None,
+        choice: Choice | None = None,
     ) -> ImportOutcome:
-        """Store an already parsed story and index it."""
+        """Store an already parsed story and index it. Whether it is a story already in
+        the library is judged by its text (`bot.library.identity`); `choice` is a
+        moderator's answer when the text cannot decide (update story N / add as new)."""
         outcome = await self._store.stories.import_story(
-            guild_id, story, actor_id=actor_id, source_name=source_name or story.source_name
+            guild_id,
+            story,
+            actor_id=actor_id,
+            source_name=source_name or story.source_name,
+            choice=choice,
         )
         if outcome.action != "unchanged":
             await self._refresh(guild_id, [outcome.story_id])
         return outcome
+
+    async def identify(self, guild_id: int, story: ParsedStory) -> Match | None:
+        """The stored story an upload is (or shares a name with), and how it relates."""
+        return await self._store.stories.identify(guild_id, story)
 
     async def import_entries(
         self,

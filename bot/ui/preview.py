@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
 
 from bot.library.errors import LibraryError
+from bot.library.identity import Choice, Match, Relation
 from bot.library.preview import Draft, FormValues, NameLookup, apply_form, confirm_names
 from bot.render import clip, safe
 from bot.ui.confirm import ModeratorView, check_moderator
@@ -26,8 +28,20 @@ from bot.ui.library_cards import preview_card
 
 log = logging.getLogger(__name__)
 
-# Save(draft, interaction) stores the draft and returns the reply's content and embed.
-Saver = Callable[[Draft, discord.Interaction], Awaitable[tuple[str | None, discord.Embed | None]]]
+
+@dataclass(slots=True)
+class SaveResult:
+    """What Save did: the reply (content, card), or a question for the moderator (`ask`:
+    the stored story this upload shares its name with but not its text, or is a shorter
+    version of)."""
+
+    content: str | None = None
+    embed: discord.Embed | None = None
+    ask: Match | None = None
+
+
+# Save(draft, interaction, choice) stores the draft (or asks first).
+Saver = Callable[[Draft, discord.Interaction, Choice | None], Awaitable[SaveResult]]
 FORM_MAX = 4000  # Discord's limit for a text input's value
 
 
@@ -98,16 +112,7 @@ class PreviewView(ModeratorView):
         self.finished = True
         self.stop()
         await interaction.response.defer()
-        try:
-            content, embed = await self.save_draft(self.draft, interaction)
-        except LibraryError as err:
-            await interaction.edit_original_response(
-                content=f"**{self.shown_title}** was not saved: {safe(str(err))}",
-                embed=None,
-                view=None,
-            )
-            return
-        await interaction.edit_original_response(content=content, embed=embed, view=None)
+        await finish_save(self, interaction, None)
 
     @discord.ui.button(label="Edit", style=discord.ButtonStyle.primary, row=0)
     async def edit(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
@@ -144,6 +149,113 @@ class PreviewView(ModeratorView):
             )
         except discord.HTTPException:
             log.info("could not edit an expired add preview", exc_info=True)
+
+
+async def finish_save(
+    preview: PreviewView, interaction: discord.Interaction, choice: Choice | None
+) -> None:
+    """Save (already deferred): show the stored story's card, or ask first."""
+    try:
+        result = await preview.save_draft(preview.draft, interaction, choice)
+    except LibraryError as err:
+        await interaction.edit_original_response(
+            content=f"**{preview.shown_title}** was not saved: {safe(str(err))}",
+            embed=None,
+            view=None,
+        )
+        return
+    if result.ask is not None:
+        question = IdentityQuestion(preview, result.ask)
+        await interaction.edit_original_response(
+            content=question.text(), embed=preview.card(), view=question
+        )
+        return
+    await interaction.edit_original_response(content=result.content, embed=result.embed, view=None)
+
+
+class IdentityQuestion(ModeratorView):
+    """Same title and author, different text — or a shorter version: the moderator says
+    whether it updates the stored story or is a story of its own."""
+
+    action = "this preview"
+
+    def __init__(self, preview: PreviewView, match: Match) -> None:
+        super().__init__(preview.moderator_id, timeout=preview.timeout)
+        self.preview = preview
+        self.match = match
+        self.answered = False
+        named = f"#{match.story_id}"
+        if match.relation is Relation.SHORTER:
+            self.update.label = f"Replace {named} with this version"
+            self.add_new.label = "Add as a separate story"
+            self.keep.label = f"Keep {named} as it is"
+        else:
+            self.update.label = f"Update {named} with this file"
+            self.remove_item(self.keep)
+
+    def text(self) -> str:
+        match = self.match
+        title = clip(safe(match.title), 100)
+        if match.relation is Relation.SHORTER:
+            return (
+                f"The library's **{title}** (#{match.story_id}) is longer or newer "
+                f"({match.chapter_count} chapters; this file has "
+                f"{len(self.preview.draft.story.chapters)}). Replace it with this version, "
+                "or keep it? Nothing is stored until you choose."
+            )
+        return (
+            f"**{title}** (#{match.story_id}) has the same title and author but a different "
+            f"text. Update **{title}** with this file, or add it as a new story? Nothing is "
+            "stored until you choose."
+        )
+
+    async def _choose(self, interaction: discord.Interaction, choice: Choice) -> None:
+        self.answered = True
+        self.stop()
+        await interaction.response.defer()
+        await finish_save(self.preview, interaction, choice)
+
+    @discord.ui.button(label="Update", style=discord.ButtonStyle.primary)
+    async def update(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self._choose(interaction, Choice(update=self.match.story_id))
+
+    @discord.ui.button(label="Add as a new story", style=discord.ButtonStyle.success)
+    async def add_new(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self._choose(interaction, Choice(as_new=True))
+
+    @discord.ui.button(label="Keep", style=discord.ButtonStyle.secondary)
+    async def keep(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.answered = True
+        self.stop()
+        await interaction.response.edit_message(
+            content=f"Kept the library's **{clip(safe(self.match.title), 100)}** as it is; "
+            "this file was not stored.",
+            embed=None,
+            view=None,
+        )
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.answered = True
+        self.stop()
+        await interaction.response.edit_message(
+            content=f"Cancelled: **{self.preview.shown_title}** was not added; nothing was stored.",
+            embed=None,
+            view=None,
+        )
+
+    async def on_timeout(self) -> None:
+        if self.answered or self.preview.origin is None:
+            return
+        try:
+            await self.preview.origin.edit_original_response(
+                content=f"No answer — **{self.preview.shown_title}** was not stored. Run "
+                "`/library add` again to add it.",
+                embed=None,
+                view=None,
+            )
+        except discord.HTTPException:
+            log.info("could not edit an expired identity question", exc_info=True)
 
 
 class _PreviewForm(discord.ui.Modal):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import sys
 from pathlib import Path
 
@@ -452,6 +453,99 @@ async def test_add_to_library_on_a_message_with_a_file_opens_the_same_preview(
     assert await story_count(app) == 0
     saved = await shown.click("Save")
     assert saved.embed["title"] == "Added: Final Parting"
+    assert await story_count(app) == 1
+
+
+# ---------------------------------------------------------------- identity by content
+
+WORDS = [
+    "lantern", "harbour", "crypt", "willow", "stake", "moon", "letter", "rain", "candle",
+    "window", "bridge", "garden", "silver", "autumn", "whisper", "corridor", "library",
+    "promise", "ember", "shadow", "river", "morning",
+]  # fmt: skip
+
+
+def story_file(seed: int, chapters: int, *, title: str = "Untitled", author: str = "Anon") -> bytes:
+    """A plain-text story whose chapters are distinct prose (chapter n is the same for a
+    given seed, so a longer file extends a shorter one)."""
+    parts = [f"Title: {title}", f"Author: {author}", "Rating: General", ""]
+    for number in range(1, chapters + 1):
+        rng = random.Random(seed * 1000 + number)
+        parts.append(f"Chapter {number}")
+        parts.append("")
+        for _ in range(4):
+            words = [rng.choice(WORDS) for _ in range(60)]
+            parts.append(" ".join(words).capitalize() + ".")
+            parts.append("")
+    return "\n".join(parts).encode()
+
+
+async def test_same_title_and_author_with_a_different_text_asks_first(app: App) -> None:
+    first = await add_bytes(app, "untitled.txt", story_file(1, 2))
+    assert first.embed["title"] == "Added: Untitled"
+    first_id = await only_story_id(app)
+    await app.bot.library.rate(app.guild.id, first_id, app.reader.id, 5, review="Lovely")
+
+    shown = await preview_bytes(app, "untitled (1).txt", story_file(2, 2))
+    asked = await shown.click("Save")
+
+    assert asked.content.startswith(
+        f"**Untitled** (#{first_id}) has the same title and author but a different text."
+    )
+    assert asked.labels == [f"Update #{first_id} with this file", "Add as a new story", "Cancel"]
+    assert await story_count(app) == 1
+    refused = await shown.click("Add as a new story", by=app.reader)
+    assert refused.content == "Only the moderator who asked for this preview can answer it."
+    assert await story_count(app) == 1
+
+    added = await shown.click("Add as a new story")
+    assert added.embed["title"] == "Added: Untitled"
+    assert await story_count(app) == 2
+    kept = await app.bot.library.find(app.guild.id, first_id)
+    assert kept is not None and kept.chapter_count == 2
+    summary = await app.bot.library.rating_summary(app.guild.id, first_id)
+    assert summary.count == 1  # the reader's rating stays with the story they read
+
+
+async def test_update_chosen_for_a_namesake_replaces_its_text_in_place(app: App) -> None:
+    await add_bytes(app, "untitled.txt", story_file(1, 1))
+    first_id = await only_story_id(app)
+    shown = await preview_bytes(app, "other.txt", story_file(2, 3))
+    await shown.click("Save")
+
+    updated = await shown.click(f"Update #{first_id} with this file")
+
+    assert updated.embed["title"] == "Updated: Untitled"
+    assert await only_story_id(app) == first_id
+    story = await app.bot.library.find(app.guild.id, first_id)
+    assert story is not None and story.chapter_count == 3
+
+
+async def test_a_longer_version_with_the_same_chapters_updates_without_asking(app: App) -> None:
+    await add_bytes(app, "untitled.txt", story_file(1, 2))
+    longer = await add_bytes(app, "untitled-more.txt", story_file(1, 4))
+    assert longer.embed["title"] == "Updated: Untitled"
+    again = await add_bytes(app, "untitled-more.txt", story_file(1, 4))
+    assert again.embed["title"] == "Unchanged: Untitled"
+    assert await story_count(app) == 1
+
+
+async def test_a_shorter_version_replaces_only_when_the_moderator_says_so(app: App) -> None:
+    await add_bytes(app, "untitled.txt", story_file(1, 3))
+    story_id = await only_story_id(app)
+
+    shown = await preview_bytes(app, "old.txt", story_file(1, 1))
+    asked = await shown.click("Save")
+    assert "is longer or newer (3 chapters; this file has 1)" in asked.content
+    kept = await shown.click(f"Keep #{story_id} as it is")
+    assert kept.content.startswith("Kept the library's **Untitled** as it is")
+    assert (await app.bot.library.find(app.guild.id, story_id)).chapter_count == 3
+
+    shown = await preview_bytes(app, "old.txt", story_file(1, 1))
+    await shown.click("Save")
+    replaced = await shown.click(f"Replace #{story_id} with this version")
+    assert replaced.embed["title"] == "Updated: Untitled"
+    assert (await app.bot.library.find(app.guild.id, story_id)).chapter_count == 1
     assert await story_count(app) == 1
 
 

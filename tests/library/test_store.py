@@ -16,7 +16,7 @@ from bot.library.errors import LibraryError, LibraryOpenError
 from bot.library.model import Chapter, Pairing, ParsedStory, Rating, RatingLevel, Status
 from bot.library.model import count_words as model_count_words
 from bot.library.store import Store
-from bot.library.store.imports import FIND_SQL
+from bot.library.store.imports import SAME_HASH_SQL, SAME_NAME_SQL
 from bot.library.store.migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
 from bot.library.store.prepare import count_squashed, prepare_story, squash
 
@@ -213,7 +213,8 @@ async def test_add_then_unchanged_then_updated(store: Store) -> None:
 
 async def test_finding_an_existing_story_uses_indexes(store: Store) -> None:
     with sqlite3.connect(store.path) as conn:
-        plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + FIND_SQL, (1, "h", 1, "k"))]
+        plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + SAME_HASH_SQL, (1, "h"))]
+        plan += [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + SAME_NAME_SQL, (1, "k"))]
     assert any("stories_guild_hash" in step for step in plan), plan
     assert any("stories_guild_identity" in step for step in plan), plan
     assert not any(step.startswith("SCAN stories") for step in plan), plan
@@ -702,3 +703,17 @@ async def test_stats(store: Store) -> None:
 )
 def test_store_word_count_matches_the_model(text: str) -> None:
     assert count_squashed(squash(text)) == model_count_words(text)
+
+
+async def test_a_namesake_with_a_different_text_is_added_not_merged(store: Store) -> None:
+    # Two different stories that share a declared title and author ("Untitled" by "Anon"):
+    # without a moderator to ask (a bulk import), the second is added, never merged.
+    first = await store.stories.import_story(
+        G1, make_story(title="Untitled", seed="one"), actor_id=MOD
+    )
+    second = await store.stories.import_story(
+        G1, make_story(title="Untitled", seed="two"), actor_id=MOD
+    )
+    assert (first.action, second.action) == ("added", "added")
+    assert second.story_id != first.story_id
+    assert f"#{first.story_id} has the same title and author" in (second.detail or "")

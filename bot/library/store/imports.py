@@ -12,6 +12,7 @@ import sqlite3
 from typing import Any
 
 from bot.library.errors import LibraryError
+from bot.library.identity import Choice, Match, Relation, compare
 from bot.library.records import ImportOutcome
 from bot.library.store.audit import write_audit
 from bot.library.store.prepare import PreparedStory, split_pairing
@@ -24,15 +25,18 @@ from bot.library.store.rows import (
     write_links,
 )
 
-FIND_SQL = (
-    # An identical story (same content hash) first, else the same story (same declared
-    # title + authors) in this guild; two index searches, not a scan of the guild.
-    "SELECT id, title, chapter_count, edited_fields, 1 AS same FROM stories"
-    " WHERE guild_id = ? AND content_hash = ?"
-    " UNION ALL"
-    " SELECT id, title, chapter_count, edited_fields, 0 AS same FROM stories"
-    " WHERE guild_id = ? AND identity_key = ?"
-    " ORDER BY same DESC, id LIMIT 1"
+SAME_HASH_SQL = (
+    # An identical story (same content hash, which covers title, authors and text)
+    "SELECT id, title FROM stories WHERE guild_id = ? AND content_hash = ? ORDER BY id LIMIT 1"
+)
+SAME_NAME_SQL = (
+    # Stories with the same declared title + authors: the same story only if the text says
+    # so (bot.library.identity); an index search, not a scan of the guild.
+    "SELECT id, title, chapter_count, edited_fields FROM stories"
+    " WHERE guild_id = ? AND identity_key = ? ORDER BY id"
+)
+TARGET_SQL = (
+    "SELECT id, title, chapter_count, edited_fields FROM stories WHERE guild_id = ? AND id = ?"
 )
 INSERT_STORY_SQL = (
     "INSERT INTO stories (guild_id, title, title_declared, rating_level, rating_declared,"
@@ -57,8 +61,29 @@ _EDIT_COLUMNS = {  # editable field -> the stories columns a re-import must then
 }
 
 
-def find_params(guild_id: int, p: PreparedStory) -> tuple:
-    return (guild_id, p.content_hash, guild_id, p.identity_key)
+def stored_texts(db: sqlite3.Connection, story_id: int) -> list[str]:
+    rows = db.execute("SELECT text FROM chapters WHERE story_id = ? ORDER BY position", (story_id,))
+    return [r[0] for r in rows]
+
+
+def identify(db: sqlite3.Connection, guild_id: int, p: PreparedStory) -> Match | None:
+    """The stored story this upload is (identical, same name: judged by its text), or the
+    closest same-name story that it is not (relation DIFFERENT); None when nothing shares
+    its hash or name."""
+    same = db.execute(SAME_HASH_SQL, (guild_id, p.content_hash)).fetchone()
+    if same is not None:
+        return Match(same["id"], same["title"], p.chapter_count, Relation.SAME)
+    if p.identity_key is None:
+        return None
+    texts = [chapter[-1] for chapter in p.chapters]
+    different: Match | None = None
+    for row in db.execute(SAME_NAME_SQL, (guild_id, p.identity_key)).fetchall():
+        relation = compare(texts, stored_texts(db, row["id"]))
+        match = Match(row["id"], row["title"], row["chapter_count"], relation)
+        if relation is not Relation.DIFFERENT:
+            return match
+        different = different or match
+    return different
 
 
 def import_one(
@@ -69,30 +94,68 @@ def import_one(
     now: str,
     *,
     names: NameIds | None = None,
+    choice: Choice | None = None,
 ) -> ImportOutcome:
     """Add a story, update it in place (same story, more or revised chapters) or leave it:
 
     * same content hash in this guild → "unchanged";
-    * same declared title + authors in this guild → "updated" in place (id, ratings and
-      reading positions kept) unless the stored version has more chapters, which is
-      kept ("unchanged", with a detail saying why);
+    * same declared title + authors and a text that is the same story
+      (`bot.library.identity`: chapters or shingles in common) and at least as long →
+      "updated" in place (id, ratings, reviews and reading positions kept);
+    * the same story but shorter or older → "unchanged", with a detail saying why (a
+      moderator's `choice.update` replaces it anyway);
+    * same name, different text → "added" as a new story (never overwrites another story),
+      with a detail naming the namesake;
     * otherwise → "added".
 
     Inside the caller's write transaction; raises one of STORY_ERRORS when the database
-    refuses the story's values."""
-    existing = db.execute(FIND_SQL, find_params(guild_id, p)).fetchone()
-    if existing is None:
+    refuses the story's values, LibraryError when `choice.update` names no story here."""
+    choice = choice or Choice()
+    if choice.as_new:
         return _add(db, guild_id, p, actor_id, now, names=names)
-    if existing["same"]:
-        return ImportOutcome("unchanged", existing["id"], existing["title"])
-    if existing["chapter_count"] > p.chapter_count:
+    if choice.update is not None:
+        row = db.execute(TARGET_SQL, (guild_id, choice.update)).fetchone()
+        if row is None:
+            raise LibraryError("That story is no longer in this server's library.")
+        return _update(db, guild_id, row, p, actor_id, now, names=names)
+    match = identify(db, guild_id, p)
+    if match is None:
+        return _add(db, guild_id, p, actor_id, now, names=names)
+    if match.relation is Relation.DIFFERENT:
+        outcome = _add(db, guild_id, p, actor_id, now, names=names)
+        return ImportOutcome(
+            outcome.action,
+            outcome.story_id,
+            outcome.title,
+            detail=f"#{match.story_id} has the same title and author but a different text: "
+            "this was added as a new story",
+        )
+    if match.relation is Relation.SAME and match.chapter_count == p.chapter_count:
+        same = db.execute(SAME_HASH_SQL, (guild_id, p.content_hash)).fetchone()
+        if same is not None:
+            return ImportOutcome("unchanged", match.story_id, match.title)
+    if match.relation is Relation.SHORTER:
         return ImportOutcome(
             "unchanged",
-            existing["id"],
-            existing["title"],
+            match.story_id,
+            match.title,
             detail=f"the library already has a longer version "
-            f"({existing['chapter_count']} chapters, this file has {p.chapter_count})",
+            f"({match.chapter_count} chapters, this file has {p.chapter_count})",
         )
+    row = db.execute(TARGET_SQL, (guild_id, match.story_id)).fetchone()
+    return _update(db, guild_id, row, p, actor_id, now, names=names)
+
+
+def _update(  # noqa: PLR0917 - the import_one family's arguments
+    db: sqlite3.Connection,
+    guild_id: int,
+    existing: sqlite3.Row,
+    p: PreparedStory,
+    actor_id: int | None,
+    now: str,
+    *,
+    names: NameIds | None,
+) -> ImportOutcome:
     story_id = existing["id"]
     edited = set(json.loads(existing["edited_fields"]))
     _update_in_place(db, story_id, p, edited, now, names=names)

@@ -6,14 +6,16 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from bot.library.errors import LibraryError
+from bot.library.identity import Choice, Match
 from bot.library.model import ParsedStory, RatingLevel
 from bot.library.records import ChapterInfo, ImportOutcome, SearchEntry, StoryRecord
 from bot.library.store.database import Database, now_iso
 from bot.library.store.edits import check_edit, write_edit, write_removal
-from bot.library.store.imports import STORY_ERRORS, import_batch, import_one
+from bot.library.store.imports import STORY_ERRORS, identify, import_batch, import_one
 from bot.library.store.prepare import PreparedStory, prepare_story
 from bot.library.store.rows import records
 
@@ -31,18 +33,32 @@ class Stories:
         *,
         actor_id: int | None,
         source_name: str | None = None,
+        choice: Choice | None = None,
     ) -> ImportOutcome:
-        """Add a story, update it in place or leave it (see `imports.import_one`)."""
+        """Add a story, update it in place or leave it (see `imports.import_one`); `choice`
+        is a moderator's answer when the text alone cannot decide."""
         return await self.import_prepared(
-            guild_id, prepare_story(story, source_name), actor_id=actor_id
+            guild_id, prepare_story(story, source_name), actor_id=actor_id, choice=choice
         )
 
+    async def identify(self, guild_id: int, story: ParsedStory) -> Match | None:
+        """Which stored story an upload is, judged by its text (see `imports.identify`)."""
+        prepared = prepare_story(story, story.source_name)
+        return await self._db.read(identify, guild_id, prepared)
+
     async def import_prepared(
-        self, guild_id: int, prepared: PreparedStory, *, actor_id: int | None
+        self,
+        guild_id: int,
+        prepared: PreparedStory,
+        *,
+        actor_id: int | None,
+        choice: Choice | None = None,
     ) -> ImportOutcome:
         """`import_story` for a story already flattened by `prepare.prepare_story`."""
         try:
-            return await self._db.write(import_one, guild_id, prepared, actor_id, now_iso())
+            return await self._db.write(
+                partial(import_one, choice=choice), guild_id, prepared, actor_id, now_iso()
+            )
         except STORY_ERRORS as err:
             raise LibraryError(f"Could not store “{prepared.title}”: {err}.") from err
 
