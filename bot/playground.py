@@ -21,6 +21,7 @@ thread, so leaving never waits for a blocked read.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextlib
 import logging
@@ -48,6 +49,8 @@ WIDTH = 78
 _OPTION = re.compile(r"(?:^|\s)([\w'-]+):(?=\s|$)")
 _QUIET_STARTUP = ("Privileged message content",)
 SETTLE_SECONDS = 0.05
+HISTORY_FILE = Path.home() / ".cache" / "storybot" / "playground_history"  # up-arrow, next run
+HISTORY_LINES = 1000
 STOP_SECONDS = 5.0  # at most this long to close the bot and the emulator on the way out
 WORDS = ("click", "select", "submit", "complete", "as", "in", "attach", "commands", "help", "quit")
 
@@ -275,6 +278,17 @@ def _enable_line_editing(playground: Playground) -> None:
         readline.parse_and_bind("bind ^I rl_complete")
     else:
         readline.parse_and_bind("tab: complete")
+    history = HISTORY_FILE
+    readline.set_history_length(HISTORY_LINES)
+    with contextlib.suppress(OSError):
+        readline.read_history_file(history)
+
+    def save() -> None:
+        with contextlib.suppress(OSError):
+            history.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(history)
+
+    atexit.register(save)
 
 
 class _Completer:

@@ -67,9 +67,9 @@ class Terminal:
 
     PROMPT = b"reader in #general> "
 
-    def __init__(self) -> None:
+    def __init__(self, home: Path) -> None:
         master, slave = pty.openpty()
-        env = {**os.environ, "DISCORD_TOKEN": "", "TERM": "dumb"}
+        env = {**os.environ, "DISCORD_TOKEN": "", "TERM": "dumb", "HOME": str(home)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot"],
             stdin=slave,
@@ -109,8 +109,8 @@ class Terminal:
 
 
 @pytest.mark.parametrize("leave", ["ctrl-c", "ctrl-d"])
-def test_ctrl_c_and_ctrl_d_leave_at_once(leave: str) -> None:
-    term = Terminal()
+def test_ctrl_c_and_ctrl_d_leave_at_once(leave: str, tmp_path: Path) -> None:
+    term = Terminal(tmp_path)
     term.read_until(Terminal.PROMPT)
     term.type(b"/sea\t")  # Tab completes the command
     term.read_until(b"/search ")
@@ -124,6 +124,40 @@ def test_ctrl_c_and_ctrl_d_leave_at_once(leave: str) -> None:
     code = term.exit_code_within(10)  # at once: no Enter needed (typically 0.2 s)
     assert code == 0, term.seen[-2000:]
     assert b"Traceback" not in term.seen
+    # the line is in the history for the next run (up-arrow)
+    history = tmp_path / ".cache" / "storybot" / "playground_history"
+    assert "/search query: final parting" in history.read_text()
+
+
+def test_up_arrow_recalls_the_last_run(tmp_path: Path) -> None:
+    history = tmp_path / ".cache" / "storybot" / "playground_history"
+    history.parent.mkdir(parents=True)
+    history.write_text("/story story: Final Parting\n")
+    term = Terminal(tmp_path)
+    term.read_until(Terminal.PROMPT)
+    term.type(b"\x1b[A\r")  # up arrow, Enter
+    term.read_until(b"Community rating")  # the card of the recalled command
+    term.type(b"quit\r")
+    assert term.exit_code_within(10) == 0
+
+
+def test_no_voice_warnings_when_the_bot_starts() -> None:
+    """A text bot: discord.py's PyNaCl/davey warnings are noise nobody can act on."""
+    code = (
+        "import logging; logging.basicConfig(level=logging.INFO)\n"
+        "from bot.client import StoryBot\nfrom bot.config import Config\n"
+        "StoryBot(Config())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "voice" not in done.stderr and "PyNaCl" not in done.stderr, done.stderr
 
 
 async def test_tab_completes_commands_options_choices_and_names(
