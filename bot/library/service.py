@@ -531,6 +531,11 @@ class Library:
 
     # ---- readers -----------------------------------------------------------------------
 
+    async def rating_totals(self, guild_id: int) -> dict[int, tuple[int, int]]:
+        """Every rated story of the guild: id -> (number of ratings, sum of stars), kept
+        exact with every rating (cheap: one indexed read, no aggregation)."""
+        return await self._store.readers.rating_totals(guild_id)
+
     async def user_rating(self, story_id: int, user_id: int) -> ReaderRating | None:
         return await self._store.readers.user_rating(story_id, user_id)
 

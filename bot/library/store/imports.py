@@ -38,12 +38,18 @@ SAME_NAME_SQL = (
 TARGET_SQL = (
     "SELECT id, title, chapter_count, edited_fields FROM stories WHERE guild_id = ? AND id = ?"
 )
+# A new story's id is past every id ever used, removed ones included (migration 003):
+# buttons carry story ids, and an old button must never act on a newer story.
+NEXT_STORY_ID = (
+    "(SELECT MAX(COALESCE((SELECT MAX(id) FROM stories), 0),"
+    " COALESCE((SELECT high FROM story_id_high_water WHERE one = 1), 0)) + 1)"
+)
 INSERT_STORY_SQL = (
-    "INSERT INTO stories (guild_id, title, title_declared, rating_level, rating_declared,"
+    "INSERT INTO stories (id, guild_id, title, title_declared, rating_level, rating_declared,"
     " rating_inferred, status, words, chapter_count, total_chapters, summary, notes,"
     " disclaimer, epigraph, spoilers, language, source_name, layout, encoding, content_hash,"
-    " identity_key, created_at, updated_at, added_by)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    f" identity_key, created_at, updated_at, added_by) VALUES ({NEXT_STORY_ID},"
+    " ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 CHAPTER_SQL = (
     "INSERT INTO chapters (story_id, position, number, label, title, words, text)"

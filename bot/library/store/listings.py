@@ -117,32 +117,23 @@ def page_ids(
     offset: int,
     rated_only: bool = False,
 ) -> list[int]:
-    join = ""
     order = {
         "title": "s.title COLLATE NOCASE, s.id",
         "newest": "s.created_at DESC, s.id DESC",
         "longest": "s.words DESC, s.id",
         "shortest": "s.words ASC, s.id",
     }.get(sort, "")
-    head: list[Any] = []
     tail: list[Any] = []
-    if sort == "top" or rated_only:
-        join = (
-            " LEFT JOIN (SELECT story_id, COUNT(*) AS n, SUM(stars) AS total"
-            " FROM reader_ratings WHERE guild_id = ? GROUP BY story_id) r"
-            " ON r.story_id = s.id"
+    if sort == "top":  # the Bayesian average, from the totals kept with every rating
+        order = (
+            "(? * ? + s.rating_sum) / (? + s.rating_count) DESC,"
+            " s.rating_count DESC, s.title COLLATE NOCASE, s.id"
         )
-        head = [guild_id]
-        if sort == "top":
-            order = (
-                "(? * ? + COALESCE(r.total, 0)) / (? + COALESCE(r.n, 0)) DESC,"
-                " COALESCE(r.n, 0) DESC, s.title COLLATE NOCASE, s.id"
-            )
-            tail = [PRIOR_WEIGHT, guild_mean(db, guild_id), PRIOR_WEIGHT]
-        if rated_only:
-            where += " AND r.n > 0"
-    sql = f"SELECT s.id FROM stories s{join} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
-    found = db.execute(sql, [*head, *params, *tail, -1 if limit is None else limit, offset])
+        tail = [PRIOR_WEIGHT, guild_mean(db, guild_id), PRIOR_WEIGHT]
+    if rated_only:
+        where += " AND s.rating_count > 0"
+    sql = f"SELECT s.id FROM stories s WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+    found = db.execute(sql, [*params, *tail, -1 if limit is None else limit, offset])
     return [r[0] for r in found]
 
 
@@ -276,8 +267,8 @@ class Listings:
             stats = {
                 r[0]: (r[1], r[2])
                 for r in db.execute(
-                    f"SELECT story_id, COUNT(*), SUM(stars) FROM reader_ratings"
-                    f" WHERE story_id IN ({marks(len(ids))}) GROUP BY story_id",
+                    "SELECT id, rating_count, rating_sum FROM stories"
+                    f" WHERE id IN ({marks(len(ids))})",
                     ids,
                 )
             }

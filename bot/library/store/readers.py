@@ -27,11 +27,12 @@ def bayesian(n: int, total: int, mean: float) -> float:
 
 
 def guild_mean(db: sqlite3.Connection, guild_id: int) -> float:
-    """m: the mean of every rating in the guild (DEFAULT_MEAN when there are none)."""
-    mean = db.execute(
-        "SELECT AVG(stars) FROM reader_ratings WHERE guild_id = ?", (guild_id,)
-    ).fetchone()[0]
-    return DEFAULT_MEAN if mean is None else float(mean)
+    """m: the mean of every rating in the guild (DEFAULT_MEAN when there are none), from
+    the totals kept with every rating (migration 004)."""
+    found = db.execute(
+        "SELECT n, total FROM guild_rating_totals WHERE guild_id = ? AND n > 0", (guild_id,)
+    ).fetchone()
+    return DEFAULT_MEAN if found is None else found[1] / found[0]
 
 
 def summary_of(n: int, total: int, mean: float) -> RatingSummary:
@@ -40,9 +41,7 @@ def summary_of(n: int, total: int, mean: float) -> RatingSummary:
 
 def rating_summary(db: sqlite3.Connection, story_id: int) -> RatingSummary:
     found = db.execute(
-        "SELECT s.guild_id, COUNT(r.stars), COALESCE(SUM(r.stars), 0) FROM stories s"
-        " LEFT JOIN reader_ratings r ON r.story_id = s.id WHERE s.id = ? GROUP BY s.id",
-        (story_id,),
+        "SELECT guild_id, rating_count, rating_sum FROM stories WHERE id = ?", (story_id,)
     ).fetchone()
     if found is None:
         return RatingSummary(0, None, DEFAULT_MEAN)
@@ -146,6 +145,20 @@ class Readers:
 
     async def rating_summary(self, story_id: int) -> RatingSummary:
         return await self._db.read(rating_summary, story_id)
+
+    async def rating_totals(self, guild_id: int) -> dict[int, tuple[int, int]]:
+        """Every rated story of the guild: story id -> (number of ratings, sum of stars),
+        as kept with every rating (one indexed read, no aggregation)."""
+
+        def read(db: sqlite3.Connection) -> dict[int, tuple[int, int]]:
+            found = db.execute(
+                "SELECT id, rating_count, rating_sum FROM stories"
+                " WHERE guild_id = ? AND rating_count > 0",
+                (guild_id,),
+            )
+            return {r[0]: (r[1], r[2]) for r in found}
+
+        return await self._db.read(read)
 
     # ---- reading positions -------------------------------------------------------------
 
