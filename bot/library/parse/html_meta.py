@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.model import Status
 from bot.library.parse.chapters import Heading, number_value
+from bot.library.parse.ffnet_info import split_genres
 from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text, within
 from bot.library.parse.raw import RawStory
 from bot.library.rules import declared_status, html_label_fields, none_values
@@ -21,7 +22,8 @@ from bot.library.rules import declared_status, html_label_fields, none_values
 LIST_FIELDS = frozenset({"warnings", "fandoms", "relationships", "characters", "tags", "authors"})
 
 _LABEL_CHAPTER = re.compile(
-    r"^(?P<label>(?:chapter|ch\.?|part|book|section|episode)\s*"
+    r"^(?P<label>(?:chapter|ch\.?|part|book|section|episode|chapitre|cap[ií]tulo|kapitel"
+    r"|capitolo|hoofdstuk|partie)\s*"
     r"(?P<num>\d+|[ivxlcdm]+\b|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"|prologue|epilogue|interlude|foreword|afterword|preface|introduction)"
     r"\s*(?:[:.\-–—]\s*|\s+(?=\S))?(?P<rest>.*)$",
@@ -161,19 +163,6 @@ def apply_stats(raw: RawStory, text: str) -> None:
             raw.status_declared = status or raw.status_declared
     if completed:
         raw.status_declared = Status.COMPLETE
-
-
-_SLASH_GENRE = re.compile(r"hurt\s*/\s*comfort|[^/]+", re.IGNORECASE)
-
-
-def split_genres(text: str) -> list[str]:
-    """FFN "Romance/Hurt/Comfort" → ["Romance", "Hurt/Comfort"]."""
-    out = []
-    for m in _SLASH_GENRE.finditer(text):
-        part = m.group().strip()
-        if part:
-            out.append("Hurt/Comfort" if "/" in part else part)
-    return out
 
 
 def labelled_values(

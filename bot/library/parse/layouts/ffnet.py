@@ -12,24 +12,14 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.library.model import Chapter, Status
-from bot.library.parse.html_meta import (
-    dedupe,
-    selector_score,
-    split_genres,
-    split_heading,
-    to_int,
-)
+from bot.library.model import Chapter
+from bot.library.parse.ffnet_info import apply_info_line, read_info_line
+from bot.library.parse.html_meta import dedupe, selector_score, split_heading, to_int
 from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
-from bot.library.parse.html_text import clean_inline, inline_text, node_paragraphs
+from bot.library.parse.html_text import inline_text, node_paragraphs
 from bot.library.parse.raw import RawStory
-from bot.library.rules import ffnet_words
 
 NAME = "ffnet-html"
-
-_RATED = re.compile(r"^Rated:\s*(?:Fiction\s+)?(.+)$", re.I)
-_LABELLED = re.compile(r"^([A-Za-z ]+):\s*(.*)$")
-_PAIRING = re.compile(r"\[([^\]]+)\]")
 
 
 _SIGNS = (
@@ -48,71 +38,6 @@ def detect(tree: LexborHTMLParser) -> float:
     return min(value, 1.0)
 
 
-def is_genre_segment(segment: str) -> bool:
-    """ "Romance/Hurt/Comfort": FanFiction.net genres only."""
-    parts = split_genres(segment)
-    return bool(parts) and all(p.lower() in ffnet_words().genres for p in parts)
-
-
-def apply_meta_line(raw: RawStory, line: str) -> None:
-    """The grey "Rated: … - id: N" line."""
-    segments = [clean_inline(s) for s in re.split(r"\s+-\s+", line)]
-    status_seen = False
-    for seg in segments:
-        if not seg:
-            continue
-        m = _RATED.match(seg)
-        if m:
-            raw.rating = clean_inline(m.group(1))
-            continue
-        m = _LABELLED.match(seg)
-        if m and m.group(1).strip().lower() in (
-            "chapters",
-            "words",
-            "reviews",
-            "favs",
-            "follows",
-            "updated",
-            "published",
-            "status",
-            "id",
-        ):
-            name, value = m.group(1).strip().lower(), m.group(2).strip()
-            if name == "chapters":
-                raw.total_chapters = to_int(value)
-            elif name == "status":
-                status_seen = True
-                raw.status_declared = (
-                    Status.COMPLETE if value.lower().startswith("complete") else Status.WIP
-                )
-            continue
-        if seg.lower() in ffnet_words().languages and raw.language is None:
-            raw.language = seg
-        elif is_genre_segment(seg):
-            raw.tags = dedupe([*raw.tags, *split_genres(seg)])
-        else:
-            apply_characters(raw, seg)
-    if not status_seen:
-        raw.status_declared = Status.WIP  # FFN marks finished stories "Status: Complete"
-    if raw.status_declared is Status.COMPLETE:
-        raw.total_chapters = raw.total_chapters or 1  # one-shots have no "Chapters:"
-    else:
-        raw.total_chapters = None  # "Chapters: 3" counts what is posted, not the plan
-
-
-def apply_characters(raw: RawStory, segment: str) -> None:
-    """ "[Buffy S., Spike] Dawn S." → pairing Buffy S./Spike, characters all three."""
-    for group in _PAIRING.findall(segment):
-        names = [n.strip() for n in group.split(",") if n.strip()]
-        if len(names) >= 2:
-            raw.relationships.append("/".join(names))
-        raw.characters.extend(names)
-    rest = _PAIRING.sub(",", segment)
-    raw.characters.extend(n.strip() for n in rest.split(",") if n.strip())
-    raw.characters = dedupe(raw.characters)
-    raw.relationships = dedupe(raw.relationships)
-
-
 def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     raw = RawStory(layout=NAME)
     top = tree.css_first("#profile_top")
@@ -123,9 +48,9 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
         summary = top.css_first("div.xcontrast_txt")
         raw.summary = inline_text(summary) or None
         for span in top.css("span.xgray"):
-            text = inline_text(span)
-            if "Rated:" in text:
-                apply_meta_line(raw, text[text.index("Rated:") :])
+            info = read_info_line(inline_text(span))
+            if info is not None:
+                apply_info_line(raw, info)
                 break
     crumbs = [inline_text(a) for a in tree.css("#pre_story_links a")]
     fandoms: list[str] = []

@@ -1,0 +1,120 @@
+"""What a page says about its story outside the element that holds the text.
+
+Old archives and author sites put "Title / Author / Rating: NC-17 / Pairing / Summary"
+above the story text — as `<b>Label:</b>` runs, a `<table>` of label and value cells, a
+`<dl>`, or plain lines — and the element holding the text does not contain it. Those
+declared fields must not be lost (above all the rating: a dropped "NC-17" would let the
+story be judged General). This module reads the paragraphs before the text ("the
+preamble") with the label vocabulary of data/headers.toml [html_labels] and merges what it
+finds into the layout's record without overriding what the text itself declared; every
+statement of a rating it finds goes to `RawStory.rating_evidence`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.library.parse.html_meta import LIST_FIELDS, apply_label, dedupe
+from bot.library.parse.html_text import clean_inline
+from bot.library.parse.raw import RawStory
+from bot.library.rules import html_label_fields
+
+MAX_PREAMBLE = 40  # paragraphs read before the story text
+_LINE_LABEL = re.compile(r"^\s*\**\s*([^\W\d_][^:]{0,38}?)\s*\**\s*:\s*\**\s*(.*)$")
+_RATING_WORD = re.compile(r"\b(?:rat(?:ed|ing|ings)|classement)\b", re.I)
+_EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
+
+
+def _plain(line: str) -> str:
+    return clean_inline(_EMPHASIS.sub("", line))
+
+
+def _known(label: str) -> str | None:
+    key = clean_inline(label).rstrip(":").strip().lower()
+    return html_label_fields().get(key)
+
+
+def read_preamble(paragraphs: list[str]) -> RawStory:
+    """Label lines ("Rating: NC-17") and label/value pairs split over two lines (table
+    cells, `<dt>`/`<dd>`) in `paragraphs` → a `RawStory` of the declared fields."""
+    pre = RawStory(layout="preamble")
+    lines = [_plain(x) for p in paragraphs[-MAX_PREAMBLE:] for x in p.split("\n")]
+    lines = [x for x in lines if x]
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _LINE_LABEL.match(line)
+        if m and m.group(2) and _known(m.group(1)):
+            _apply(pre, m.group(1), m.group(2))
+        elif (m and not m.group(2) and _known(m.group(1))) or (_known(line) and len(line) <= 40):
+            # "Rating:" / "Rating" alone, the value on the next line (a cell, a <dd>)
+            label = m.group(1) if m else line
+            if i + 1 < len(lines) and not _is_label_line(lines[i + 1]):
+                _apply(pre, label, lines[i + 1])
+                i += 1
+        i += 1
+    return pre
+
+
+def _is_label_line(line: str) -> bool:
+    m = _LINE_LABEL.match(line)
+    return bool(m and _known(m.group(1))) or (len(line) <= 40 and _known(line) is not None)
+
+
+def _apply(pre: RawStory, label: str, value: str) -> None:
+    field_name = _known(label)
+    if field_name == "rating":
+        value = clean_inline(value)
+        if value and value not in pre.rating_evidence:
+            pre.rating_evidence.append(value)
+    apply_label(pre, label, value)
+
+
+def rating_lines(paragraphs: list[str]) -> list[str]:
+    """Short lines outside the text that state a rating in words ("Rated M for language")
+    — evidence for the rating rule, which maps what it recognises."""
+    out: list[str] = []
+    for p in paragraphs[-MAX_PREAMBLE:]:
+        for line in p.split("\n"):
+            plain = _plain(line)
+            if 3 <= len(plain) <= 160 and _RATING_WORD.search(plain):
+                m = _LINE_LABEL.match(plain)
+                if m and _known(m.group(1)) == "rating":
+                    continue  # a label line: read by read_preamble
+                if plain not in out:
+                    out.append(plain)
+    return out
+
+
+def merge_preamble(raw: RawStory, pre: RawStory) -> None:
+    """Fill `raw`'s empty fields from the preamble; list fields gain its items; a rating
+    the text did not declare becomes the declared rating, and every rating the preamble
+    states is rating evidence (the rating rule takes the highest)."""
+    for value in pre.rating_evidence:
+        if value != raw.rating and value not in raw.rating_evidence:
+            raw.rating_evidence.append(value)
+    if raw.rating is None and pre.rating is not None:
+        raw.rating = pre.rating
+        if pre.rating in raw.rating_evidence:
+            raw.rating_evidence.remove(pre.rating)
+    for name in ("title", "summary", "disclaimer", "spoilers", "language", "epigraph"):
+        if getattr(raw, name) in (None, "") and getattr(pre, name):
+            setattr(raw, name, getattr(pre, name))
+    for name in LIST_FIELDS:
+        current: list[str] = getattr(raw, name)
+        extra: list[str] = getattr(pre, name)
+        if name == "authors" and current:
+            continue  # the text's own byline wins
+        if extra:
+            setattr(raw, name, dedupe([*current, *extra]))
+    if raw.total_chapters is None:
+        raw.total_chapters = pre.total_chapters
+    if raw.status_declared is None:
+        raw.status_declared = pre.status_declared
+    for note in pre.notes:
+        if note not in raw.notes:
+            raw.notes.append(note)
+
+
+def has_fields(pre: RawStory) -> bool:
+    return bool(pre.title or pre.authors or pre.rating or pre.rating_evidence or pre.relationships)
