@@ -17,7 +17,7 @@ import re
 from bot.library.parse.html_meta import LIST_FIELDS, apply_label, dedupe
 from bot.library.parse.html_text import clean_inline
 from bot.library.parse.raw import RawStory
-from bot.library.rules import html_label_fields
+from bot.library.rules import boilerplate, fold, html_label_fields
 
 MAX_PREAMBLE = 40  # paragraphs read before the story text
 _LINE_LABEL = re.compile(r"^\s*\**\s*([^\W\d_][^:]{0,38}?)\s*\**\s*:\s*\**\s*(.*)$")
@@ -41,22 +41,28 @@ def read_preamble(paragraphs: list[str]) -> RawStory:
     lines = [_plain(x) for p in paragraphs[-MAX_PREAMBLE:] for x in p.split("\n")]
     lines = [x for x in lines if x]
     i = 0
+    note_label = boilerplate().note_label
     while i < len(lines):
         line = lines[i]
         m = _LINE_LABEL.match(line)
-        if m and m.group(2) and _known(m.group(1)):
+        note = note_label.match(fold(line))
+        if note is not None and line[note.start(1) : note.end(1)].strip():
+            pre.notes.append(line[note.start(1) : note.end(1)].strip())  # "A/N: Rated M…"
+        elif m and m.group(2) and _known(m.group(1)):
             _apply(pre, m.group(1), m.group(2))
         elif (m and not m.group(2) and _known(m.group(1))) or (_known(line) and len(line) <= 40):
             # "Rating:" / "Rating" alone, the value on the next line (a cell, a <dd>)
             label = m.group(1) if m else line
-            if i + 1 < len(lines) and not _is_label_line(lines[i + 1]):
+            if i + 1 < len(lines) and not is_label_line(lines[i + 1]):
                 _apply(pre, label, lines[i + 1])
                 i += 1
         i += 1
     return pre
 
 
-def _is_label_line(line: str) -> bool:
+def is_label_line(line: str) -> bool:
+    """A "Label: value" line, or a label alone, of a label the vocabulary knows."""
+    line = _plain(line)
     m = _LINE_LABEL.match(line)
     return bool(m and _known(m.group(1))) or (len(line) <= 40 and _known(line) is not None)
 
@@ -79,8 +85,8 @@ def rating_lines(paragraphs: list[str]) -> list[str]:
             plain = _plain(line)
             if 3 <= len(plain) <= 160 and _RATING_WORD.search(plain):
                 m = _LINE_LABEL.match(plain)
-                if m and _known(m.group(1)) == "rating":
-                    continue  # a label line: read by read_preamble
+                if (m and _known(m.group(1)) == "rating") or _known(plain):
+                    continue  # a label line or a label alone: read by read_preamble
                 if plain not in out:
                     out.append(plain)
     return out

@@ -22,6 +22,7 @@ from bot.library.model import Chapter
 from bot.library.parse.chapters import Heading
 from bot.library.parse.html_meta import split_heading
 from bot.library.parse.html_preamble import (
+    is_label_line,
     merge_preamble,
     rating_lines,
     read_preamble,
@@ -33,6 +34,7 @@ from bot.library.parse.html_text import (
     node_paragraphs,
     remove_nodes,
     tidy_paragraphs,
+    within,
 )
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text import parse_text
@@ -212,9 +214,11 @@ def extract_article(
     body = tree.body or tree.root
     _remove_chrome(body)
     container = _selected_content(tree, (*selectors, *_CONTENT_SELECTORS))
+    container = container or _densest_paragraphs(tree)
     readable = None if container is not None else _readability_paragraphs(tree)
     if container is None and readable is None:
-        container = _densest_paragraphs(tree) or body
+        container = body
+    byline = _byline_node_text(body, container)
     if container is not None:
         preamble = _preamble_of(body, container)
         heading = _outside_heading(tree, container)
@@ -228,12 +232,22 @@ def extract_article(
         paragraphs.insert(0, heading)
     raw = parse_text("\n\n".join(paragraphs), source_name)
     raw.layout = f"{name}/{raw.layout}" if raw.layout else name
+    if heading and raw.summary == heading:
+        raw.summary = None  # the heading put above a label block is not a summary
+    if heading:
+        _heading_out_of_text(raw, heading)
+        preamble = [*preamble, heading]
+    lifted = _leading_labels(raw)
+    if lifted:
+        preamble = [*preamble, *lifted]
     if preamble:
         merge_preamble(raw, read_preamble(preamble))
         for line in rating_lines(preamble):
             if line not in raw.rating_evidence and line != raw.rating:
                 raw.rating_evidence.append(line)
         _heading_and_byline(raw, tree, preamble)
+    if not raw.authors and byline:
+        raw.authors = [byline]
     if raw.title is None and raw.title_fallback is None:
         raw.title_fallback = page_title
     return raw
@@ -245,12 +259,18 @@ _BYLINE = re.compile(
 )
 
 
+_POSTED_BY = re.compile(r"\bby\s+(?P<name>[^\s·|•,].{0,60})$", re.IGNORECASE)
+_NAME_END = re.compile(r"\s+[·|•–—]\s*|\s+-\s+|,\s|\s+on\s+\d")
+
+
 def _heading_and_byline(raw: RawStory, tree: LexborHTMLParser, preamble: list[str]) -> None:
     """Near the title, above the text: the story's heading (an `<h1>`/`<h2>` that is not
     the site's banner) is its title, a "by Name" / "par Name" line under it the author,
     and a chapter heading ("Chapter 2: The Storm") the chapter's number and title."""
-    index = {para: i for i, para in enumerate(preamble)}
-    title_at = None
+    index: dict[str, int] = {}
+    for i, para in enumerate(preamble):
+        index.setdefault(para, i)
+    title_at = index.get(raw.title) if raw.title else None
     for selector in ("h1", "h2", "h3"):
         for node in tree.css(selector):
             text = inline_text(node)
@@ -264,9 +284,11 @@ def _heading_and_byline(raw: RawStory, tree: LexborHTMLParser, preamble: list[st
                 title_at = index[text]
     if not raw.authors and title_at is not None:
         for para in preamble[title_at + 1 : title_at + 3]:
-            m = _BYLINE.match(para.strip())
+            m = _BYLINE.match(para.strip()) or _POSTED_BY.search(para.strip())
             if m:
-                raw.authors = [m.group("name").strip(" .")]
+                name = _NAME_END.split(m.group("name"))[0].strip(" .")
+                if name:
+                    raw.authors = [name]
                 break
 
 
@@ -281,6 +303,66 @@ def _chapter_heading(raw: RawStory, head: Heading) -> None:
             title=head.title,
             text=only.text,
         )
+
+
+_AUTHOR_LINKS = (
+    "a[rel='author'], [itemprop='author'], .author a, .byline a, .post-author a, "
+    ".entry-author a, a.author, .posted-by a, .postinfo a[href*='/u'], .meta a[href*='author']"
+)
+
+
+def _byline_node_text(body: LexborNode, container: LexborNode | None) -> str | None:
+    """The page's author link outside the story text (WordPress "by <a rel=author>")."""
+    for node in body.css(_AUTHOR_LINKS):
+        inside = container is not None and container.mem_id != body.mem_id
+        if inside and within(node, {container.mem_id}):  # type: ignore[union-attr]
+            continue
+        name = inline_text(node)
+        if name and len(name) <= 60 and not _SITE_WORDS.search(name):
+            return name
+    return None
+
+
+def _heading_out_of_text(raw: RawStory, heading: str) -> None:
+    """The page's heading put above the text and left there by the text parser: it is
+    the title (when none is declared), not the story's first paragraph."""
+    if not raw.chapters:
+        return
+    first = raw.chapters[0]
+    top, _, rest = first.text.partition("\n\n")
+    if top.strip() != heading or not rest.strip():
+        return
+    raw.chapters[0] = Chapter(first.number, first.label, first.title, rest)
+    if raw.title is None:
+        raw.title = heading
+
+
+def _leading_labels(raw: RawStory) -> list[str]:
+    """Paragraphs at the top of the text made only of known "Label: value" lines (labels
+    the text parser left in, e.g. a French "Titre :" block): they leave the text and are
+    read as the preamble."""
+    if not raw.chapters:
+        return []
+    first = raw.chapters[0]
+    paras = first.text.split("\n\n")
+    taken: list[str] = []
+    for para in paras[:4]:
+        lines = [x for x in para.split("\n") if x.strip()]
+        if lines and all(is_label_line(x) for x in lines):
+            taken.append(para)
+        elif taken or len(para.split()) > 12:
+            break
+        else:
+            taken.append(para)  # a short line before the labels (the title heading)
+    if not any(all(is_label_line(x) for x in p.split("\n") if x.strip()) for p in taken):
+        return []
+    while taken and not all(is_label_line(x) for x in taken[-1].split("\n") if x.strip()):
+        taken.pop()
+    rest = "\n\n".join(paras[len(taken) :])
+    if not rest.strip():
+        return []
+    raw.chapters[0] = Chapter(first.number, first.label, first.title, rest)
+    return taken
 
 
 def _preamble_of(body: LexborNode, container: LexborNode) -> list[str]:
