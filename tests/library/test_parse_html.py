@@ -721,7 +721,7 @@ def test_hard_wrapped_lines_are_not_split_into_paragraphs() -> None:
 def test_deep_nesting_is_flattened_keeping_the_text() -> None:
     from bot.library.parse.html_depth import MAX_DEPTH, flatten_deep
 
-    n = MAX_DEPTH * 3
+    n = MAX_DEPTH * 2
     page = "<html><body>" + "<div>Level.\n" * n + "</div>" * n + "</body></html>"
     _flat, dropped = flatten_deep(page)
     assert dropped == 2 * (n - MAX_DEPTH)
@@ -734,3 +734,66 @@ def test_ordinary_pages_are_not_touched_by_the_depth_guard() -> None:
 
     page = load("ao3_download_multi.html")
     assert flatten_deep(page) == (page, 0)
+
+
+# --------------------------------------------------- fixtures with expected JSON
+
+EXPECTED = sorted(FIXTURES.glob("*.json"))
+_SAFETY = ["General", "Teen", "Not Rated", "Mature", "Explicit"]
+
+
+@pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.stem)
+def test_fixture_matches_its_expected_json(expected_path: Path) -> None:
+    """Each fixture page beside a .json: the raw record (this layer's reading) and the
+    finished story (title, authors, rating never below the stated level, status when
+    declared, chapter headings, clean body ends, no site chrome) — or the refusal."""
+    import json
+
+    from bot.library.parse import parse_story
+
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    page = expected_path.with_suffix(".html")
+    data = page.read_bytes()
+    if "rejected" in expected:
+        with pytest.raises(StoryRejected) as err:
+            parse_story(data, page.name)
+        assert expected["rejected"] in str(err.value)
+        return
+    text, encoding = decode_html(data)
+    assert encoding == expected["encoding"]
+    raw = parse_html(text, page.name)
+    for name, value in expected["raw"].items():
+        got = getattr(raw, name)
+        got = str(got) if name == "status_declared" else got
+        assert got == value, name
+    story = parse_story(data, page.name)
+    assert story.layout is not None
+    assert story.layout.split("/")[0] == expected["layout"].split("/")[0]
+    want = expected["story"]
+    assert story.title == want["title"]
+    assert story.authors == want["authors"]
+    assert story.rating.declared == want["rating_declared"]
+    if "level_at_least" in want:
+        level = str(story.rating.level)
+        assert _SAFETY.index(level) >= _SAFETY.index(want["level_at_least"]), level
+    if "status" in want:
+        assert str(story.status) == want["status"]
+    if "chapters" in want:
+        assert [[c.number, c.label, c.title] for c in story.chapters] == want["chapters"]
+    assert story.body.startswith(want["body_starts"])
+    assert story.body.endswith(want["body_ends"])
+    for needle in want.get("body_excludes", []):
+        assert needle not in story.body, needle
+
+
+def test_there_are_fixtures_for_every_html_layout() -> None:
+    import json
+
+    from bot.library.parse.html import LAYOUTS
+
+    layouts = {
+        json.loads(p.read_text(encoding="utf-8")).get("layout", "").split("/")[0] for p in EXPECTED
+    }
+    assert {layout.name for layout in LAYOUTS} - {"ao3-html", "ao3-page"} <= layouts
+    assert "html-article" in layouts
+    assert len(EXPECTED) >= 15

@@ -102,9 +102,25 @@ _BLOCKS = frozenset(
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)([^>]*)>")
 
 
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+
+
 def max_depth_possible(text: str) -> int:
-    """An upper bound on the nesting depth, cheap to compute: the number of tags."""
-    return text.count("<")
+    """An upper bound on the nesting depth: the deepest running count of start tags less
+    end tags of elements that nest (tag names found in C, one step per tag in Python)."""
+    if text.count("<") <= MAX_DEPTH:
+        return text.count("<")
+    depth = deepest = 0
+    skip = _NOT_NESTING
+    for closing, name in _TAG_NAME.findall(text):
+        if name in skip or name.lower() in skip:
+            continue
+        if closing:
+            depth = depth - 1 if depth else 0
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def flatten_deep(text: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:

@@ -38,8 +38,7 @@ def read_preamble(paragraphs: list[str]) -> RawStory:
     """Label lines ("Rating: NC-17") and label/value pairs split over two lines (table
     cells, `<dt>`/`<dd>`) in `paragraphs` → a `RawStory` of the declared fields."""
     pre = RawStory(layout="preamble")
-    lines = [_plain(x) for p in paragraphs[-MAX_PREAMBLE:] for x in p.split("\n")]
-    lines = [x for x in lines if x]
+    lines = preamble_lines(paragraphs)
     i = 0
     note_label = boilerplate().note_label
     while i < len(lines):
@@ -58,6 +57,30 @@ def read_preamble(paragraphs: list[str]) -> RawStory:
                 i += 1
         i += 1
     return pre
+
+
+_RUN_SEPARATOR = re.compile(r"\s+[·|•]\s+|\s+-\s+(?=[^\W\d_][\w '’]{0,30}:)")
+
+
+def preamble_lines(paragraphs: list[str]) -> list[str]:
+    """The preamble's lines; "Author: A · Rating: T · Pairing: X" runs split at the dots."""
+    out: list[str] = []
+    for p in paragraphs[-MAX_PREAMBLE:]:
+        for line in p.split("\n"):
+            plain = _plain(line)
+            if not plain:
+                continue
+            parts = _RUN_SEPARATOR.split(plain)
+            if len(parts) > 1 and sum(1 for x in parts if _labelled_known(x)) >= 2:
+                out.extend(x for x in parts if x)
+            else:
+                out.append(plain)
+    return out
+
+
+def _labelled_known(line: str) -> bool:
+    m = _LINE_LABEL.match(line)
+    return bool(m and m.group(2) and _known(m.group(1)))
 
 
 def is_label_line(line: str) -> bool:
@@ -80,15 +103,13 @@ def rating_lines(paragraphs: list[str]) -> list[str]:
     """Short lines outside the text that state a rating in words ("Rated M for language")
     — evidence for the rating rule, which maps what it recognises."""
     out: list[str] = []
-    for p in paragraphs[-MAX_PREAMBLE:]:
-        for line in p.split("\n"):
-            plain = _plain(line)
-            if 3 <= len(plain) <= 160 and _RATING_WORD.search(plain):
-                m = _LINE_LABEL.match(plain)
-                if (m and _known(m.group(1)) == "rating") or _known(plain):
-                    continue  # a label line or a label alone: read by read_preamble
-                if plain not in out:
-                    out.append(plain)
+    for plain in preamble_lines(paragraphs):
+        if 3 <= len(plain) <= 160 and _RATING_WORD.search(plain):
+            m = _LINE_LABEL.match(plain)
+            if (m and _known(m.group(1)) == "rating") or _known(plain):
+                continue  # a label line or a label alone: read by read_preamble
+            if plain not in out:
+                out.append(plain)
     return out
 
 

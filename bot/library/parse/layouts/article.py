@@ -145,6 +145,32 @@ def _densest_paragraphs(tree: LexborHTMLParser) -> LexborNode | None:
     return None
 
 
+def _richest_text_block(tree: LexborHTMLParser) -> LexborNode | None:
+    """The element whose own text (not its child blocks') is most of the page's text: a
+    story written with `<br>`s in one table cell or `<font>` of an old layout table."""
+    body = tree.body or tree.root
+    total = _text_len(body)
+    if total == 0:
+        return None
+    best, best_len = None, 0
+    for node in body.traverse(include_text=False):
+        if node.tag in _INLINE_TAGS:
+            continue
+        own = len(node.text(deep=False, separator="")) + sum(
+            _text_len(child) for child in node.iter() if child.tag in _INLINE_TAGS
+        )
+        if own > best_len:
+            best, best_len = node, own
+    if best is not None and best_len >= 0.7 * total:
+        return best
+    return None
+
+
+_INLINE_TAGS = frozenset(
+    {"a", "b", "i", "em", "strong", "font", "span", "u", "s", "small", "big", "sup", "sub", "br"}
+)
+
+
 def _readability_paragraphs(tree: LexborHTMLParser) -> list[str] | None:
     """The main content as readability-lxml picks it (None when it finds none)."""
     markup = tree.html or ""
@@ -214,7 +240,7 @@ def extract_article(
     body = tree.body or tree.root
     _remove_chrome(body)
     container = _selected_content(tree, (*selectors, *_CONTENT_SELECTORS))
-    container = container or _densest_paragraphs(tree)
+    container = container or _densest_paragraphs(tree) or _richest_text_block(tree)
     readable = None if container is not None else _readability_paragraphs(tree)
     if container is None and readable is None:
         container = body
@@ -248,6 +274,8 @@ def extract_article(
         _heading_and_byline(raw, tree, preamble)
     if not raw.authors and byline:
         raw.authors = [byline]
+    if raw.title is None and page_title and page_title in preamble:
+        raw.title = page_title  # the <title>'s story part, shown again above the text
     if raw.title is None and raw.title_fallback is None:
         raw.title_fallback = page_title
     return raw
