@@ -103,7 +103,10 @@ def rating_lines(paragraphs: list[str]) -> list[str]:
     """Short lines outside the text that state a rating in words ("Rated M for language")
     — evidence for the rating rule, which maps what it recognises."""
     out: list[str] = []
+    note_label = boilerplate().note_label
     for plain in preamble_lines(paragraphs):
+        if note_label.match(fold(plain)):
+            continue  # an author's note: kept in notes, where the rating rule reads it
         if 3 <= len(plain) <= 160 and _RATING_WORD.search(plain):
             m = _LINE_LABEL.match(plain)
             if (m and _known(m.group(1)) == "rating") or _known(plain):
