@@ -124,28 +124,44 @@ def max_depth_possible(text: str) -> int:
 
 
 def flatten_deep(text: str, max_depth: int = MAX_DEPTH) -> tuple[str, int]:
-    """(markup with no element nested deeper than `max_depth`, tags dropped)."""
+    """(markup with no element nested deeper than `max_depth`, tags dropped). A dropped
+    block leaves one line break between texts (never a run of them: 200k empty breaks
+    would make a page of 200k elements again)."""
     if max_depth_possible(text) <= max_depth:
         return text, 0
     depth = 0
     dropped = 0
+    last_end = 0  # where the previous tag ended
+    broken = False  # a break was left since the last text
+
+    def drop(m: re.Match[str], name: str) -> str:
+        nonlocal dropped, broken
+        dropped += 1
+        if name not in _BLOCKS or broken:
+            return ""
+        broken = True
+        return "<br>"
 
     def visit(m: re.Match[str]) -> str:
-        nonlocal depth, dropped
+        nonlocal depth, last_end, broken
+        if broken and not text[last_end : m.start()].isspace() and m.start() > last_end:
+            broken = False
+        last_end = m.end()
         name = m.group(2).lower()
         if name in _NOT_NESTING or m.group(3).endswith("/"):
+            broken = False
             return m.group()
         if m.group(1):  # an end tag
             if depth > max_depth:
                 depth -= 1
-                dropped += 1
-                return "<br>" if name in _BLOCKS else ""
+                return drop(m, name)
             depth = max(depth - 1, 0)
+            broken = False
             return m.group()
         depth += 1
         if depth > max_depth:
-            dropped += 1
-            return "<br>" if name in _BLOCKS else ""
+            return drop(m, name)
+        broken = False
         return m.group()
 
     out = _TAG.sub(visit, text)
