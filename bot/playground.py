@@ -74,7 +74,7 @@ Who and where:
   in #general | in #after-dark (age-restricted) | in #late-night-reads (thread) | in dm
   attach PATH                        file for the next command's file option
 Worked examples:
-  /search query: walkng in dreams    then: select 1            (opens the card)
+  /search query: last patroll befor  then: select 1            (opens the card)
   /story story: Final Parting        then: click Read          (a private reading session)
   as moderator                       then: attach data/samples/004_3a1befc0c0f73a1a.txt
   /library add                       (the attached file is the file option)

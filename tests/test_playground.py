@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -177,6 +178,23 @@ async def test_tab_completes_commands_options_choices_and_names(
     assert completions(session, "attach data/sam") == ["data/samples/"]
     assert "data/samples/004_3a1befc0c0f73a1a.txt " in completions(session, "attach data/samples/0")
     assert completions(session, "/nope x") == []
+
+
+def test_every_example_in_help_works() -> None:
+    from bot.playground import HELP
+
+    examples = []  # in order, as a newcomer would type them
+    starts = ("/", "complete /", "as ", "in #", "attach ", "select ", "click ")
+    for line in HELP.splitlines():
+        for piece in re.split(r"\s{2,}|\s·\s", line.strip()):
+            part = piece.removeprefix("then: ").strip()
+            if part.startswith(starts) and not re.search(r"\||PATH|path/| N\b", part):
+                examples.append(part)
+    assert len(examples) >= 12
+    out = run_playground(examples)
+    for command in examples:
+        answer = out.split(f"> {command}\n", 1)[1].split("\n> ", 1)[0]
+        assert answer.strip() and "✗" not in answer and "Sorry" not in answer, (command, answer)
 
 
 def test_parse_slash_splits_subcommands_and_options() -> None:
