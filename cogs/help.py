@@ -23,7 +23,8 @@ HELP = [
     (
         "Read",
         "`/excerpt` posts a passage here (opening, random or a passage number) · "
-        "`/read` opens a private reading session · `/continue` picks up where you stopped",
+        "`/read` opens a private reading session · `/continue` picks up where you stopped · "
+        "`/later` your private reading list (or “Read later” on a card)",
     ),
     (
         "Rate",

@@ -113,6 +113,9 @@ class Library:
             library._seen_version = await store.db.changed_elsewhere_version()
             if index:
                 await indexes.load(store.stories)
+                # recommendation catalogs are read in the background; the first
+                # /recommend of a guild waits for its own
+                library.discovery.start_warming(await store.stories.guild_ids())
         except sqlite3.DatabaseError as err:  # a damaged file shows when it is first read
             await store.close()
             raise open_error(Path(path), err) from None
@@ -558,6 +561,30 @@ class Library:
     async def last_read(self, guild_id: int, user_id: int) -> tuple[int, int, int] | None:
         """(story_id, chapter, passage) of the reader's most recently saved position."""
         return await self._store.readers.last_read(guild_id, user_id)
+
+    # ---- reading list ------------------------------------------------------------------
+
+    async def mark_later(self, guild_id: int, user_id: int, story_id: int) -> bool:
+        """Put a story on the reader's reading list; False when it was already there."""
+        return await self._store.reading_list.add(guild_id, user_id, story_id)
+
+    async def unmark_later(self, guild_id: int, user_id: int, story_id: int) -> bool:
+        """Take a story off the reading list; False when it was not on it."""
+        return await self._store.reading_list.remove(guild_id, user_id, story_id)
+
+    async def later(self, guild_id: int, user_id: int) -> list[StoryRecord]:
+        """The reader's reading list, most recently added first."""
+        return await self._store.reading_list.stories(guild_id, user_id)
+
+    async def is_later(self, guild_id: int, user_id: int, story_id: int) -> bool:
+        return await self._store.reading_list.has(guild_id, user_id, story_id)
+
+    async def finish(self, guild_id: int, user_id: int, story_id: int) -> bool:
+        """Mark a story read to the end (and off the reading list); True the first time."""
+        return await self._store.reading_list.finish(guild_id, user_id, story_id)
+
+    async def has_finished(self, guild_id: int, user_id: int, story_id: int) -> bool:
+        return await self._store.reading_list.finished(guild_id, user_id, story_id)
 
     # ---- reading -----------------------------------------------------------------------
 

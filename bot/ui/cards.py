@@ -57,8 +57,17 @@ def card_view(story: StoryRecord, audience: Audience) -> discord.ui.View:
         view.add_item(ExcerptButton(story.id))
     if audience.may_list(story):
         view.add_item(SimilarButton(story.id))
+    view.add_item(LaterButton(story.id))
     for n in range(1, 6):
         view.add_item(RateButton(story.id, n))
+    return view
+
+
+def rating_view(story_id: int) -> discord.ui.View:
+    """The ★1–★5 buttons alone (the prompt at the end of a story)."""
+    view = discord.ui.View(timeout=None)
+    for n in range(1, 6):
+        view.add_item(RateButton(story_id, n))
     return view
 
 
@@ -307,4 +316,32 @@ class SimilarButton(
         await send_similar(interaction, await story_for(interaction, self.story_id))
 
 
-DYNAMIC_ITEMS = (RateButton, ReadButton, ExcerptButton, ContinueButton, SimilarButton)
+# ---- reading list --------------------------------------------------------------------
+
+
+async def mark_later(interaction: discord.Interaction, story: StoryRecord) -> None:
+    """Put `story` on the member's reading list and say so, privately."""
+    added = await library_of(interaction).mark_later(story.guild_id, interaction.user.id, story.id)
+    title = clip(safe(story.title), 150)
+    if added:
+        text = f"Added “{title}” to your reading list (/later list)."
+    else:
+        text = f"“{title}” is already on your reading list (/later remove takes it off)."
+    await answer(interaction, content=text, ephemeral=True)
+
+
+class LaterButton(
+    _StoryButton, action="later", label="Read later", style=discord.ButtonStyle.secondary
+):
+    async def run(self, interaction: discord.Interaction) -> None:
+        await mark_later(interaction, await story_for(interaction, self.story_id))
+
+
+DYNAMIC_ITEMS = (
+    RateButton,
+    ReadButton,
+    ExcerptButton,
+    ContinueButton,
+    SimilarButton,
+    LaterButton,
+)

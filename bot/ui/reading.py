@@ -88,6 +88,7 @@ class ReadingView(BaseView):
             view=self,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+        await finish_prompt(interaction, self.story, passage)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, row=0)
     async def previous(
@@ -120,6 +121,36 @@ async def save(
     return None
 
 
+async def finish_prompt(
+    interaction: discord.Interaction, story: StoryRecord, passage: Passage
+) -> None:
+    """At the story's last passage: mark it finished (and off the reading list) and, the
+    first time, ask the reader privately to rate it."""
+    if not passage.is_last:
+        return
+    library = library_of(interaction)
+    try:
+        if not await library.finish(story.guild_id, interaction.user.id, story.id):
+            return
+    except LibraryUnavailable:  # the text was shown; the mark can wait for the next visit
+        return
+    from bot.ui.cards import rating_view
+
+    own = await library.user_rating(story.id, interaction.user.id)
+    title = clip(safe(story.title), 150)
+    text = f"You finished “{title}” — marked as read."
+    if own is None:
+        text += " How was it? Rate it:"
+    else:
+        text += f" You rated it ★{own.stars}; change it here:"
+    await interaction.followup.send(
+        text,
+        view=rating_view(story.id),
+        ephemeral=True,
+        allowed_mentions=discord.AllowedMentions.none(),
+    )
+
+
 async def start_reading(
     interaction: discord.Interaction, story: StoryRecord, passage: Passage
 ) -> None:
@@ -132,3 +163,4 @@ async def start_reading(
     )
     note = await save(interaction, story, passage)
     await view.send(interaction, content=note, embed=view.embed(), ephemeral=True)
+    await finish_prompt(interaction, story, passage)

@@ -26,7 +26,17 @@ async def test_card_shows_the_story(app):
         "Not rated",
     ):
         assert expected in text, expected
-    assert reply.labels == ["Read", "Excerpt", "More like this", "★1", "★2", "★3", "★4", "★5"]
+    assert reply.labels == [
+        "Read",
+        "Excerpt",
+        "More like this",
+        "Read later",
+        "★1",
+        "★2",
+        "★3",
+        "★4",
+        "★5",
+    ]
     assert all(b["custom_id"].startswith("storybot:") for b in reply.buttons)
 
 

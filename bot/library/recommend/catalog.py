@@ -73,16 +73,18 @@ class RatingBase:
         cls, n_stories: int, items: np.ndarray, users: np.ndarray, stars: np.ndarray
     ) -> RatingBase:
         user_ids, uidx = np.unique(users, return_inverse=True)
-        uidx = uidx.astype(np.int32)
-        order = np.lexsort((items, uidx))
+        uidx = uidx.astype(np.int64)
+        items = items.astype(np.int64)
+        width = max(n_stories, 1)
+        order = np.argsort(uidx * width + items)
         by_user_items = items[order].astype(np.int32)
         by_user_stars = stars[order].astype(np.int8)
         by_user_ptr = _ptr(uidx[order], len(user_ids))
         like = stars >= LIKED
-        li, lu = items[like].astype(np.int32), uidx[like]
-        o1 = np.lexsort((lu, li))
+        li, lu = items[like], uidx[like]
+        o1 = np.argsort(li * max(len(user_ids), 1) + lu)
         likers, likes_ptr = lu[o1], _ptr(li[o1], n_stories)
-        o2 = np.lexsort((li, lu))
+        o2 = np.argsort(lu * width + li)
         liked, liked_ptr = li[o2], _ptr(lu[o2], len(user_ids))
         return cls(
             user_ids=user_ids.astype(np.int64),
@@ -379,21 +381,32 @@ FEATURE_SQL = {
 }
 
 
+def _columns(db: sqlite3.Connection, sql: str, params: tuple, width: int) -> np.ndarray:
+    """Integer rows of a query as an (n, width) int64 array, read in chunks (no Python
+    object per row is kept)."""
+    cur = db.cursor()
+    cur.row_factory = None
+    cur.execute(sql, params)
+    parts = []
+    while rows := cur.fetchmany(_FETCH):
+        parts.append(np.array(rows, dtype=np.int64).reshape(-1, width))
+    return np.concatenate(parts) if parts else np.zeros((0, width), dtype=np.int64)
+
+
 def load_catalog(db: sqlite3.Connection, guild_id: int) -> Catalog:
     """Read one guild's catalog: a handful of streaming queries, no per-story objects."""
-    ids, adult, words, status = [], [], [], []
-    cur = db.execute(
-        "SELECT id, rating_level, words, status FROM stories WHERE guild_id = ? ORDER BY id",
+    levels = ", ".join(f"'{level}'" for level in ADULT_LEVELS)
+    basics = _columns(
+        db,
+        f"SELECT id, rating_level IN ({levels}), words,"
+        " CASE status WHEN 'complete' THEN 1 WHEN 'wip' THEN -1 ELSE 0 END"
+        " FROM stories WHERE guild_id = ? ORDER BY id",
         (guild_id,),
+        4,
     )
-    while rows := cur.fetchmany(_FETCH):
-        for sid, level, w, st in rows:
-            ids.append(sid)
-            adult.append(level in ADULT_LEVELS)
-            words.append(w)
-            status.append(1 if st == "complete" else -1 if st == "wip" else 0)
-    story_ids = np.array(ids, dtype=np.int64)
-    del ids
+    story_ids = np.ascontiguousarray(basics[:, 0])
+    adult, words, status = basics[:, 1].astype(bool), basics[:, 2], basics[:, 3]
+    del basics
     features = {
         kind: _features(db, story_ids, sql.format(where="s.guild_id = ?1"), guild_id, names)
         for kind, (sql, names) in FEATURE_SQL.items()
@@ -402,9 +415,9 @@ def load_catalog(db: sqlite3.Connection, guild_id: int) -> Catalog:
     catalog = Catalog.from_arrays(
         guild_id,
         story_ids,
-        adult=np.array(adult, dtype=bool),
-        words=np.array(words, dtype=np.int32),
-        status=np.array(status, dtype=np.int8),
+        adult=adult,
+        words=words,
+        status=status,
         features=features,
         rating_story=r_story,
         rating_user=r_user,
@@ -416,16 +429,12 @@ def load_catalog(db: sqlite3.Connection, guild_id: int) -> Catalog:
 
 def load_title_rank(db: sqlite3.Connection, catalog: Catalog) -> np.ndarray:
     """Each story's place in title order (case-insensitive, then id): breaks ties."""
-    from array import array
-
-    ordered = array("q")
-    cur = db.execute(
+    ids = _columns(
+        db,
         "SELECT id FROM stories WHERE guild_id = ? ORDER BY title COLLATE NOCASE, id",
         (catalog.guild_id,),
-    )
-    while rows := cur.fetchmany(_FETCH):
-        ordered.extend(r[0] for r in rows)
-    ids = np.frombuffer(ordered, dtype=np.int64) if ordered else np.zeros(0, np.int64)
+        1,
+    )[:, 0]
     pos = np.searchsorted(catalog.story_ids, ids)
     ok = pos < catalog.size
     rank = np.arange(catalog.size, dtype=np.int32) + len(ids)  # not found: after, by id
@@ -436,16 +445,8 @@ def load_title_rank(db: sqlite3.Connection, catalog: Catalog) -> np.ndarray:
 def _features(
     db: sqlite3.Connection, story_ids: np.ndarray, sql: str, key: int, names_sql: str
 ) -> Features:
-    from array import array
-
-    rows_a, ids_a = array("q"), array("q")
-    cur = db.execute(sql, (key,))
-    while rows := cur.fetchmany(_FETCH):
-        for sid, nid in rows:
-            rows_a.append(sid)
-            ids_a.append(nid)
-    sids = np.frombuffer(rows_a, dtype=np.int64) if rows_a else np.zeros(0, np.int64)
-    nids = np.frombuffer(ids_a, dtype=np.int64) if ids_a else np.zeros(0, np.int64)
+    pairs = _columns(db, sql, (key,), 2)
+    sids, nids = pairs[:, 0], pairs[:, 1]
     pos = np.searchsorted(story_ids, sids)
     used = np.unique(nids)
     names: dict[int, str] = {}
@@ -462,21 +463,16 @@ def _features(
 
 
 def _ratings(db: sqlite3.Connection, guild_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    from array import array
-
-    s, u, k = array("q"), array("q"), array("b")
-    cur = db.execute(
-        "SELECT story_id, user_id, stars FROM reader_ratings WHERE guild_id = ?", (guild_id,)
+    rows = _columns(
+        db,
+        "SELECT story_id, user_id, stars FROM reader_ratings WHERE guild_id = ?",
+        (guild_id,),
+        3,
     )
-    while rows := cur.fetchmany(_FETCH):
-        for a, b, c in rows:
-            s.append(a)
-            u.append(b)
-            k.append(c)
     return (
-        np.array(s, dtype=np.int64),
-        np.array(u, dtype=np.int64),
-        np.array(k, dtype=np.int8),
+        np.ascontiguousarray(rows[:, 0]),
+        np.ascontiguousarray(rows[:, 1]),
+        rows[:, 2].astype(np.int8),
     )
 
 

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_COUNT = 25  # one page of a select menu
-TOP_MIN_RATINGS = 2  # a top list needs this many ratings (unless too few stories have them)
+TOP_MIN_RATINGS = 2
+LOAD_TRIES = 3  # a top list needs this many ratings (unless too few stories have them)
 
 
 class Discovery:
@@ -46,6 +47,8 @@ class Discovery:
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: set[asyncio.Task] = set()
         self._rebuilding: set[int] = set()
+        # changes this process made per guild (a catalog read meanwhile is read again)
+        self._events: defaultdict[int, int] = defaultdict(int)
 
     # ---- keeping catalogs ----------------------------------------------------------------
 
@@ -57,7 +60,7 @@ class Discovery:
         async with self._locks[guild_id]:
             found = self._catalogs.get(guild_id)
             if found is None:
-                found = await self.store.db.read(load_catalog, guild_id)
+                found = await self._load(guild_id)
                 self._catalogs[guild_id] = found
                 log.info(
                     "discovery: guild %s: %d stories, %d ratings, %.1f MB",
@@ -81,10 +84,25 @@ class Discovery:
         for gid in guild_ids:
             await self.catalog(gid)
 
+    def start_warming(self, guild_ids: Iterable[int]) -> None:
+        """Read the guilds' catalogs in the background (the bot's start)."""
+        self._spawn(self.warm(list(guild_ids)))
+
     async def _reload(self, guild_id: int) -> None:
         async with self._locks[guild_id]:
+            self._catalogs[guild_id] = await self._load(guild_id)
+
+    async def _load(self, guild_id: int) -> Catalog:
+        """Read a guild's catalog; read again when this process changed the guild while it
+        was being read (the read is a snapshot that may or may not hold the change)."""
+        for _ in range(LOAD_TRIES):
+            seen = self._events[guild_id]
             fresh = await self.store.db.read(load_catalog, guild_id)
-            self._catalogs[guild_id] = fresh
+            if self._events[guild_id] == seen:
+                return fresh
+        log.warning("discovery: guild %s kept changing while read; reading again", guild_id)
+        self._spawn(self._reload(guild_id))
+        return fresh
 
     def _spawn(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -104,6 +122,7 @@ class Discovery:
     def rated(
         self, guild_id: int, story_id: int, user_id: int, stars: int | None, before: int | None
     ) -> None:
+        self._events[guild_id] += 1
         found = self._catalogs.get(guild_id)
         if found is None:
             return
@@ -121,6 +140,7 @@ class Discovery:
             self._rebuilding.discard(catalog.guild_id)
 
     async def story_put(self, guild_id: int, story_id: int) -> None:
+        self._events[guild_id] += 1
         found = self._catalogs.get(guild_id)
         if found is None:
             return
@@ -131,6 +151,7 @@ class Discovery:
             await self._reload(guild_id)
 
     def story_removed(self, guild_id: int, story_id: int) -> None:
+        self._events[guild_id] += 1
         found = self._catalogs.get(guild_id)
         if found is not None:
             found.story_removed(story_id)

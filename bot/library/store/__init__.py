@@ -8,6 +8,7 @@ connections beside it; see `database`):
   `edits`, `rows`, `prepare` hold the SQL and the pure preparation);
 * `listings` — filtered pages, full-text search, facets, top rated, counts;
 * `readers` — ratings (one transaction with the review) and reading positions;
+* `reading_list` — stories marked for later, and stories read to the end;
 * `settings` — per-guild settings, cached;
 * `audit` — the audit log, which is also how another process's changes are noticed;
 * `bulk` — files, folders and zips; `migrations` — the numbered schema.
@@ -27,6 +28,7 @@ from bot.library.store.database import WRITE_WAIT, Database, connect
 from bot.library.store.listings import LENGTHS, SORTS, Listings
 from bot.library.store.migrations import SchemaTooNew, apply_migrations, schema_version
 from bot.library.store.readers import Readers
+from bot.library.store.reading_list import ReadingList
 from bot.library.store.settings import SETTINGS, Settings
 from bot.library.store.stories import Stories
 
@@ -45,6 +47,7 @@ class Store:
         self.stories = Stories(db)
         self.listings = Listings(db)
         self.readers = Readers(db)
+        self.reading_list = ReadingList(db)
         self.settings = Settings(db)
         self.audit = Audit(db)
 
