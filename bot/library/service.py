@@ -113,15 +113,17 @@ class Library:
             library._seen_version = await store.db.changed_elsewhere_version()
             if index:
                 await indexes.load(store.stories)
-                # recommendation catalogs are read in the background; the first
-                # /recommend of a guild waits for its own
-                library.discovery.start_warming(await store.stories.guild_ids())
+                guilds = await store.stories.guild_ids()
         except sqlite3.DatabaseError as err:  # a damaged file shows when it is first read
             await store.close()
             raise open_error(Path(path), err) from None
         except BaseException:
             await store.close()
             raise
+        if index:
+            # recommendation catalogs are read in the background; the first /recommend
+            # of a guild waits for its own
+            library.discovery.start_warming(guilds)
         if index if watch is None else watch:
             library._watcher = asyncio.get_running_loop().create_task(library._watch())
         log.info("library open: %s", path)
