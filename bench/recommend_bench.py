@@ -300,6 +300,8 @@ def main() -> None:
             build(path, guild, args.stories, args.ratings, args.user_ids)
             size = path.stat().st_size / 1e6
             print(f"built {path.name}: {time.perf_counter() - start:.1f} s, {size:.0f} MB")
+        with sqlite3.connect(path) as db:  # a kept database may carry an earlier run's id
+            guild = db.execute("SELECT guild_id FROM stories LIMIT 1").fetchone()[0]
         out = subprocess.run(
             [sys.executable, __file__, "--open-only", str(path), str(guild)],
             capture_output=True,
