@@ -114,10 +114,13 @@ class LibraryCog(
     # ---- add
 
     @app_commands.command(
-        name="add", description="Add a story from a file (.txt, .md, .html, .epub), with a preview"
+        name="add",
+        description=(
+            "Add a story from a file (.txt, .md, .html, .epub, .docx, .odt, .rtf), with a preview"
+        ),
     )
     @app_commands.describe(
-        file="The story file as people have it: .txt, .md, .html or .epub",
+        file="The story file as people have it: .txt, .md, .html, .epub, .docx, .odt or .rtf",
         title="Title, when the file has none or a wrong one",
         author="Author(s), comma-separated, when the file names none",
         rating="Rating, when the file declares none",

@@ -28,7 +28,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "a GIF image"),
     (b"RIFF", "a RIFF (WebP/WAV/AVI) file"),
     (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (EPUB/DOCX/ODT)"),
+    (b"PK\x03\x04", "a ZIP archive (not an EPUB, DOCX or ODT document)"),
     (b"PK\x05\x06", "a ZIP archive"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"BZh", "a bzip2 archive"),
@@ -37,7 +37,10 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"Rar!\x1a\x07", "a RAR archive"),
     (b"\x7fELF", "a program (ELF)"),
     (b"MZ", "a Windows program"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office (Word 97) document"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Microsoft Office document (Word 97-2003 .doc); save it as .docx, .odt or .rtf",
+    ),
     (b"{\\rtf", "an RTF document"),
     (b"OggS", "an Ogg audio file"),
     (b"ID3", "an MP3 audio file"),
@@ -401,7 +404,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return normalise_text(text), encoding
     kind = binary_kind(data)
     if kind:
-        raise StoryRejected(f"This is {kind}, not a story text file.")
+        raise StoryRejected(f"This is {kind}, not a story file.")
     if b"\x00" in data[:8192]:
         utf16 = _utf16_without_bom(data)
         if not utf16:

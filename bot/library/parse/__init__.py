@@ -16,6 +16,7 @@ from bot.library.decode import decode_bytes
 from bot.library.errors import StoryRejected
 from bot.library.model import ParsedStory
 from bot.library.parse.finish import finish
+from bot.library.parse.formats import DOCUMENT_KINDS, is_rtf, parse_document, zip_kind
 from bot.library.parse.layouts import parse_text_layout
 from bot.library.parse.not_story import refuse_if_not_a_story, refuse_page
 from bot.library.parse.raw import RawStory
@@ -27,6 +28,7 @@ _HAS_WORD = re.compile(r"[^\W_]")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 EPUB_EXTENSIONS = {".epub"}
+CONTAINER_EXTENSIONS = {".epub", ".docx", ".odt"}
 
 __all__ = ["DEFAULT_MAX_BYTES", "RawStory", "finish", "parse_story", "parse_text"]
 
@@ -52,8 +54,14 @@ def too_large(size: int | None, max_bytes: int) -> str:
 
 def _kind(data: bytes, filename: str) -> str:
     ext = PurePath(filename).suffix.lower()
-    if ext in EPUB_EXTENSIONS or (data[:4] == b"PK\x03\x04" and b"epub" in data[:100]):
+    if data[:4] == b"PK\x03\x04" or ext in CONTAINER_EXTENSIONS:
+        container = zip_kind(data, filename)  # EPUB, DOCX, ODT by their members
+        if container:
+            return container
+    if ext in EPUB_EXTENSIONS:
         return "epub"
+    if is_rtf(data):
+        return "rtf"
     if ext in HTML_EXTENSIONS:
         return "html"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -76,7 +84,9 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
         kind = _kind(data, name)
         encoding: str | None
         text = ""
-        if kind == "epub":
+        if kind in DOCUMENT_KINDS:  # .docx / .odt / .rtf: their text, read as text
+            raw, encoding = parse_document(kind, data, name)
+        elif kind == "epub":
             from bot.library.parse.epub import parse_epub
 
             raw = parse_epub(data, name)

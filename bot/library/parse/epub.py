@@ -1,8 +1,9 @@
 """EPUB files (AO3 downloads, FanFicFare, any other EPUB 2/3) → `RawStory`.
 
-The archive is opened defensively (size, member-count and compression-ratio bounds, no
-absolute or ".." paths, no encryption); `META-INF/container.xml` names the OPF package,
-whose Dublin Core metadata and spine give the story's fields and reading order.
+The archive is opened defensively (`formats.archive.SafeZip`: size, member-count and
+compression-ratio bounds, no absolute or ".." paths, no encryption);
+`META-INF/container.xml` names the OPF package, whose Dublin Core metadata and spine
+give the story's fields and reading order.
 AO3 EPUBs carry the "Download → HTML" markup (preface `dl.tags`, chapter headings,
 afterword), so their spine documents are joined and read by the AO3 download reader;
 FanFicFare EPUBs have a `title_page.xhtml` of "<b>Label:</b> value" lines and one
@@ -11,12 +12,9 @@ document per chapter with an `<h3>` title.
 
 from __future__ import annotations
 
-import io
 import logging
 import posixpath
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -26,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from bot.library.errors import StoryRejected
 from bot.library.model import Chapter, Status
 from bot.library.parse import html_ao3
+from bot.library.parse.formats.archive import SafeZip
 from bot.library.parse.html import decode_html
 from bot.library.parse.html_meta import apply_label, dedupe, labelled_values, split_heading
 from bot.library.parse.html_notes import lift_front_matter
@@ -33,12 +32,6 @@ from bot.library.parse.html_text import inline_text, node_paragraphs, node_text,
 from bot.library.parse.raw import RawStory
 
 log = logging.getLogger(__name__)
-
-MAX_TOTAL_BYTES = 50 * 1024 * 1024  # all members, uncompressed
-MAX_MEMBER_BYTES = 20 * 1024 * 1024
-MAX_MEMBERS = 5000
-MAX_RATIO = 100  # uncompressed / compressed, for members over RATIO_FLOOR bytes
-RATIO_FLOOR = 1024 * 1024
 
 AO3_LAYOUT = "ao3-epub"
 FFF_LAYOUT = "fanficfare-epub"
@@ -68,77 +61,6 @@ _HEADINGS = "h1, h2, h3, h4"
 
 def _reject(reason: str, source_name: str) -> StoryRejected:
     return StoryRejected(f"not a valid EPUB: {reason}", source_name=source_name)
-
-
-# ------------------------------------------------------------------- archive
-
-
-class _Archive:
-    """A zip opened with bounds; members read at most once, sizes checked while reading."""
-
-    def __init__(self, data: bytes, source_name: str) -> None:
-        self.source_name = source_name
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-            infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as err:
-            raise _reject("the file is not a ZIP archive", source_name) from err
-        except (NotImplementedError, EOFError, zlib.error) as err:
-            raise _reject(
-                "the ZIP archive is damaged or of an unsupported kind", source_name
-            ) from err
-        if len(infos) > MAX_MEMBERS:
-            raise _reject(f"it has more than {MAX_MEMBERS} files inside", source_name)
-        total = 0
-        self.infos: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            name = info.filename
-            parts = name.replace("\\", "/").split("/")
-            if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
-                raise _reject(f"unsafe path inside the archive ({name!r})", source_name)
-            if info.flag_bits & 0x1:
-                raise _reject("the book is encrypted (DRM-protected)", source_name)
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-                raise _reject(f"{name!r} is a compression bomb (ratio {ratio:.0f}:1)", source_name)
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise _reject(f"{name!r} expands past the size limit", source_name)
-            total += info.file_size
-            self.infos[name] = info
-        if total > MAX_TOTAL_BYTES:
-            mib = MAX_TOTAL_BYTES // (1024 * 1024)
-            raise _reject(f"it expands past {mib} MiB", source_name)
-        self._read_total = 0
-        self._lower = {n.lower(): n for n in self.infos}
-
-    def has(self, name: str) -> bool:
-        return name in self.infos or name.lower() in self._lower
-
-    def read(self, name: str) -> bytes:
-        real = name if name in self.infos else self._lower.get(name.lower())
-        if real is None:
-            raise KeyError(name)
-        info = self.infos[real]
-        try:
-            with self.zip.open(info) as fh:
-                data = fh.read(info.file_size + 1)
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            OSError,
-            EOFError,
-            ValueError,
-            NotImplementedError,
-        ) as err:
-            raise _reject(f"{real!r} is damaged and cannot be read", self.source_name) from err
-        except RuntimeError as err:  # zipfile raises RuntimeError for encrypted members
-            raise _reject("the book is encrypted (DRM-protected)", self.source_name) from err
-        if len(data) > info.file_size:
-            raise _reject(f"{real!r} is larger than the archive says", self.source_name)
-        self._read_total += len(data)
-        if self._read_total > MAX_TOTAL_BYTES:
-            raise _reject("it expands past the size limit", self.source_name)
-        return data
 
 
 def _xml(data: bytes, what: str, source_name: str) -> etree._Element:
@@ -193,7 +115,7 @@ class _Package:
         return values[0] if values else None
 
 
-def _opf_path(archive: _Archive, source_name: str) -> str:
+def _opf_path(archive: SafeZip, source_name: str) -> str:
     if archive.has("META-INF/container.xml"):
         root = _xml(archive.read("META-INF/container.xml"), "META-INF/container.xml", source_name)
         for rootfile in root.iter("{*}rootfile"):
@@ -209,7 +131,7 @@ def _opf_path(archive: _Archive, source_name: str) -> str:
     raise _reject("the package document (.opf) named by container.xml is missing", source_name)
 
 
-def _read_package(archive: _Archive, source_name: str) -> _Package:
+def _read_package(archive: SafeZip, source_name: str) -> _Package:
     opf_name = _opf_path(archive, source_name)
     root = _xml(archive.read(opf_name), opf_name, source_name)
     base = posixpath.dirname(opf_name)
@@ -270,7 +192,7 @@ def _read_package(archive: _Archive, source_name: str) -> _Package:
 
 def parse_epub(data: bytes, source_name: str) -> RawStory:
     """Parse an EPUB's bytes; `StoryRejected` when it is not a usable EPUB."""
-    archive = _Archive(data, source_name)
+    archive = SafeZip(data, source_name, "EPUB")
     pkg = _read_package(archive, source_name)
     if archive.has("META-INF/rights.xml"):
         raise _reject("the book is DRM-protected", source_name)

@@ -32,7 +32,19 @@ from bot.library.store.prepare import PreparedStory, prepare_story
 log = logging.getLogger(__name__)
 
 STORY_SUFFIXES = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"}
+    {
+        ".txt",
+        ".text",
+        ".md",
+        ".markdown",
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".epub",
+        ".docx",
+        ".odt",
+        ".rtf",
+    }
 )
 MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024  # what one zip may expand to, in total
 MAX_ARCHIVE_MEMBERS = 20_000
