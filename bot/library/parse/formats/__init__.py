@@ -3,9 +3,10 @@
 Each container has one module that reads it with a library made for the format
 (python-docx, odfpy, striprtf) into `Block`s — paragraphs, headings with their level,
 table rows — which `document_text` writes as Markdown-style text (`# Heading`, one blank
-line between paragraphs, `| label | value |` rows). That text goes through the ordinary
-text layouts (`layouts.parse_text_layout`), so labels ("Rating: M"), chapter headings, notes and ratings are read exactly
-as in a .txt file. ZIP containers are opened with the EPUB's bounds (`archive.SafeZip`).
+line between paragraphs, `| label | value |` rows). That text goes through the text
+layouts (`layouts.parse_text_layout`), so labels ("Rating: M"), chapter headings, notes
+and ratings are read exactly as in a .txt file. ZIP containers are opened with the
+EPUB's bounds (`archive.SafeZip`).
 """
 
 from __future__ import annotations
