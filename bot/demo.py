@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 
 DEMO_DIR = ROOT / "data" / "demo"
 RATINGS_FILE = DEMO_DIR / "ratings.toml"
-STORY_SUFFIXES = (".txt", ".md", ".html", ".htm", ".epub")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +40,7 @@ def story_files(folders: tuple[Path, ...] = (SAMPLES_DIR, DEMO_DIR)) -> list[Pat
                 sorted(
                     p
                     for p in folder.iterdir()
-                    if p.is_file() and p.suffix.lower() in STORY_SUFFIXES
+                    if p.is_file() and not p.name.startswith(".") and p.suffix != ".toml"
                 )
             )
     return files
