@@ -1,8 +1,9 @@
 """Import benchmark: MB/s for parsing alone and for parse + store into a fresh SQLite file.
 
-Generates a deterministic synthetic library (default 2,600 stories, > 100 MB) in six
+Generates a deterministic synthetic library (default 2,600 stories, > 100 MB) in eight
 layouts — label-header .txt, byline .txt, AO3 "Download → HTML", FanFiction.net chapter
-pages, Markdown with YAML front matter, and Windows-1252 label-header .txt — under
+pages, Markdown with YAML front matter, Windows-1252 label-header .txt, FanFicFare .txt
+exports and old archive pages (a label table above the story text, site chrome) — under
 bench/out/ (git-ignored), then times, over several runs (medians reported):
 
   * parse, 1 process          — parse_story over every file, bytes already in memory
@@ -64,8 +65,9 @@ LAYOUTS = (
     "front-matter-md",
     "cp1252-txt",
     "fanficfare-txt",
+    "archive-page-html",
 )
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 _VOCABULARY = (
     "the a and to of in was she he it that her his with for on as at but had not they said "
@@ -347,6 +349,41 @@ def render_ffnet_html(s: Story, story_id: int) -> str:
     )
 
 
+def render_archive_page_html(s: Story, story_id: int) -> str:
+    """An old archive's story page: site navigation, the story's label block in a table
+    above (outside) the element holding the text, a comment form and a footer."""
+    a, b = s.ship
+    _, paragraphs = s.chapters[0]
+    t = escape(s.title)
+    rating = _RATINGS["old"][s.rating_index]
+    rows = (
+        ("Title", t),
+        ("Author", escape(s.author)),
+        ("Rating", rating),
+        ("Pairing", f"{escape(_SHORT[a])}/{escape(_SHORT[b])}"),
+        ("Summary", escape(s.summary)),
+    )
+    return "\n".join(
+        [
+            "<html>\n<head><meta charset='utf-8'>",
+            f"<title>Moonlit Crypts Archive :: {t}</title>\n</head>",
+            '<body bgcolor="#000000">',
+            '<div class="topnav"><a href="/">Home</a> | <a href="/authors.html">Authors</a> | '
+            '<a href="/new.html">What\'s New</a> | <a href="/submit.html">Submit</a></div>',
+            '<table class="info" cellpadding="3">',
+            *(f"<tr><td><b>{k}:</b></td><td>{v}</td></tr>" for k, v in rows),
+            "</table>\n<hr>",
+            f'<div class="storybody" id="s{story_id}">',
+            *(f"<p>{escape(p)}</p>" for p in paragraphs),
+            "</div>\n<hr>",
+            '<div class="feedback"><form action="/feedback.php"><textarea name="msg"></textarea>'
+            '<input type="submit" value="Send feedback"></form></div>',
+            '<div class="footer">Moonlit Crypts is a non-profit fan archive.</div>',
+            "</body>\n</html>\n",
+        ]
+    )
+
+
 def generate(folder: Path, *, stories: int, seed: int) -> dict:
     """Write the synthetic library (reused when the manifest matches); return the manifest."""
     manifest_path = folder / "manifest.json"
@@ -361,7 +398,8 @@ def generate(folder: Path, *, stories: int, seed: int) -> dict:
     files = {}
     for i in range(stories):
         layout = LAYOUTS[i % len(LAYOUTS)]
-        story = make_story(rng, i, fancy=layout == "cp1252-txt", one_chapter=layout == "ffnet-html")
+        one = layout in ("ffnet-html", "archive-page-html")
+        story = make_story(rng, i, fancy=layout == "cp1252-txt", one_chapter=one)
         name = f"{i:05d}_{layout}"
         if layout == "header-txt":
             data = render_header_txt(story, "\r\n" if i % 4 == 0 else "\n").encode("utf-8")
@@ -372,6 +410,9 @@ def generate(folder: Path, *, stories: int, seed: int) -> dict:
             data, name = render_ao3_html(story, 10_000_000 + i).encode("utf-8"), name + ".html"
         elif layout == "ffnet-html":
             data, name = render_ffnet_html(story, 5_000_000 + i).encode("utf-8"), name + ".html"
+        elif layout == "archive-page-html":
+            data = render_archive_page_html(story, 7_000_000 + i).encode("utf-8")
+            name += ".html"
         elif layout == "fanficfare-txt":
             data, name = render_fanficfare_txt(story).encode("utf-8"), name + ".txt"
         elif layout == "front-matter-md":
