@@ -797,3 +797,31 @@ def test_there_are_fixtures_for_every_html_layout() -> None:
     assert {layout.name for layout in LAYOUTS} - {"ao3-html", "ao3-page"} <= layouts
     assert "html-article" in layouts
     assert len(EXPECTED) >= 15
+
+
+@pytest.mark.parametrize(
+    ("head", "codec"),
+    [
+        (b'<meta charset="x-mac-roman">', "mac-roman"),
+        (b'<meta charset="macintosh">', "mac-roman"),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-15">',
+            "iso8859-15",
+        ),
+        (b'<?xml version="1.0" encoding="latin-9"?>', "iso8859-15"),
+    ],
+)
+def test_declared_legacy_charsets_are_honoured(head: bytes, codec: str) -> None:
+    assert declared_charset(head + b"<html><body>x</body></html>") == codec
+
+
+def test_a_mac_roman_page_with_cr_line_ends_keeps_its_quotes_and_accents() -> None:
+    text = (
+        "<html><head><meta charset='x-mac-roman'></head><body>\r"
+        "<p>\u201cCaf\u00e9,\u201d she said.</p>\r</body></html>"
+    )
+    data = text.encode("mac_roman")
+    decoded, encoding = decode_html(data)
+    assert encoding == "mac-roman"
+    raw = parse_html(decoded, "cafe.html")
+    assert body_of(raw) == "\u201cCaf\u00e9,\u201d she said."

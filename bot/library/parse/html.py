@@ -96,6 +96,11 @@ _LABEL_ALIASES = {
     "ascii": "cp1252",
     "windows-1252": "cp1252",
     "x-user-defined": "cp1252",
+    "x-mac-roman": "mac_roman",
+    "x-mac": "mac_roman",
+    "mac": "mac_roman",
+    "latin-9": "iso8859_15",
+    "latin9": "iso8859_15",
 }
 
 

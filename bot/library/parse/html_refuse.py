@@ -61,6 +61,8 @@ def refuse_non_story(markup: str, raw: RawStory) -> None:
     [[not_a_story]], read on the whole page — the notice may sit outside what a layout
     took as the text), its `<title>`/`<h1>` names an error, or it lists chapters without
     holding their text."""
+    if sum(len(c.text) for c in raw.chapters) > 40 * SHORT_WORDS:
+        return  # far too much text for a notice page (no need to count it)
     text = "\n\n".join(c.text for c in raw.chapters)
     words = count_words(text)
     if words >= SHORT_WORDS:

@@ -10,6 +10,11 @@ one raw record. The layouts share the vocabulary (data/headers.toml, applied by
 The most confident layout at or above `THRESHOLD` extracts; otherwise the generic reader
 does (label header, byline, Markdown and front matter). A new layout is one module here,
 listed in `LAYOUTS`, plus its fixtures.
+
+HTML layouts live here too (`ao3_download`, `ao3_page`, `ffnet`, `efiction`,
+`fanficfare_html`, `livejournal`, `wordpress`, and the fallback `article`): each has
+`NAME`, `detect(tree) -> float` and `extract(tree, source_name) -> RawStory` on a parsed
+page, and `bot.library.parse.html.LAYOUTS` lists them.
 """
 
 from __future__ import annotations
