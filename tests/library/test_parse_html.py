@@ -825,3 +825,29 @@ def test_a_mac_roman_page_with_cr_line_ends_keeps_its_quotes_and_accents() -> No
     assert encoding == "mac-roman"
     raw = parse_html(decoded, "cafe.html")
     assert body_of(raw) == "\u201cCaf\u00e9,\u201d she said."
+
+
+def test_ffnet_unlabelled_disclaimer_running_note_and_review_plea_leave_the_text() -> None:
+    page = load("ffnet_notes_in_text.html")
+    start = page.index("<p><strong>Disclaimer:</strong>")
+    end = page.index('<hr size="1" noshade>')
+    page = (
+        page[:start]
+        + "<p>I don't own Naruto, sadly.</p>"
+        + "<p><strong>A/N:</strong> Long time no see!</p>"
+        + "<p>This one is for my sister, who wanted more umbrellas.</p>"
+        + page[end:]
+    )
+    page = page.replace(
+        "<p><strong>A/N:</strong> Next chapter: thunder! Please review, it keeps me writing!</p>",
+        "<p>Please review!</p>",
+    )
+    raw = parse_html(page, "rain.html")
+    text = raw.chapters[0].text
+    assert raw.disclaimer == "I don't own Naruto, sadly."
+    assert raw.notes == [
+        "Long time no see!\n\nThis one is for my sister, who wanted more umbrellas.",
+        "Please review!",
+    ]
+    assert text.startswith("The umbrella was yellow")
+    assert text.endswith("and walked a little faster.")

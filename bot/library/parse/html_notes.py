@@ -49,7 +49,13 @@ def lift_front_matter(raw: RawStory, paragraphs: list[str]) -> str:
                 raw.notes.append(note)
             start += 1
             continue
+        if _short(plain) and rules.disclaimer_cue.search(fold(plain)) and start + 1 < len(paras):
+            if raw.disclaimer is None:  # "I don't own Naruto." with no label
+                raw.disclaimer = plain
+            start += 1
+            continue
         break
+    start = _note_continues(raw, paras, start)
     end = len(paras)
     while end > start and len(paras) - end < _MAX_FRONT:
         plain = _plain(paras[end - 1])
@@ -57,6 +63,8 @@ def lift_front_matter(raw: RawStory, paragraphs: list[str]) -> str:
             end -= 1
             continue
         note = _labelled(rules.note_label, plain)
+        if note is None and _short(plain) and rules.review_plea.search(fold(plain)):
+            note = plain  # "Please review!" closing the chapter
         if note is not None:
             if note and note not in raw.notes:
                 raw.notes.append(note)
@@ -64,6 +72,26 @@ def lift_front_matter(raw: RawStory, paragraphs: list[str]) -> str:
             continue
         break
     return "\n\n".join(tidy_paragraphs(paras[start:end]))
+
+
+def _short(plain: str) -> bool:
+    return len(plain.split()) <= 60
+
+
+def _note_continues(raw: RawStory, paras: list[str], start: int) -> int:
+    """An author's note that runs on for a paragraph or two after its "A/N:" and ends at a
+    scene break before the story: those paragraphs are the note's too."""
+    if start == 0 or not raw.notes:
+        return start
+    for k in range(start, min(start + 3, len(paras) - 1)):
+        if _SCENE_LIKE.match(paras[k]):
+            extra = [p for p in paras[start:k] if _short(_plain(p))]
+            if len(extra) != k - start:
+                return start
+            for p in extra:
+                raw.notes[-1] = f"{raw.notes[-1]}\n\n{_plain(p)}"
+            return k + 1
+    return start
 
 
 _BOLD_LINE = re.compile(r"^\*\*([^*\n]{1,120})\*\*$")
