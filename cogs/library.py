@@ -216,12 +216,7 @@ class LibraryCog(
         """Which of some character names the guild's library already has."""
 
         async def lookup(names: list[str]) -> set[str]:
-            known: set[str] = set()
-            for name in names:
-                found = await self.library.facet_values(guild_id, "character", name, 5)
-                if any(f.casefold() == name.casefold() for f in found):
-                    known.add(name)
-            return known
+            return await self.library.known_names(guild_id, "character", names)
 
         return lookup
 

@@ -502,6 +502,10 @@ class Library:
             guild_id, kind, prefix, limit, include_adult=include_adult
         )
 
+    async def known_names(self, guild_id: int, kind: str, names: list[str]) -> set[str]:
+        """Which of `names` (as typed) the guild's library already has as a `kind`."""
+        return await self._store.listings.known_names(guild_id, kind, names)
+
     async def top_stories(
         self,
         guild_id: int,

@@ -191,3 +191,24 @@ async def test_add_file_parses_indexes_and_applies_overrides(library):
         GUILD, data.encode(), "moon.txt", actor_id=1, overrides={"title": "Moon Rising"}
     )
     assert again.action == "unchanged" and len(library.indexes.get(GUILD)) == 1
+
+
+async def test_known_names_compare_as_the_library_does(library: Library) -> None:
+    named = story("Named")
+    named.characters = ["Buffy Summers", "Spike"]
+    await library.add_parsed(GUILD, named, actor_id=None)
+    typed = ["BUFFY SUMMERS", "  spike ", "Nobody At All"]
+    assert await library.known_names(GUILD, "character", typed) == set(typed[:2])
+    assert await library.known_names(GUILD, "character", []) == set()
+    assert await library.known_names(OTHER_GUILD, "character", typed) == set()
+
+
+async def test_browse_counts_the_adult_stories_it_leaves_out(library: Library) -> None:
+    await library.add_parsed(GUILD, story("Gentle"), actor_id=None)
+    hot = story("Hot", author="Bea", level=RatingLevel.EXPLICIT)
+    await library.add_parsed(GUILD, hot, actor_id=None)
+    page = await library.browse(GUILD, include_adult=False, limit=10)
+    assert [s.title for s in page.stories] == ["Gentle"] and page.total == 1
+    assert page.hidden_adult == 1
+    everything = await library.browse(GUILD, include_adult=True, limit=10)
+    assert everything.total == 2 and everything.hidden_adult == 0

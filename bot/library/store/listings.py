@@ -241,6 +241,24 @@ class Listings:
         params += [guild_id, *(() if include_adult else ADULT_LEVELS), needle, needle, limit]
         return await self._db.read(lambda db: [r[0] for r in db.execute(sql, params)])
 
+    async def known_names(self, guild_id: int, kind: str, names: list[str]) -> set[str]:
+        """Which of `names` the guild's stories already use as a `kind` (pairing |
+        character | author | tag | fandom | warning) — the same name as the library
+        compares names (its NOCASE collation; see `prepare.nocase`)."""
+        if kind not in FACET_KINDS:
+            raise LibraryError(f"Unknown kind “{kind}”: use one of {', '.join(FACET_KINDS)}.")
+        wanted = {nocase(squash(n)): n for n in names if squash(n)}
+        if not wanted:
+            return set()
+        source, params = _facet_source(kind)
+        sql = (
+            f"SELECT DISTINCT name FROM ({source} JOIN stories s ON s.id = x.story_id"
+            f" WHERE s.guild_id = ? AND name IN ({marks(len(wanted))}) GROUP BY name)"
+        )
+        params += [guild_id, *wanted]
+        found = await self._db.read(lambda db: [r[0] for r in db.execute(sql, params)])
+        return {wanted[nocase(n)] for n in found if nocase(n) in wanted}
+
     async def top_stories(
         self,
         guild_id: int,
