@@ -54,14 +54,16 @@ async def test_a_cli_import_and_removal_are_seen_by_the_running_bot(app, tmp_pat
     assert done.returncode == 0, done.stderr
     imported_at = time.monotonic()
 
-    async def searchable() -> bool:
-        reply = await app.reader.slash("search", query="Garden Tale 037", channel=app.general)
-        return "Garden Tale 037" in reply.text
+    async def offered() -> bool:  # autocomplete reads the bot's in-memory search index
+        choices = await app.reader.autocomplete(
+            "story", "story", "garden tale 037", channel=app.general
+        )
+        return any(c["name"].startswith("Garden Tale 037") for c in choices)
 
-    await within(SECONDS, searchable)
+    await within(SECONDS, offered)
     assert time.monotonic() - imported_at < SECONDS + 1.0
-    choices = await app.reader.autocomplete("story", "story", "garden tale 01", channel=app.general)
-    assert any(c["name"].startswith("Garden Tale 01") for c in choices), choices
+    found = await app.reader.slash("search", query="Garden Tale 01", channel=app.general)
+    assert "Garden Tale 010" in found.text
     card = await app.reader.slash("story", story="Garden Tale 012", channel=app.general)
     assert card.embed["title"] == "Garden Tale 012"
 
