@@ -237,10 +237,17 @@ class FandomTables:
     def families_of(self, name: str) -> set[str]:
         return {self.family.get(f, f) for f in self.home.get(name, ())}
 
-    def fandoms_of(self, characters: Iterable[str]) -> list[str]:
+    def fandoms_of(self, characters: Iterable[str], known: Iterable[str] = ()) -> list[str]:
+        """The home fandoms of `characters`; a character already placed by a fandom in
+        `known` (the story's declared fandoms) adds none of its other homes — Sherlock
+        Holmes in a "Sherlock (TV)" story does not add the Conan Doyle canon."""
+        known = set(known)
         out: list[str] = []
         for name in characters:
-            for fandom in self.home.get(name, ()):
+            homes = self.home.get(name, ())
+            if known.intersection(homes):
+                continue
+            for fandom in homes:
                 if fandom not in out:
                     out.append(fandom)
         return out

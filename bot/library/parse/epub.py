@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 from lxml import etree
@@ -28,6 +28,12 @@ from bot.library.parse.formats.archive import SafeZip
 from bot.library.parse.html import decode_html
 from bot.library.parse.html_meta import apply_label, dedupe, labelled_values, split_heading
 from bot.library.parse.html_notes import lift_front_matter
+from bot.library.parse.html_preamble import (
+    is_label_line,
+    merge_preamble,
+    rating_lines,
+    read_preamble,
+)
 from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, tidy_paragraphs
 from bot.library.parse.raw import RawStory
 
@@ -109,6 +115,8 @@ class _Package:
     spine: list[_Doc] = field(default_factory=list)
     manifest_names: list[str] = field(default_factory=list)
     skip: set[str] = field(default_factory=set)  # zip names of cover/toc/title pages
+    nav_names: list[str] = field(default_factory=list)  # nav.xhtml / toc.ncx, best first
+    nav_titles: dict[str, str] = field(default_factory=dict)  # zip name -> its TOC label
 
     def first(self, key: str) -> str | None:
         values = self.meta.get(key)
@@ -165,6 +173,11 @@ def _read_package(archive: SafeZip, source_name: str) -> _Package:
             name = posixpath.normpath(posixpath.join(base, href)) if base else href
             manifest[item.get("id") or href] = _Doc(href, name, item.get("properties") or "")
             pkg.manifest_names.append(name)
+            media = (item.get("media-type") or "").lower()
+            if "nav" in (item.get("properties") or "").split():
+                pkg.nav_names.insert(0, name)
+            elif media == "application/x-dtbncx+xml" or name.lower().endswith(".ncx"):
+                pkg.nav_names.append(name)
     spine_el = root.find("{*}spine")
     if spine_el is not None:
         toc_id = spine_el.get("toc")
@@ -208,6 +221,7 @@ def parse_epub(data: bytes, source_name: str) -> RawStory:
     docs = [d for d in pkg.spine if d.html]
     if not docs:
         raise _reject("none of its chapter documents are in the archive", source_name)
+    _read_nav(archive, pkg)
 
     publisher = " ".join(pkg.meta.get("publisher", []) + pkg.meta.get("source", []))
     identifiers = " ".join(pkg.meta.get("identifier", []) + pkg.meta.get("contributor", []))
@@ -225,12 +239,6 @@ def parse_epub(data: bytes, source_name: str) -> RawStory:
         raw = _generic(docs, pkg, source_name)
     _apply_opf(raw, pkg)
     return raw
-
-
-def _is_skipped(doc: _Doc, pkg: _Package) -> bool:
-    return (
-        doc.name in pkg.skip or "nav" in doc.properties.split() or bool(_SKIP_NAME.search(doc.name))
-    )
 
 
 def _ao3(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
@@ -264,7 +272,9 @@ def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
         for label, value, items in labelled_values(root, "b, strong, dt"):
             if label.lower() in ("summary", "description"):
                 continue
-            if label.lower() in ("category", "categories") and not raw.fandoms:
+            if label.lower() == "series" and raw.series is None:
+                _apply_series(raw, value)
+            elif label.lower() in ("category", "categories") and not raw.fandoms:
                 apply_label(raw, "Fandom", value, items)
             else:
                 apply_label(raw, label, value, items)
@@ -303,22 +313,157 @@ def _fff_summary(root: LexborNode) -> str | None:
 
 
 def _spine_chapters(docs: list[_Doc], pkg: _Package, raw: RawStory) -> list[Chapter]:
-    """One chapter per spine document with text (cover, contents and title pages skipped)."""
+    """One chapter per spine document with story text. Front and back matter (cover,
+    title page, information / preface page, contents, copyright, colophon, afterword) is
+    not a chapter: its labelled values and rating statements go to `raw` (an afterword to
+    the notes), and chapter numbering counts story documents only. A document without a
+    heading takes its title from the book's navigation; one with neither, in a book whose
+    navigation lists its chapters, continues the previous chapter (calibre splits long
+    chapters into several files)."""
     chapters: list[Chapter] = []
+    nav_lists_chapters = len(pkg.nav_titles) >= 2
     for doc in docs:
-        if _is_skipped(doc, pkg):
+        tree = LexborHTMLParser(doc.html)
+        body = tree.body or tree.root
+        nav_title = pkg.nav_titles.get(doc.name)
+        kind = _matter(doc, pkg, body, nav_title)
+        if kind is not None:
+            _read_matter(raw, body, kind)
             continue
-        chapter = _chapter_doc(doc, len(chapters) + 1, raw)
-        if chapter is not None:
-            chapters.append(chapter)
+        chapter = _chapter_doc(body, len(chapters) + 1, raw, nav_title)
+        if chapter is None:
+            continue
+        untitled = chapter.label is None and chapter.title is None and nav_title is None
+        if untitled and nav_lists_chapters and chapters and doc.name not in pkg.nav_titles:
+            last = chapters[-1]
+            chapters[-1] = Chapter(
+                number=last.number,
+                label=last.label,
+                title=last.title,
+                text=f"{last.text}\n\n{chapter.text}",
+            )
+            continue
+        chapters.append(chapter)
+    if not chapters:  # everything looked like front matter: a very short book; keep its text
+        for doc in docs:
+            tree = LexborHTMLParser(doc.html)
+            body = tree.body or tree.root
+            if _matter(doc, pkg, body, pkg.nav_titles.get(doc.name)) == "skip":
+                continue
+            chapter = _chapter_doc(body, len(chapters) + 1, None, None)
+            if chapter is not None:
+                chapters.append(chapter)
     return chapters
 
 
-def _chapter_doc(doc: _Doc, index: int, raw: RawStory | None = None) -> Chapter | None:
-    """One spine document as a chapter; a heading that opens it is the chapter heading.
-    With `raw`, disclaimer / author-note paragraphs at either end move there."""
-    tree = LexborHTMLParser(doc.html)
-    body = tree.body or tree.root
+_MATTER_NAME = re.compile(
+    r"(?:^|[/_\-])(?:preface|info(?:rmation)?|afterword|foreword|acknowledg\w*|dedication|"
+    r"front_?matter|back_?matter|end_?matter|about)[^/]*$",
+    re.IGNORECASE,
+)
+_LOG_NAME = re.compile(r"(?:^|[/_\-])log_?page[^/]*$", re.IGNORECASE)
+_EPUB_TYPE = re.compile(r"""epub:type\s*=\s*["']([^"']+)""", re.IGNORECASE)
+_SKIP_TYPES = {
+    "cover", "titlepage", "halftitlepage", "toc", "landmarks", "loi", "lot", "index",
+    "copyright-page", "colophon", "imprint", "seriespage", "errata",
+}  # fmt: skip
+_FRONT_TYPES = {"frontmatter", "preface", "foreword", "prologue-note", "dedication", "epigraph"}
+_AFTER_TYPES = {"backmatter", "afterword", "acknowledgments", "rearnotes", "endnotes"}
+_MATTER_TITLE = re.compile(
+    r"^(?:title ?page|cover|(?:table of )?contents|toc|copyright(?: page)?|colophon|imprint|"
+    r"preface|story info(?:rmation)?|information|info|about (?:this|the) (?:story|book|work|"
+    r"e-?book|fic)|summary|foreword|dedication|metadata|update log|front ?matter|"
+    r"back ?matter|credits)$",
+    re.IGNORECASE,
+)
+_AFTER_TITLE = re.compile(
+    r"^(?:afterword|after ?words?|end ?notes?|author'?s'? notes?|a/n|"
+    r"acknowledge?ments?|about the author|postscript|notes)$",
+    re.IGNORECASE,
+)
+_COLOPHON = re.compile(
+    r"this (?:e-?book|book|epub|file|document) was (?:created|generated|produced|made|"
+    r"converted|compiled|packaged)|(?:created|generated|produced|converted|packaged|made) "
+    r"(?:with|by|using) (?:fanficfare|fanfictiondownloader|calibre|sigil|pandoc|fichub|"
+    r"ficlab|flagfic|the archive)|all rights reserved|\u00a9|^\s*copyright\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LABEL_LINE = re.compile(r"^\s*[*_]*\s*([^\W\d_][^:\n]{0,30}?)\s*[*_]*\s*:\s*\S", re.MULTILINE)
+_MATTER_MAX_CHARS = 4000  # longer documents are story text whatever they say
+
+
+def _matter(doc: _Doc, pkg: _Package, body: LexborNode, nav_title: str | None) -> str | None:
+    """What kind of front or back matter a spine document is: "skip" (cover, contents,
+    copyright, colophon, update log), "meta" (title / information / preface page: read its
+    labels), "after" (afterword: to the notes); None for story text."""
+    if _LOG_NAME.search(doc.name):
+        return "skip"
+    start = doc.html.find("<body")
+    types = set()
+    for m in _EPUB_TYPE.finditer(doc.html[max(start, 0) : max(start, 0) + 3000]):
+        types.update(m.group(1).lower().split())
+        break  # the body's or the first section's type
+    if types & _AFTER_TYPES:
+        return "after"
+    if types & (_SKIP_TYPES | _FRONT_TYPES):
+        return "meta"
+    if "bodymatter" in types or "chapter" in types:
+        return None
+    if doc.name in pkg.skip or "nav" in doc.properties.split() or _SKIP_NAME.search(doc.name):
+        return "meta"
+    heading = body.css_first(_HEADINGS)
+    titles = [t for t in (nav_title, inline_text(heading) if heading else None) if t]
+    for title in titles:
+        plain = " ".join(title.strip(" :.*").split())
+        if _AFTER_TITLE.match(plain):
+            return "after"
+        if _MATTER_TITLE.match(plain):
+            return "meta"
+    text = body.text(deep=True, separator="\n")
+    if len(text) > _MATTER_MAX_CHARS:
+        return None
+    if _MATTER_NAME.search(doc.name):
+        return "after" if re.search(r"after|acknowledg|about|back|end", doc.name, re.I) else "meta"
+    if _COLOPHON.search(text):
+        return "skip"
+    title = pkg.first("title")
+    words = len(text.split())
+    if title and words <= 40 and " ".join(title.lower().split()) in " ".join(text.lower().split()):
+        return "meta"  # a title page: the book's title, a byline, little else
+    labels = [m.group(1) for m in _LABEL_LINE.finditer(text)]
+    if sum(1 for label in labels if is_label_line(f"{label}: x")) >= 3:
+        return "meta"  # a page of "Rating: … / Fandom: … / Pairing: …" lines
+    links = body.css("a[href]")
+    if len(links) >= 3 and words and sum(len(a.text().split()) for a in links) / words > 0.6:
+        return "skip"  # a table of contents
+    return None
+
+
+def _read_matter(raw: RawStory, body: LexborNode, kind: str) -> None:
+    """Labelled values and rating statements of a front- or back-matter page go to `raw`
+    (filling what is still empty; every rating statement is rating evidence); an
+    afterword's text goes to the notes."""
+    if kind == "skip":
+        return
+    paragraphs = node_paragraphs(body)
+    merge_preamble(raw, read_preamble(paragraphs))
+    for line in rating_lines(paragraphs):
+        if line != raw.rating and line not in raw.rating_evidence:
+            raw.rating_evidence.append(line)
+    if kind == "after":
+        heading = body.css_first(_HEADINGS)
+        drop = [heading] if heading is not None else ()
+        text = "\n\n".join(tidy_paragraphs(node_paragraphs(body, drop=drop)))
+        if text and text not in raw.notes:
+            raw.notes.append(text)
+
+
+def _chapter_doc(
+    body: LexborNode, index: int, raw: RawStory | None = None, nav_title: str | None = None
+) -> Chapter | None:
+    """One spine document as a chapter; a heading that opens it is the chapter heading,
+    else the navigation's title for it. With `raw`, disclaimer / author-note paragraphs at
+    either end move there."""
     heading = body.css_first(_HEADINGS)
     head = None
     if heading is not None:
@@ -328,6 +473,14 @@ def _chapter_doc(doc: _Doc, index: int, raw: RawStory | None = None) -> Chapter 
             head = split_heading(heading_text)
         else:
             heading = None  # a heading inside the story text
+    if head is not None and head.label is None and (head.title or "").strip().isdigit():
+        head = replace(head, number=int(head.title.strip()), title=None)  # "<h2>3</h2>"
+    if nav_title:
+        nav_head = split_heading(nav_title)
+        if head is None:
+            head = nav_head
+        elif head.title is None and nav_head.title and nav_head.number in (None, head.number):
+            head = replace(nav_head, number=head.number or nav_head.number)
     paragraphs = node_paragraphs(body, drop=[heading] if heading is not None else ())
     if raw is not None:
         text = lift_front_matter(raw, paragraphs)
@@ -338,6 +491,73 @@ def _chapter_doc(doc: _Doc, index: int, raw: RawStory | None = None) -> Chapter 
     if head is None:
         return Chapter(number=index, label=None, title=None, text=text)
     return Chapter(number=head.number or index, label=head.label, title=head.title, text=text)
+
+
+# ------------------------------------------------------------------- navigation
+
+_MAX_NAV_ENTRIES = 5000
+
+
+def _read_nav(archive: SafeZip, pkg: _Package) -> None:
+    """Chapter titles from the EPUB 3 navigation document or the EPUB 2 `toc.ncx`: the
+    first label that points at each spine document."""
+    for name in pkg.nav_names:
+        if not archive.has(name):
+            continue
+        data = archive.read(name)
+        base = posixpath.dirname(name)
+        entries: list[tuple[str, str]] = []
+        if name.lower().endswith(".ncx"):
+            try:
+                root = etree.fromstring(data, _XML_PARSER)
+            except (etree.XMLSyntaxError, ValueError):
+                continue
+            if root is None:
+                continue
+            for point in root.iter("{*}navPoint"):
+                label = " ".join(
+                    " ".join(
+                        "".join(t.itertext()) for t in point.iterfind("{*}navLabel/{*}text")
+                    ).split()
+                )
+                content = point.find("{*}content")
+                if content is not None and label:
+                    entries.append((content.get("src") or "", label))
+                if len(entries) >= _MAX_NAV_ENTRIES:
+                    break
+        else:
+            tree = LexborHTMLParser(_xhtml_to_html(_decode_xml(data)))
+            navs = tree.css("nav")
+            nav = next(
+                (n for n in navs if "toc" in (n.attributes.get("epub:type") or "").split()),
+                navs[0] if navs else None,
+            )
+            if nav is None:
+                continue
+            for a in nav.css("a[href]")[:_MAX_NAV_ENTRIES]:
+                label = inline_text(a)
+                if label:
+                    entries.append((a.attributes.get("href") or "", label))
+        titles: dict[str, str] = {}
+        for href, label in entries:
+            target = unquote(href.split("#")[0])
+            if not target or "://" in target:
+                continue
+            titles.setdefault(posixpath.normpath(posixpath.join(base, target)), label)
+        if titles:
+            pkg.nav_titles = titles
+            return
+
+
+def _apply_series(raw: RawStory, value: str) -> None:
+    """ "Dark Days [2]", "Dark Days #2", "Dark Days (2)" → series name and part."""
+    m = _SERIES.match(" ".join(value.split()))
+    if m:
+        raw.series = m.group("name").strip(" -:") or None
+        raw.series_part = int(m.group("part")) if m.group("part") else raw.series_part
+
+
+_SERIES = re.compile(r"^(?P<name>.*?)\s*(?:[\[#(]\s*(?P<part>\d{1,4})(?:\.0+)?\s*[\])]?)?$")
 
 
 def _generic(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
@@ -358,7 +578,11 @@ def _apply_opf(raw: RawStory, pkg: _Package) -> None:
         raw.summary = node_text(tree.body or tree.root) or None
     if raw.language is None:
         raw.language = pkg.first("language")
+    series = pkg.named_meta.get("calibre:series") or pkg.named_meta.get("belongs-to-collection")
+    if series and raw.series is None:
+        part = pkg.named_meta.get("calibre:series_index") or pkg.named_meta.get("group-position")
+        _apply_series(raw, f"{series} [{part}]" if part else series)
     for name, content in pkg.named_meta.items():
-        if ":" in name or name == "cover":
+        if ":" in name or name in ("cover", "belongs-to-collection", "group-position"):
             continue  # calibre:*, dcterms:* — book-keeping (calibre:rating is stars, not age)
         apply_label(raw, name, content)

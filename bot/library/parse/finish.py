@@ -240,7 +240,7 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
                     fandoms.append(canonical)
                 if tag in story.tags:
                     story.tags.remove(tag)
-    for fandom in tables.fandoms_of(characters):
+    for fandom in tables.fandoms_of(characters, known=fandoms):
         if fandom not in fandoms:
             fandoms.append(fandom)
     story.fandoms = fandoms
