@@ -213,7 +213,8 @@ def main(config: Config) -> int:
             _enable_line_editing(playground)
             print(
                 f"Playground: {session.app.guild.name} with {len(session.app.command_names)}"
-                " commands and the demo library. Type `help`, or `quit` (Ctrl-D) to leave."
+                f" commands and the demo library; you are {session.member.name} in"
+                f" #{session.channel.name}. Type `help` (Tab completes), or `quit` (Ctrl-D)."
             )
         _loop(playground, interactive)
     except KeyboardInterrupt:
