@@ -12,6 +12,7 @@ The result is normalised: CRLF/CR -> LF, stray C1 controls mapped as cp1252, BOM
 
 from __future__ import annotations
 
+import binascii
 import codecs
 import logging
 import re
@@ -273,6 +274,40 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
+_TRANSFER = re.compile(
+    rb"^Content-Transfer-Encoding:[ \t]*(quoted-printable|base64)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_HEADER_LINE = re.compile(rb"^(?:[A-Za-z][A-Za-z0-9-]{0,60}:|[ \t])")
+_BLANK_LINE = re.compile(rb"\r?\n[ \t]*\r?\n")
+
+
+def transfer_decoded(data: bytes) -> bytes:
+    """A mail or Usenet post saved with its headers, whose body is quoted-printable or
+    base64 (`Content-Transfer-Encoding`): the body decoded, the headers kept. Anything
+    else is returned unchanged."""
+    head_end = _BLANK_LINE.search(data, 0, 16384)
+    if head_end is None:
+        return data
+    head = data[: head_end.start()]
+    m = _TRANSFER.search(head)
+    if m is None or b"multipart/" in head.lower():
+        return data
+    lines = head.replace(b"\r\n", b"\n").split(b"\n")
+    if sum(1 for ln in lines if _HEADER_LINE.match(ln)) < 0.8 * len(lines):
+        return data  # not a header block: a story that quotes a header
+    body = data[head_end.end() :]
+    try:
+        if m.group(1).lower() == b"base64":
+            decoded = binascii.a2b_base64(body)
+        else:
+            decoded = binascii.a2b_qp(body.replace(b"\r\n", b"\n"))
+    except (binascii.Error, ValueError):
+        log.info("the post's %s body does not decode; read as it is", m.group(1).decode())
+        return data
+    return data[: head_end.end()] + decoded
+
+
 def _declared(data: bytes) -> tuple[str, str] | None:
     """(text, codec) when the file declares a legacy charset and decodes as it says."""
     codec = declared_charset(data)
@@ -405,6 +440,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     kind = binary_kind(data)
     if kind:
         raise StoryRejected(f"This is {kind}, not a story file.")
+    data = transfer_decoded(data)
     if b"\x00" in data[:8192]:
         utf16 = _utf16_without_bom(data)
         if not utf16:

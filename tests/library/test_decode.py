@@ -240,3 +240,37 @@ def test_central_european_code_page_is_not_mistaken_for_western():
     phrase = "Zażółć gęślą jaźń, powiedziała cicho. Źle się czuła tego dnia. "
     text, enc = decode_bytes((phrase * 10).encode("cp1250"))
     assert text.startswith(phrase) and enc == "cp1250"
+
+
+def test_quoted_printable_post_body_is_decoded():
+    import quopri
+
+    body = "It cost 5 € and she said “don’t” — then left, and " * 3 + "that was all.\n"
+    post = (
+        b"From: q@example.invalid\nNewsgroups: alt.fan.example\nSubject: [FIC] Quoted\n"
+        b"MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+        b"Content-Transfer-Encoding: quoted-printable\n\n" + quopri.encodestring(body.encode())
+    )
+    text, enc = decode_bytes(post)
+    assert enc == "utf-8"
+    assert text.endswith(body) and "=E2" not in text and "=\n" not in text
+
+
+def test_base64_post_body_is_decoded_in_its_declared_charset():
+    import base64
+
+    post = (
+        b"From: q@example.invalid\nSubject: x\nContent-Type: text/plain; charset=ISO-8859-15\n"
+        b"Content-Transfer-Encoding: base64\n\n"
+        + base64.encodebytes("Café €5 cœur. Words words words here.\n".encode("iso8859_15"))
+    )
+    text, enc = decode_bytes(post)
+    assert enc == "iso8859-15" and text.endswith("Café €5 cœur. Words words words here.\n")
+
+
+def test_a_story_quoting_a_transfer_header_is_left_alone():
+    story = (
+        "She typed it slowly:\n\nContent-Transfer-Encoding: base64\n\nand hit send. "
+        "Nothing happened for a long time; then the reply came.\n"
+    )
+    assert decode_bytes(story.encode())[0] == story
