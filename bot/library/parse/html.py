@@ -36,6 +36,7 @@ from bot.library.parse.raw import RawStory
 log = logging.getLogger(__name__)
 
 MIN_SCORE = 0.5
+HINT_CHARS = 300_000  # a layout's marks are near the top of its pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +44,13 @@ class HtmlLayout:
     name: str
     detect: Callable[[LexborHTMLParser], float]
     extract: Callable[[LexborHTMLParser, str], RawStory]
+    hints: tuple[str, ...] = ()  # a page with none of these words is not this layout
 
 
 # Tried in this order; the first to reach the top score (1) wins without scoring the rest.
 # The article layout is the fallback for every page no other layout is sure of.
 LAYOUTS: tuple[HtmlLayout, ...] = tuple(
-    HtmlLayout(m.NAME, m.detect, m.extract)
+    HtmlLayout(m.NAME, m.detect, m.extract, m.HINTS)
     for m in (ao3_download, ao3_page, ffnet, efiction, fanficfare_html, livejournal, wordpress)
 )
 
@@ -62,7 +64,10 @@ def parse_html(text: str, source_name: str) -> RawStory:
         log.info("%s: %d tags nested too deeply were dropped", source_name, dropped)
     tree = LexborHTMLParser(text)
     best, best_score = LAYOUTS[0], float("-inf")
+    head = text[:HINT_CHARS]
     for layout in LAYOUTS:  # the first of the best-scoring; no layout scores over 1
+        if layout.hints and not any(hint in head for hint in layout.hints):
+            continue
         score = layout.detect(tree)
         if score > best_score:
             best, best_score = layout, score

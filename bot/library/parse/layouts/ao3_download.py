@@ -23,6 +23,9 @@ from bot.library.parse.layouts.ao3_common import (
 from bot.library.parse.raw import RawStory
 
 NAME = "ao3-html"
+# words one of which the page must contain for `detect` to score it at all (a
+# fast `in` test before any CSS selector runs)
+HINTS = ("preface", "meta", "chapters", "byline")
 
 _DOWNLOAD_SIGNS = (
     ("#preface dl, div.meta dl.tags", 0.5),

@@ -18,6 +18,9 @@ from bot.library.parse.layouts.ao3_common import (
 from bot.library.parse.raw import RawStory
 
 NAME = "ao3-page"
+# words one of which the page must contain for `detect` to score it at all (a
+# fast `in` test before any CSS selector runs)
+HINTS = ("meta", "workskin", "heading", "chapters", "generator")
 
 _PAGE_SIGNS = (
     ("dl.work.meta", 0.5),

@@ -156,9 +156,13 @@ def _richest_text_block(tree: LexborHTMLParser) -> LexborNode | None:
     for node in body.traverse(include_text=False):
         if node.tag in _INLINE_TAGS:
             continue
-        own = len(node.text(deep=False, separator="")) + sum(
-            _text_len(child) for child in node.iter() if child.tag in _INLINE_TAGS
-        )
+        children = list(node.iter())
+        if all(c.tag in _INLINE_TAGS or c.tag == "-text" for c in children):
+            own = _text_len(node)  # no child blocks: all its text is its own
+        else:
+            own = len(node.text(deep=False, separator="")) + sum(
+                _text_len(c) for c in children if c.tag in _INLINE_TAGS and c.tag != "br"
+            )
         if own > best_len:
             best, best_len = node, own
     if best is not None and best_len >= 0.7 * total:

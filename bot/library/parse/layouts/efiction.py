@@ -25,6 +25,9 @@ from bot.library.parse.html_text import inline_text, node_paragraphs, node_text,
 from bot.library.parse.raw import RawStory
 
 NAME = "efiction-html"
+# words one of which the page must contain for `detect` to score it at all (a
+# fast `in` test before any CSS selector runs)
+HINTS = ("pagetitle", "viewuser", "viewstory")
 
 _BODIES = "#story, div.story, div.chapter"
 

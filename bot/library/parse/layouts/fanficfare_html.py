@@ -23,6 +23,9 @@ from bot.library.parse.html_text import inline_text, markup_paragraphs, node_tex
 from bot.library.parse.raw import RawStory
 
 NAME = "fanficfare-html"
+# words one of which the page must contain for `detect` to score it at all (a
+# fast `in` test before any CSS selector runs)
+HINTS = ("full", "section", "TOCTOP")
 
 _SIGNS = (
     ("table.full td b", 0.4),

@@ -20,6 +20,16 @@ from bot.library.parse.html_text import inline_text, node_paragraphs
 from bot.library.parse.raw import RawStory
 
 NAME = "ffnet-html"
+# words one of which the page must contain for `detect` to score it at all (a
+# fast `in` test before any CSS selector runs)
+HINTS = (
+    "profile_top",
+    "storytext",
+    "storycontent",
+    "chap_select",
+    "fanfiction.net",
+    "fictionpress",
+)
 
 
 _SIGNS = (

@@ -17,6 +17,9 @@ from bot.library.parse.layouts.article import extract_article
 from bot.library.parse.raw import RawStory
 
 NAME = "livejournal-html"
+# words one of which the page must contain for `detect` to score it at all (a
+# fast `in` test before any CSS selector runs)
+HINTS = ("ljuser", "livejournal", "dreamwidth", "entry", "singlepost", "asset-body")
 
 _BODIES = (".b-singlepost-body", ".entry-content", ".entry_text", ".asset-body", ".entry-body")
 _SIGNS = (

@@ -15,6 +15,9 @@ from bot.library.parse.layouts.article import extract_article
 from bot.library.parse.raw import RawStory
 
 NAME = "wordpress-html"
+# words one of which the page must contain for `detect` to score it at all (a
+# fast `in` test before any CSS selector runs)
+HINTS = ("wordpress", "WordPress", "wp-content", "wp-includes", "entry-content", "post-content")
 
 _BODIES = (".entry-content", ".post-content", ".post-entry", ".entry")
 _SIGNS = (
