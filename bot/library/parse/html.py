@@ -36,7 +36,7 @@ from bot.library.parse.raw import RawStory
 log = logging.getLogger(__name__)
 
 MIN_SCORE = 0.5
-HINT_CHARS = 300_000  # a layout's marks are near the top of its pages
+HINT_CHARS = 300_000  # a layout's marks are near the top of its (large) pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +64,10 @@ def parse_html(text: str, source_name: str) -> RawStory:
         log.info("%s: %d tags nested too deeply were dropped", source_name, dropped)
     tree = LexborHTMLParser(text)
     best, best_score = LAYOUTS[0], float("-inf")
-    head = text[:HINT_CHARS]
+    # on a large page CSS selectors over the whole tree cost more than a text search
+    head = text[:HINT_CHARS] if len(text) > HINT_CHARS else None
     for layout in LAYOUTS:  # the first of the best-scoring; no layout scores over 1
-        if layout.hints and not any(hint in head for hint in layout.hints):
+        if head and layout.hints and not any(hint in head for hint in layout.hints):
             continue
         score = layout.detect(tree)
         if score > best_score:
