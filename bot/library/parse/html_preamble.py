@@ -29,6 +29,11 @@ def _plain(line: str) -> str:
     return clean_inline(_EMPHASIS.sub("", line))
 
 
+def known_label(label: str) -> str | None:
+    """The `RawStory` field a label names ([html_labels]), else None."""
+    return _known(label)
+
+
 def _known(label: str) -> str | None:
     key = clean_inline(label).rstrip(":").strip().lower()
     return html_label_fields().get(key)

@@ -23,6 +23,7 @@ from bot.library.parse.chapters import Heading
 from bot.library.parse.html_meta import split_heading
 from bot.library.parse.html_preamble import (
     is_label_line,
+    known_label,
     merge_preamble,
     rating_lines,
     read_preamble,
@@ -251,6 +252,7 @@ def extract_article(
     byline = _byline_node_text(body, container)
     if container is not None:
         preamble = _preamble_of(body, container)
+        preamble += _lift_label_blocks(container)
         heading = _outside_heading(tree, container)
         paragraphs = tidy_paragraphs(node_paragraphs(container))
     else:
@@ -353,6 +355,40 @@ def _byline_node_text(body: LexborNode, container: LexborNode | None) -> str | N
         if name and len(name) <= 60 and not _SITE_WORDS.search(name):
             return name
     return None
+
+
+_MAX_LABEL_BLOCK = 4000  # characters: a label table, not a layout table holding the story
+
+
+def _lift_label_blocks(container: LexborNode) -> list[str]:
+    """Label tables and definition lists inside the text's element ("Rating | NC17" rows,
+    `<dt>Pairing</dt><dd>…</dd>`): taken out of the text, returned as "Label: value"
+    lines for the preamble reader. A block needs two labels the vocabulary knows."""
+    lines_out: list[str] = []
+    blocks = []
+    for node in container.css("table, dl"):
+        if _text_len(node) > _MAX_LABEL_BLOCK:
+            continue
+        pairs: list[tuple[str, str]] = []
+        if node.tag == "table":
+            for row in node.css("tr"):
+                cells = row.css("th, td")
+                if len(cells) == 2:
+                    pairs.append((inline_text(cells[0]), inline_text(cells[1])))
+        else:
+            label = None
+            for child in node.iter():
+                if child.tag == "dt":
+                    label = inline_text(child)
+                elif child.tag == "dd" and label:
+                    pairs.append((label, inline_text(child)))
+                    label = None
+        known = [(k.rstrip(":").strip(), v) for k, v in pairs if known_label(k) and v]
+        if len(known) >= 2:
+            lines_out.extend(f"{k}: {v}" for k, v in known)
+            blocks.append(node)
+    remove_nodes(container, blocks)
+    return ["\n".join(lines_out)] if lines_out else []
 
 
 def _heading_out_of_text(raw: RawStory, heading: str) -> None:
