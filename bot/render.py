@@ -142,8 +142,11 @@ def story_card(
     own: ReaderRating | None,
     own_label: str = "Your rating",
     show_text: bool,
+    reviews: Sequence[ReaderRating] = (),
+    review_count: int = 0,
 ) -> discord.Embed:
-    """The card: title, author, badge, pairings, characters, status, size, summary, stars."""
+    """The card: title, author, badge, pairings, characters, status, size, summary, stars,
+    and the latest reviews (the caller passes none where the story's text may not show)."""
     embed = discord.Embed(
         title=clip(safe(story.title), TITLE_MAX), colour=COLOURS[story.rating_level]
     )
@@ -181,8 +184,21 @@ def story_card(
     embed.add_field(name="Community rating", value=community_rating(summary), inline=True)
     mine = f"{stars(own.stars)} ({own.stars}/5)" if own else "Not rated — use the stars below"
     embed.add_field(name=clip(safe(own_label), FIELD_NAME_MAX), value=mine, inline=True)
+    if reviews:
+        name = "Latest reviews" if review_count > len(reviews) else "Reviews"
+        if review_count > len(reviews):
+            name += f" ({len(reviews)} of {review_count})"
+        embed.add_field(
+            name=name, value=fit_lines([review_line(r) for r in reviews], 1000), inline=False
+        )
     embed.set_footer(text=f"Story #{story.id}")
     return fit_embed(embed)
+
+
+def review_line(rating: ReaderRating) -> str:
+    """★★★★☆ “Loved the ending” — @reader (a mention in an embed never pings)."""
+    text = clip(safe(rating.review or ""), 280)
+    return f"{stars(rating.stars)} “{text}” — <@{rating.user_id}>"
 
 
 def adult_refusal(story: StoryRecord) -> str:

@@ -568,6 +568,14 @@ class Library:
         """(story_id, chapter, passage) of the reader's most recently saved position."""
         return await self._store.readers.last_read(guild_id, user_id)
 
+    async def reviews(
+        self, guild_id: int, story_id: int, *, limit: int = 3, offset: int = 0
+    ) -> tuple[list[ReaderRating], int]:
+        """A story's written reviews, newest first, and how many there are (LibraryError
+        when the story is not in this guild)."""
+        await self.get(guild_id, story_id)
+        return await self._store.readers.reviews(story_id, limit=limit, offset=offset)
+
     # ---- reading list ------------------------------------------------------------------
 
     async def mark_later(self, guild_id: int, user_id: int, story_id: int) -> bool:

@@ -23,6 +23,8 @@ from bot.ui.errors import answer, handle_error
 from bot.ui.reading import start_reading
 
 NONE = discord.AllowedMentions.none()
+CARD_REVIEWS = 3  # the latest reviews on a card; the Reviews button pages through all
+REVIEWS_PER_PAGE = 8
 
 
 def _guild_id(interaction: discord.Interaction) -> int:
@@ -50,16 +52,19 @@ async def readable_story(interaction: discord.Interaction, story_id: int) -> Sto
 # ---- cards ---------------------------------------------------------------------------
 
 
-def card_view(story: StoryRecord, audience: Audience) -> discord.ui.View:
+def card_view(story: StoryRecord, audience: Audience, *, reviews: int = 0) -> discord.ui.View:
+    """Row 0: Read, Excerpt, More like this; row 1: ★1–★5; row 2: Read later, Reviews."""
     view = discord.ui.View(timeout=None)
     if audience.may_read(story):
         view.add_item(ReadButton(story.id))
         view.add_item(ExcerptButton(story.id))
     if audience.may_list(story):
         view.add_item(SimilarButton(story.id))
-    view.add_item(LaterButton(story.id))
     for n in range(1, 6):
         view.add_item(RateButton(story.id, n))
+    view.add_item(LaterButton(story.id))
+    if reviews and audience.may_read(story):
+        view.add_item(ReviewsButton(story.id))
     return view
 
 
@@ -78,10 +83,20 @@ async def card_message(
     audience = await audience_for(interaction)
     summary = await library.rating_summary(story.guild_id, story.id)
     own = await library.user_rating(story.id, interaction.user.id)
+    # reviews are text about the story: never shown where its text may not be
+    latest, total = ([], 0)
+    if audience.may_read(story):
+        latest, total = await library.reviews(story.guild_id, story.id, limit=CARD_REVIEWS)
     embed = story_card(
-        story, summary, own=own, own_label=own_label, show_text=audience.may_read(story)
+        story,
+        summary,
+        own=own,
+        own_label=own_label,
+        show_text=audience.may_read(story),
+        reviews=latest,
+        review_count=total,
     )
-    return embed, card_view(story, audience)
+    return embed, card_view(story, audience, reviews=total)
 
 
 async def send_card(
@@ -171,13 +186,17 @@ class _StoryButton(
     """A card button about one story, custom_id `storybot:<action>:<story>`, on row 0.
     Subclasses name the action, label and style: `class X(_StoryButton, action=...)`."""
 
-    def __init_subclass__(cls, *, action: str, label: str, style: discord.ButtonStyle) -> None:
+    def __init_subclass__(
+        cls, *, action: str, label: str, style: discord.ButtonStyle, row: int = 0
+    ) -> None:
         super().__init_subclass__(template=rf"storybot:{action}:(?P<story>[0-9]{{1,20}})")
         cls.action, cls.button_label, cls.button_style = action, label, style
+        cls.button_row = row
 
     action: ClassVar[str]
     button_label: ClassVar[str]
     button_style: ClassVar[discord.ButtonStyle]
+    button_row: ClassVar[int] = 0
 
     def __init__(self, story_id: int) -> None:
         super().__init__(
@@ -185,7 +204,7 @@ class _StoryButton(
                 label=self.button_label,
                 style=self.button_style,
                 custom_id=f"storybot:{self.action}:{story_id}",
-                row=0,
+                row=self.button_row,
             )
         )
         self.story_id = story_id
@@ -331,13 +350,57 @@ async def mark_later(interaction: discord.Interaction, story: StoryRecord) -> No
 
 
 class LaterButton(
-    _StoryButton, action="later", label="Read later", style=discord.ButtonStyle.secondary
+    _StoryButton,
+    action="later",
+    label="Read later",
+    style=discord.ButtonStyle.secondary,
+    row=2,
 ):
     async def run(self, interaction: discord.Interaction) -> None:
         await mark_later(interaction, await story_for(interaction, self.story_id))
 
 
+# ---- reviews -------------------------------------------------------------------------
+
+
+async def send_reviews(interaction: discord.Interaction, story: StoryRecord) -> None:
+    """Every written review of `story`, newest first, privately, through the shared
+    paginator. Reviews are text about the story: refused where its text may not show."""
+    from bot.render import list_embed, review_line
+    from bot.ui.paginator import PageSource, Paginator
+
+    (await audience_for(interaction)).check_read(story)
+    library = library_of(interaction)
+    _, total = await library.reviews(story.guild_id, story.id, limit=0)
+    title = clip(safe(story.title), 150)
+    if not total:
+        raise LibraryError(f"Nobody has reviewed “{title}” yet: add one with /rate … review.")
+    pages: dict[int, list[str]] = {}
+
+    async def fetch(offset: int, limit: int) -> tuple[list[Any], int]:
+        found, count = await library.reviews(story.guild_id, story.id, limit=limit, offset=offset)
+        pages[offset] = [review_line(r) for r in found]
+        return [], count  # no story menu: the page is drawn from `pages`
+
+    def render(_: list[Any], page: int, pages_total: int, count: int) -> discord.Embed:
+        lines = pages.get((page - 1) * REVIEWS_PER_PAGE, [])
+        embed = list_embed(f"Reviews of {title}", lines, page=page, pages=pages_total, total=count)
+        embed.set_footer(text=f"Page {page} of {max(pages_total, 1)} · {count} reviews")
+        return embed
+
+    source = PageSource(fetch, render, per_page=REVIEWS_PER_PAGE)
+    await Paginator(source, owner_id=interaction.user.id).start(interaction, ephemeral=True)
+
+
+class ReviewsButton(
+    _StoryButton, action="reviews", label="Reviews", style=discord.ButtonStyle.secondary, row=2
+):
+    async def run(self, interaction: discord.Interaction) -> None:
+        await send_reviews(interaction, await story_for(interaction, self.story_id))
+
+
 DYNAMIC_ITEMS = (
+    ReviewsButton,
     RateButton,
     ReadButton,
     ExcerptButton,

@@ -30,12 +30,12 @@ async def test_card_shows_the_story(app):
         "Read",
         "Excerpt",
         "More like this",
-        "Read later",
         "★1",
         "★2",
         "★3",
         "★4",
         "★5",
+        "Read later",
     ]
     assert all(b["custom_id"].startswith("storybot:") for b in reply.buttons)
 

@@ -143,6 +143,25 @@ class Readers:
 
         return await self._db.read(read)
 
+    async def reviews(
+        self, story_id: int, *, limit: int, offset: int = 0
+    ) -> tuple[list[ReaderRating], int]:
+        """A story's ratings that carry a review, newest first; and how many there are."""
+
+        def read(db: sqlite3.Connection) -> tuple[list[ReaderRating], int]:
+            total = db.execute(
+                "SELECT COUNT(*) FROM reader_ratings WHERE story_id = ? AND review IS NOT NULL",
+                (story_id,),
+            ).fetchone()[0]
+            found = db.execute(
+                "SELECT * FROM reader_ratings WHERE story_id = ? AND review IS NOT NULL"
+                " ORDER BY updated_at DESC, user_id LIMIT ? OFFSET ?",
+                (story_id, limit, offset),
+            ).fetchall()
+            return [_rating(r) for r in found], total
+
+        return await self._db.read(read)
+
     async def rating_summary(self, story_id: int) -> RatingSummary:
         return await self._db.read(rating_summary, story_id)
 
