@@ -456,6 +456,8 @@ async def handle(session: Session, line: str) -> None:
         print(HELP)
     elif word == "commands":
         print("commands: " + ", ".join(f"/{name}" for name in session.app.command_names))
+    elif word in session.app.command_names:
+        print(f"✗ slash commands start with a slash: /{line}")
     else:
         print(f"✗ unknown input {line!r}; type `help`")
 
@@ -607,6 +609,10 @@ def _button_target(reply: Reply, text: str) -> str:
         if not 0 <= index < len(buttons):
             raise ValueError(f"there is no button {text}; the reply has {len(buttons)}")
         button = buttons[index]
+        if button.get("disabled"):
+            label = button.get("label") or (button.get("emoji") or {}).get("name") or "?"
+            menu = f"; select {text} picks menu entry {text})" if reply.options else ""
+            raise ValueError(f"button {text} ({label}) is disabled{menu}")
         return button.get("custom_id") or button.get("label") or ""
     return text
 

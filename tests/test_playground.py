@@ -54,12 +54,18 @@ def test_click_on_a_menu_picks_that_option_and_empty_options_are_explained() -> 
             "click 1",
             "complete /read chapter:",
             "/read story: x chapter:",
+            "/top",
+            "click 1",
+            "search query: lets talk",
         ]
     )
     card = out.split("> click 1", 1)[1].split("> complete", 1)[0]
     assert "Let's Talk" in card and "★5" in card  # the story card, with its star buttons
     assert "invalid literal" not in out
     assert "(/read chapter: has no autocomplete)" in out
+    # /top's first button (First page) is disabled on page 1: say so, and what picks story 1
+    assert "✗ button 1 (First) is disabled; select 1 picks menu entry 1)" in out
+    assert "✗ slash commands start with a slash: /search query: lets talk" in out
     assert "✗ chapter takes a whole number, e.g. chapter: 2" in out
 
 
