@@ -630,3 +630,31 @@ def test_fanficfare_series_is_read() -> None:
     assert raw.rating == "M"
     assert (raw.series, raw.series_part) == ("Long Nights", 2)
     assert raw.status_declared is Status.COMPLETE and raw.total_chapters == 3
+
+
+def test_fanficfare_ao3_work_in_progress_keeps_its_declared_total() -> None:
+    page = (
+        '<h3><a href="https://archiveofourown.org/works/1">Orbit</a> by '
+        '<a href="https://archiveofourown.org/users/pilot">pilot</a></h3><table class="full">'
+        "<tr><td><b>Fandoms:</b></td><td>Star Wars</td></tr>"
+        "<tr><td><b>Rating:</b></td><td>Explicit</td></tr>"
+        "<tr><td><b>AO3 Categories:</b></td><td>M/M</td></tr>"
+        "<tr><td><b>Relationships:</b></td><td>Finn/Poe Dameron</td></tr>"
+        "<tr><td><b>Status:</b></td><td>In-Progress</td></tr>"
+        "<tr><td><b>Chapters/Total Chapters:</b></td><td>2/10</td></tr>"
+        "<tr><td><b>Chapters:</b></td><td>2</td></tr></table>"
+    )
+    data = build_epub(
+        {
+            "content.opf": FFF_OPF,
+            "OEBPS/title_page.xhtml": xhtml(page, "Orbit"),
+            "OEBPS/file0001.xhtml": fff_chapter("1. Launch", ["The engines caught."]),
+            "OEBPS/file0002.xhtml": fff_chapter("2. Drift", ["They drifted for hours."]),
+        },
+        opf_path="content.opf",
+    )
+    raw = parse_epub(data, "orbit.epub")
+    assert raw.rating == "Explicit"
+    assert raw.status_declared is Status.WIP
+    assert raw.total_chapters == 10
+    assert raw.fandoms == ["Star Wars"] and "M/M" in raw.tags

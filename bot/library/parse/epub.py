@@ -26,7 +26,14 @@ from bot.library.model import Chapter, Status
 from bot.library.parse import html_ao3
 from bot.library.parse.formats.archive import SafeZip
 from bot.library.parse.html import decode_html
-from bot.library.parse.html_meta import apply_label, dedupe, labelled_values, split_heading
+from bot.library.parse.html_meta import (
+    apply_label,
+    dedupe,
+    labelled_values,
+    progress,
+    split_heading,
+    to_int,
+)
 from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_preamble import (
     is_label_line,
@@ -258,6 +265,7 @@ def _ao3(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
 
 def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
     raw = RawStory(layout=FFF_LAYOUT)
+    declared_total: int | None = None
     for doc in docs:
         if "title_page" not in doc.name.lower() and "titlepage" not in doc.name.lower():
             continue
@@ -272,6 +280,8 @@ def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
         for label, value, items in labelled_values(root, "b, strong, dt"):
             if label.lower() in ("summary", "description"):
                 continue
+            if label.lower() in ("total chapters", "chapters/total chapters"):
+                declared_total = progress(value)[1] or to_int(value)  # a real total (AO3's)
             if label.lower() == "series" and raw.series is None:
                 _apply_series(raw, value)
             elif label.lower() in ("category", "categories") and not raw.fandoms:
@@ -283,7 +293,8 @@ def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
             raw.summary = summary
     raw.chapters = _spine_chapters(docs, pkg, raw)
     if raw.status_declared is not Status.COMPLETE:
-        raw.total_chapters = None  # FanFicFare's "Chapters:" counts what was downloaded
+        # FanFicFare's "Chapters:" counts what was downloaded; "Total Chapters:" is a total
+        raw.total_chapters = declared_total
     return raw
 
 
