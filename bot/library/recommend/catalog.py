@@ -40,6 +40,7 @@ class Features:
     ids: np.ndarray  # int32
     names: dict[int, str] = field(default_factory=dict)  # id -> display name
     rows: np.ndarray | None = None  # int32: the story position of every entry of `ids`
+    inverted: tuple[np.ndarray, np.ndarray] | None = None  # name id -> story positions (CSR)
 
     def of(self, p: int) -> np.ndarray:
         return self.ids[self.ptr[p] : self.ptr[p + 1]]
@@ -49,6 +50,18 @@ class Features:
             counts = np.diff(self.ptr)
             self.rows = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         return self.rows
+
+    def stories_with(self, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(story positions, index into `names`) of every story carrying one of `names`."""
+        if self.inverted is None:
+            order = np.argsort(self.ids, kind="stable")
+            ptr = np.zeros(self.width() + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.ids, minlength=self.width()), out=ptr[1:])
+            self.inverted = (ptr, self.row_index()[order])
+        ptr, rows = self.inverted
+        names = names[names < len(ptr) - 1]
+        which = np.arange(len(names))
+        return expand(ptr, rows, names), np.repeat(which, ptr[names + 1] - ptr[names])
 
     def width(self) -> int:
         return int(self.ids.max()) + 1 if len(self.ids) else 1
@@ -121,6 +134,17 @@ class RatingBase:
         )
 
 
+def expand(ptr: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """values[ptr[r]:ptr[r+1]] for every r in rows, concatenated (no Python loop)."""
+    starts = ptr[rows]
+    lengths = ptr[rows + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=values.dtype)
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return values[offsets + np.arange(total)]
+
+
 def _ptr(sorted_rows: np.ndarray, n: int) -> np.ndarray:
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(sorted_rows, minlength=n), out=ptr[1:])
@@ -144,6 +168,8 @@ class Catalog:
     _changed: dict[int, dict[int, int]] = field(default_factory=dict)  # user -> {pos: stars|0}
     changes: int = 0  # overlay entries since the base was built
     title_rank: np.ndarray | None = None  # int32 per story: place in title order (ties)
+    members: dict[int, list[int]] | None = None  # pairing id -> character ids (cached)
+    log_words: np.ndarray | None = None  # float32 log10(words) per story (cached)
 
     # ---- building ------------------------------------------------------------------------
 
@@ -270,7 +296,10 @@ class Catalog:
                 f.ptr[p + 1 :] += len(new.ids) - (hi - lo)
                 f.names.update(new.names)
                 f.rows = None
+                f.inverted = None
             self.title_rank = None
+            self.members = None
+            self.log_words = None
             return True
         if p < self.size:
             return False
@@ -286,7 +315,10 @@ class Catalog:
             f.ptr = np.append(f.ptr, f.ptr[-1] + len(new.ids))
             f.names.update(new.names)
             f.rows = None
+            f.inverted = None
         self.title_rank = None
+        self.members = None
+        self.log_words = None
         b = self.base
         b.likes_ptr = np.append(b.likes_ptr, b.likes_ptr[-1])
         b.like_counts = np.append(b.like_counts, np.int32(0))
@@ -339,6 +371,7 @@ class Catalog:
         arrays += [self.rating_count, self.rating_sum]
         for f in self.features.values():
             arrays += [f.ptr, f.ids] + ([f.rows] if f.rows is not None else [])
+            arrays += list(f.inverted) if f.inverted is not None else []
         return sum(a.nbytes for a in arrays) + self.base.nbytes()
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.library.recommend.catalog import Catalog
+from bot.library.recommend.catalog import Catalog, expand
 
 SHRINK = 5.0
 MAX_SOURCES = 25  # liked stories used (best rated first)
@@ -60,7 +60,7 @@ def co_likes(catalog: Catalog, liked: list[tuple[int, int]], *, reader: int | No
             scale = len(readers) / MAX_CO_READERS
             pick = np.linspace(0, len(readers) - 1, MAX_CO_READERS).astype(np.int64)
             readers = readers[pick]
-        items = _expand(base.liked_ptr, base.liked, readers)
+        items = expand(base.liked_ptr, base.liked, readers)
         ys, co = np.unique(items, return_counts=True)
         co = co * scale
         sim = co / np.sqrt(likes[x] * likes[ys]) * (co / (co + SHRINK))
@@ -70,14 +70,3 @@ def co_likes(catalog: Catalog, liked: list[tuple[int, int]], *, reader: int | No
         best[ys[better]] = contribution[better]
         source[ys[better]] = x
     return CoLikes(score=score, source=source, evidence=evidence)
-
-
-def _expand(ptr: np.ndarray, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """values[ptr[r]:ptr[r+1]] for every r in rows, concatenated (no Python loop)."""
-    starts = ptr[rows]
-    lengths = ptr[rows + 1] - starts
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, dtype=values.dtype)
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return values[offsets + np.arange(total)]

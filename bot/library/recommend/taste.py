@@ -35,6 +35,8 @@ AUTHOR_WEIGHT = 0.5
 LENGTH_WEIGHT = 0.15
 STATUS_WEIGHT = 0.1
 
+MAX_NAMES = 40  # strongest names per kind a taste is matched on
+
 # kind -> how an affinity is summed: "max" (best + worst) or "mean" (Σ/√n within ±1)
 KINDS = {"pairing": PAIRING_WEIGHT, "character": CHARACTER_WEIGHT, "tag": TAG_WEIGHT}
 
@@ -90,7 +92,9 @@ def build_taste(catalog: Catalog, rated: dict[int, int], named: Iterable[int] = 
             spread = 1.0 if kind in ("pairing", "author") else math.sqrt(max(len(ids), 2) / 2)
             for nid in ids:
                 acc[nid] += weight / spread
-    pairing_chars = _pairing_characters(catalog)
+    if catalog.members is None:
+        catalog.members = _pairing_characters(catalog)
+    pairing_chars = catalog.members
     for pid in taste.named:
         sums["pairing"][pid] += NAMED_AFFINITY
         for cid in pairing_chars.get(pid, ()):
@@ -120,15 +124,26 @@ def _pairing_characters(catalog: Catalog) -> dict[int, list[int]]:
 
 
 def _gather(features: Features, affinity: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-    """(story position, affinity) of every entry whose name the reader has an affinity for."""
+    """(story position, affinity) of every story carrying a name the reader has an
+    affinity for — through the name -> stories index, only the strongest `MAX_NAMES`."""
     if not affinity or not len(features.ids):
         return np.zeros(0, np.int32), np.zeros(0, np.float64)
-    width = max(features.width(), max(affinity) + 1)
-    table = np.zeros(width, dtype=np.float64)
-    table[list(affinity)] = list(affinity.values())
-    values = table[features.ids]
-    hit = np.flatnonzero(values)
-    return features.row_index()[hit], values[hit]
+    strongest = sorted(affinity.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:MAX_NAMES]
+    names = np.array([k for k, _ in strongest], dtype=np.int64)
+    values = np.array([v for _, v in strongest], dtype=np.float64)
+    rows, which = features.stories_with(names)
+    return rows, values[which]
+
+
+def _most(n: int, rows: np.ndarray, values: np.ndarray, *, best: bool = False) -> np.ndarray:
+    """Per story, the largest positive (`best`) or the smallest negative value of its rows
+    (0 when none): sorted so the last write to a story is the extreme one."""
+    out = np.zeros(n)
+    keep = values > 0 if best else values < 0
+    rows, values = rows[keep], values[keep]
+    order = np.argsort(values if best else -values, kind="stable")
+    out[rows[order]] = values[order]
+    return out
 
 
 def content_scores(catalog: Catalog, taste: Taste) -> np.ndarray:
@@ -137,11 +152,7 @@ def content_scores(catalog: Catalog, taste: Taste) -> np.ndarray:
     score = np.zeros(n, dtype=np.float64)
     rows, values = _gather(catalog.features["pairing"], taste.affinity.get("pairing", {}))
     if len(rows):
-        best = np.zeros(n)
-        worst = np.zeros(n)
-        np.maximum.at(best, rows, values)
-        np.minimum.at(worst, rows, values)
-        score += PAIRING_WEIGHT * (best + worst)
+        score += PAIRING_WEIGHT * (_most(n, rows, values, best=True) + _most(n, rows, values))
     if taste.named:
         pairings = catalog.features["pairing"]
         hit = np.isin(pairings.ids, taste.named)
@@ -157,9 +168,7 @@ def content_scores(catalog: Catalog, taste: Taste) -> np.ndarray:
             score += weight * np.clip(total / np.sqrt(counts), -1.0, 1.0)
     rows, values = _gather(catalog.features["author"], taste.affinity.get("author", {}))
     if len(rows):
-        best = np.zeros(n)
-        np.maximum.at(best, rows, values)
-        score += AUTHOR_WEIGHT * best
+        score += AUTHOR_WEIGHT * _most(n, rows, values, best=True)
     return score + shape_scores(catalog, taste)
 
 
@@ -167,7 +176,9 @@ def shape_scores(catalog: Catalog, taste: Taste) -> np.ndarray:
     """A light nudge towards the lengths and status of the stories the reader liked."""
     out = np.zeros(catalog.size, dtype=np.float64)
     if taste.liked_words:
-        distance = np.abs(np.log10(np.maximum(catalog.words, 1) / taste.liked_words))
+        if catalog.log_words is None:
+            catalog.log_words = np.log10(np.maximum(catalog.words, 1)).astype(np.float32)
+        distance = np.abs(catalog.log_words - np.log10(taste.liked_words))
         out -= LENGTH_WEIGHT * np.minimum(distance, 2.0) / 2.0
     if taste.complete_share is not None:
         leaning = taste.complete_share - 0.5
