@@ -112,8 +112,10 @@ class Browse(commands.Cog):
                 offset=offset,
             )
 
+        # counting (sort does not matter) decides the refusals, privately, before the
+        # public defer; the pages themselves may take longer on a big library
         first = await library.browse(
-            guild_id, **filters, include_adult=audience.adult_titles, sort=sort, limit=0
+            guild_id, **filters, include_adult=audience.adult_titles, sort="title", limit=0
         )
         total, hidden = first.total, first.hidden_adult
         if total == 0 and hidden == 0 and not any(filters.values()):
@@ -126,6 +128,7 @@ class Browse(commands.Cog):
                 message += f" ({hidden} adult {plural(hidden, 'story')} hidden: "
                 message += "browse in an age-restricted channel.)"
             raise LibraryError(message)
+        await interaction.response.defer(thinking=True)
         shown = [v for v in (pairing, character, author) if v]
         title = "Library" + (f": {', '.join(shown)}" if shown else "")
         await send_story_query(

@@ -89,6 +89,10 @@ class Ratings(commands.Cog):
         (the list says so when too few have that many and it shows those with one)."""
         assert interaction.guild_id is not None
         audience = await audience_for(interaction)
+        if not self.bot.library.discovery.ready(interaction.guild_id):
+            # the guild's catalog is still being read (just after a start): answer
+            # privately once it is, so a refusal stays private too
+            await interaction.response.defer(ephemeral=True, thinking=True)
         best, _total, used = await self.bot.library.top(
             interaction.guild_id,
             min_ratings=TOP_MIN_RATINGS,

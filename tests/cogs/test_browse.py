@@ -131,6 +131,8 @@ async def test_ship_names_initials_and_either_order_and_sort_top(app):
     initials = await app.reader.slash("browse", pairing="B/A", channel=app.general)
     assert [o["label"] for o in initials.options] == ["Graduation Day"]
     everything = await app.reader.slash("browse", sort="top", channel=app.general)
+    assert not everything.ephemeral
+    assert everything.interaction.response_type == 5  # deferred (publicly) before paging
     assert [o["label"] for o in everything.options] == [
         "Once More",
         "Fool for Love",
@@ -138,3 +140,4 @@ async def test_ship_names_initials_and_either_order_and_sort_top(app):
     ]
     unknown = await app.reader.slash("browse", pairing="Xander/Anya", channel=app.general)
     assert unknown.ephemeral and "No stories with the pairing" in unknown.content
+    assert unknown.interaction.response_type == 4  # refused at once, privately: no public defer

@@ -37,6 +37,7 @@ async def test_five_stars_for_spike_buffy_puts_the_other_one_first(shelf):
     reply = await app.reader.slash("recommend", channel=app.general)
     assert reply.ephemeral and reply.error is None
     assert reply.embed["title"] == "Recommended for Reader"
+    assert reply.interaction.response_type == 5  # deferred (privately) first
     assert order(reply)[0] == "Fool for Love"
     assert "Once More" not in order(reply)  # already rated
     text = reply.embed["description"]

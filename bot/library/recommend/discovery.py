@@ -73,6 +73,11 @@ class Discovery:
             found.title_rank = await self.store.db.read(load_title_rank, found)
         return found
 
+    def ready(self, guild_id: int) -> bool:
+        """The guild's catalog is in memory (answers from it take milliseconds)."""
+        found = self._catalogs.get(guild_id)
+        return found is not None and found.title_rank is not None
+
     def changed_elsewhere(self) -> None:
         """Another process wrote to the database (`Library` watches for it): every catalog
         is read again in the background; the old ones answer meanwhile."""
