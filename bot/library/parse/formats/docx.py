@@ -37,22 +37,28 @@ def docx_blocks(data: bytes, source_name: str) -> list[Block]:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as err:
         raise archive.reject("its parts cannot be read") from err
+    # style id -> name, read once (python-docx's per-paragraph `style` scans every style)
+    names: dict[str, str] = {}
+    for el in document.styles.element.iterchildren(f"{{{_W}}}style"):
+        name_el = el.find(f"{{{_W}}}name")
+        if name_el is not None:
+            names[el.get(f"{{{_W}}}styleId", "")] = name_el.get(f"{{{_W}}}val", "")
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             blocks.extend(_table(item))
             continue
         text = item.text.replace("\t", " ")
-        blocks.append(Block(text, level=_level(item)))
+        blocks.append(Block(text, level=_level(item, names)))
     return blocks
 
 
-def _level(paragraph: Paragraph) -> int:
-    try:
-        name = paragraph.style.name if paragraph.style is not None else ""
-    except (KeyError, ValueError):
-        name = ""
-    name = name or ""
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _level(paragraph: Paragraph, names: dict[str, str]) -> int:
+    style_id = paragraph._p.style or ""
+    name = names.get(style_id, style_id)
     if _TITLE_STYLE.match(name.strip()):
         return 1
     m = _HEADING_STYLE.search(name)
