@@ -23,7 +23,8 @@ from bot.library.identity import Choice, Relation
 from bot.library.model import RatingLevel, Status
 from bot.library.overrides import canonical_pairings
 from bot.library.preview import Draft, FormValues, NameLookup, apply_form, new_draft, parse_upload
-from bot.permissions import require_moderator
+from bot.library.service import TRASH_DAYS
+from bot.permissions import is_moderator, require_moderator
 from bot.render import clip, safe
 from bot.transformers import (
     RATING_CHOICES,
@@ -32,8 +33,16 @@ from bot.transformers import (
     facet_list_autocomplete,
     split_list,
 )
-from bot.ui.confirm import ConfirmRemove
-from bot.ui.library_cards import FIELD_NAMES, code_name, library_card, log_card, sizes, stats_card
+from bot.ui.confirm import ConfirmRemove, EmptyTrash
+from bot.ui.library_cards import (
+    FIELD_NAMES,
+    code_name,
+    library_card,
+    log_card,
+    sizes,
+    stats_card,
+    trash_card,
+)
 from bot.ui.preview import PreviewView, SaveResult
 
 if TYPE_CHECKING:
@@ -311,12 +320,82 @@ class LibraryCog(
 
     # ---- remove
 
-    @app_commands.command(name="remove", description="Remove a story from the library")
+    @app_commands.command(
+        name="remove", description="Move a story to the trash (30 days, restorable)"
+    )
     @app_commands.describe(story="The story to remove")
     async def remove(self, interaction: discord.Interaction, story: ModeratorStoryArg) -> None:
         view = ConfirmRemove(self.library, story, interaction.user.id, timeout=CONFIRM_TIMEOUT)
         await interaction.response.send_message(view.question(), view=view, ephemeral=True)
         view.origin = interaction
+
+    # ---- the trash
+
+    @app_commands.command(name="trash", description="Stories removed in the last 30 days")
+    async def trash(self, interaction: discord.Interaction) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        entries = await self.library.trash(guild_id)
+        if not entries:
+            await interaction.response.send_message(
+                f"The trash is empty: removed stories wait here {TRASH_DAYS} days.",
+                ephemeral=True,
+            )
+            return
+        view = EmptyTrash(self.library, guild_id, interaction.user.id, len(entries))
+        await interaction.response.send_message(
+            embed=trash_card(entries, keep_days=TRASH_DAYS), view=view, ephemeral=True
+        )
+
+    @app_commands.command(name="restore", description="Bring a removed story back from the trash")
+    @app_commands.describe(story="The removed story (start typing its title)")
+    async def restore(self, interaction: discord.Interaction, story: str) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        entries = await self.library.trash(guild_id)
+        wanted = story.strip()
+        found = [e for e in entries if str(e.story.id) == wanted] or [
+            e for e in entries if e.story.title.casefold() == wanted.casefold()
+        ]
+        if len(found) != 1:
+            problem = "Several removed stories are called that" if found else "No story called"
+            await interaction.response.send_message(
+                f"{problem} “{clip(safe(wanted), 80)}” in the trash: pick one from the list "
+                "as you type (`/library trash` shows them).",
+                ephemeral=True,
+            )
+            return
+        restored = await self.library.restore(
+            guild_id, found[0].story.id, actor_id=interaction.user.id
+        )
+        if restored is None:
+            await interaction.response.send_message(
+                "That story is no longer in the trash.", ephemeral=True
+            )
+            return
+        await interaction.response.send_message(
+            f"Restored **{clip(safe(restored.title), 200)}** with its ratings, reviews and "
+            "reading places.",
+            embed=library_card(restored, "restored"),
+            ephemeral=True,
+        )
+
+    @restore.autocomplete("story")
+    async def restore_story(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        guild_id = interaction.guild_id
+        if guild_id is None or not await is_moderator(interaction):
+            return []
+        typed = current.casefold().strip()
+        entries = await self.library.trash(guild_id)
+        return [
+            app_commands.Choice(
+                name=clip(f"{e.story.title} (#{e.story.id})", 100), value=str(e.story.id)
+            )
+            for e in entries
+            if typed in e.story.title.casefold()
+        ][:25]
 
     # ---- log
 

@@ -56,6 +56,8 @@ from bot.library.store import LENGTHS, SORTS, Store, open_error
 from bot.library.store.bulk import Entry, ImportReport, bulk_import, collect
 from bot.library.store.database import WRITE_WAIT
 from bot.library.store.listings import word_bounds
+from bot.library.store.trash import KEEP_DAYS as TRASH_DAYS
+from bot.library.store.trash import TrashEntry
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ __all__ = [
     "LENGTHS",
     "MAX_REVIEW_CHARS",
     "SORTS",
+    "TRASH_DAYS",
     "Entry",
     "ImportReport",
     "Library",
@@ -282,6 +285,48 @@ class Library:
         self._forget(story_id)
         self.discovery.story_removed(guild_id, story_id)
         return removed
+
+    # ---- the trash ---------------------------------------------------------------------
+
+    async def trash_story(
+        self, guild_id: int, story_id: int, *, actor_id: int | None
+    ) -> StoryRecord | None:
+        """Move a story to the guild's trash (kept `TRASH_DAYS`, restorable, ratings,
+        reviews and reading places kept); out of search, lists and recommendations at
+        once. Its record, or None when it was not in this guild."""
+        await self.expire_trash(guild_id)
+        removed = await self._store.trash.put(guild_id, story_id, actor_id=actor_id)
+        if removed is not None:
+            self.indexes.get(guild_id).remove(story_id)
+            self._forget(story_id)
+            self.discovery.story_removed(guild_id, story_id)
+        return removed
+
+    async def restore(
+        self, guild_id: int, story_id: int, *, actor_id: int | None
+    ) -> StoryRecord | None:
+        """Bring a story back from the trash as it was; None when it is not in the trash."""
+        restored = await self._store.trash.restore(guild_id, story_id, actor_id=actor_id)
+        if restored is not None:
+            self._forget(story_id)
+            self._index(restored)
+            self.discovery.changed_elsewhere()  # its ratings count again: re-read them
+        return restored
+
+    async def trash(self, guild_id: int) -> list[TrashEntry]:
+        """The guild's trash, most recently removed first (expired stories deleted first)."""
+        await self.expire_trash(guild_id)
+        return await self._store.trash.entries(guild_id)
+
+    async def empty_trash(self, guild_id: int, *, actor_id: int | None) -> list[StoryRecord]:
+        """Delete every story in the guild's trash for good; what was deleted."""
+        return await self._store.trash.empty(guild_id, actor_id=actor_id)
+
+    async def expire_trash(self, guild_id: int) -> None:
+        """Delete for good what has been in the trash longer than `TRASH_DAYS`."""
+        gone = await self._store.trash.expire(guild_id)
+        if gone:
+            log.info("trash: %d stories of guild %s expired", len(gone), guild_id)
 
     # ---- ratings and discovery -----------------------------------------------------------
 

@@ -10,6 +10,7 @@ import discord
 
 from bot.library.errors import LibraryError
 from bot.library.records import StoryRecord
+from bot.library.service import TRASH_DAYS
 from bot.permissions import is_moderator, refusal_for
 from bot.render import authors_text, clip, safe
 from bot.ui.errors import handle_error
@@ -86,8 +87,9 @@ class ConfirmRemove(ModeratorView):
         authors = authors_text(story)
         return (
             f"Remove **{self.shown_title}** by {clip(authors, 100)} "
-            f"(story #{story.id}, {story.words:,} words)? Its chapters, reader ratings and "
-            "reading positions go with it."
+            f"(story #{story.id}, {story.words:,} words)? It goes to the trash for "
+            f"{TRASH_DAYS} days — its reader ratings, reviews and reading places are kept — "
+            "and `/library restore` brings it back."
         )
 
     @discord.ui.button(label="Remove", style=discord.ButtonStyle.danger)
@@ -95,14 +97,20 @@ class ConfirmRemove(ModeratorView):
         self.answered = True
         self.stop()
         try:
-            removed = await self.library.remove(
+            removed = await self.library.trash_story(
                 self.record.guild_id, self.record.id, actor_id=interaction.user.id
             )
         except LibraryError as err:
             await interaction.response.edit_message(content=safe(str(err)), view=None)
             return
         title = self.shown_title
-        text = f"Removed **{title}**." if removed else f"**{title}** was already gone."
+        if removed:
+            text = (
+                f"Moved **{title}** to the trash: it is out of search and lists now. "
+                f"`/library restore` brings it back within {TRASH_DAYS} days."
+            )
+        else:
+            text = f"**{title}** was already gone."
         await interaction.response.edit_message(content=text, view=None)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
@@ -122,3 +130,46 @@ class ConfirmRemove(ModeratorView):
             )
         except discord.HTTPException:
             log.info("could not edit a timed-out removal prompt", exc_info=True)
+
+
+class EmptyTrash(ModeratorView):
+    """Under `/library trash`: "Empty the trash…", then "Delete N for good" / "Keep"."""
+
+    action = "this trash list"
+
+    def __init__(self, library: Library, guild_id: int, moderator_id: int, count: int) -> None:
+        super().__init__(moderator_id, timeout=120.0)
+        self.library = library
+        self.guild_id = guild_id
+        self.count = count
+        self.remove_item(self.delete)
+        self.remove_item(self.keep)
+
+    @discord.ui.button(label="Empty the trash…", style=discord.ButtonStyle.danger)
+    async def ask(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.clear_items()
+        self.delete.label = f"Delete {self.count} for good"
+        self.add_item(self.delete)
+        self.add_item(self.keep)
+        await interaction.response.edit_message(
+            content=f"Delete the {self.count} stories in the trash for good, with their "
+            "ratings, reviews and reading places? This cannot be undone.",
+            view=self,
+        )
+
+    @discord.ui.button(label="Delete for good", style=discord.ButtonStyle.danger)
+    async def delete(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        gone = await self.library.empty_trash(self.guild_id, actor_id=interaction.user.id)
+        await interaction.response.edit_message(
+            content=f"Emptied the trash: {len(gone)} stories deleted for good.",
+            embed=None,
+            view=None,
+        )
+
+    @discord.ui.button(label="Keep them", style=discord.ButtonStyle.secondary)
+    async def keep(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="The trash was not emptied.", embed=None, view=None
+        )

@@ -30,12 +30,14 @@ ACTION_COLOURS = {
     "updated": discord.Colour.blue(),
     "unchanged": discord.Colour.light_grey(),
     "edited": discord.Colour.blue(),
+    "restored": discord.Colour.green(),
 }
 ACTION_HEADINGS = {
     "added": "Added",
     "updated": "Updated",
     "unchanged": "Unchanged",
     "edited": "Edited",
+    "restored": "Restored",
 }
 ACTION_NOTES = {
     "added": "New in the library.",
@@ -55,7 +57,10 @@ AUDIT_VERBS = {
     "added": "added",
     "updated": "updated (re-upload)",
     "edited": "edited",
-    "removed": "removed",
+    "removed": "deleted",
+    "trashed": "moved to the trash",
+    "restored": "restored from the trash",
+    "emptied_trash": "emptied the trash",
     "setting": "changed setting",
 }
 STATS_COUNTS = (
@@ -221,6 +226,29 @@ def preview_card(draft: Draft, *, expires_at: int | None = None) -> discord.Embe
     return fit_embed(embed)
 
 
+# ---------------------------------------------------------------- the trash
+
+
+def trash_card(entries: list[Any], *, keep_days: int) -> discord.Embed:
+    """`/library trash`: what was removed, by whom, and until when it can come back."""
+    embed = discord.Embed(title="Trash", colour=discord.Colour.dark_grey())
+    lines = []
+    for entry in entries:
+        story = entry.story
+        who = f"<@{entry.removed_by}>" if entry.removed_by else "the command line"
+        lines.append(
+            f"**{clip(safe(story.title), 80)}** (#{story.id}) — removed by {who} "
+            f"<t:{int(entry.removed_at.timestamp())}:R>, deleted for good "
+            f"<t:{int(entry.expires_at.timestamp())}:R>"
+        )
+    embed.description = fit_lines(lines, DESCRIPTION_MAX)
+    embed.set_footer(
+        text=f"{len(entries)} in the trash · kept {keep_days} days · /library restore "
+        "brings one back"
+    )
+    return embed
+
+
 # ---------------------------------------------------------------- the audit log
 
 
@@ -230,6 +258,8 @@ def audit_line(entry: AuditEntry) -> str:
     who = f"<@{entry.actor_id}>" if entry.actor_id else "the command line"
     verb = AUDIT_VERBS.get(entry.action, entry.action)
     detail = entry.detail if isinstance(entry.detail, dict) else {}
+    if entry.action == "emptied_trash":
+        return f"{when} {who} {verb} ({safe(str(detail.get('stories', '?')))} stories)"
     if entry.action == "setting":
         what = f"{safe(str(detail.get('key', '?')))} → {safe(str(detail.get('value')))}"
         return f"{when} {who} {verb} {what}"

@@ -603,7 +603,7 @@ async def test_the_configured_moderator_role_alone_is_enough(app: App) -> None:
     assert edited.embed["title"] == "Edited: Final Parting"
     prompt = await librarian.slash("library remove", story="Final Parting", channel=app.general)
     done = await prompt.click("Remove", by=librarian)
-    assert done.content == "Removed **Final Parting**."
+    assert done.content.startswith("Moved **Final Parting** to the trash")
     for command in ("library log", "library stats", "settings show"):
         answered = await librarian.slash(command, channel=app.general)
         assert answered.content != LIBRARIAN_REFUSAL, command
@@ -709,7 +709,7 @@ async def test_remove_asks_and_only_the_asking_moderator_can_confirm(app: App) -
     assert await story_count(app) == 1
 
     done = await prompt.click("Remove", by=app.moderator)
-    assert done.content == "Removed **Final Parting**."
+    assert done.content.startswith("Moved **Final Parting** to the trash")
     assert prompt.buttons == []
     assert await story_count(app) == 0
     assert app.bot.library.search(app.guild.id, "final parting") == []
@@ -752,6 +752,94 @@ async def test_an_unanswered_removal_times_out_and_keeps_the_story(
     assert await story_count(app) == 1
 
 
+# ---------------------------------------------------------------- the trash
+
+
+async def test_remove_trash_restore_keeps_ratings_reviews_and_places(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    story_id = await only_story_id(app)
+    library = app.bot.library
+    await library.rate(app.guild.id, story_id, app.reader.id, 5, review="Loved it")
+    await library.save_position(app.guild.id, app.reader.id, story_id, 1, 2)
+
+    prompt = await app.moderator.slash("library remove", story="Final Parting", channel=app.general)
+    assert "goes to the trash for 30 days" in prompt.content
+    done = await prompt.click("Remove")
+    assert "`/library restore` brings it back within 30 days" in done.content
+
+    # gone for members everywhere: search, lists, the story itself, recommendations
+    assert library.search(app.guild.id, "final parting") == []
+    assert await story_count(app) == 0
+    found = await app.reader.slash("search", query="final parting", channel=app.adult)
+    assert "Final Parting" not in found.text
+    assert await library.find(app.guild.id, story_id) is None
+
+    listed = await app.moderator.slash("library trash", channel=app.general)
+    assert listed.ephemeral
+    assert (
+        f"**Final Parting** (#{story_id}) — removed by <@{app.moderator.id}>"
+        in (listed.embed["description"])
+    )
+    offered = await app.moderator.autocomplete(
+        "library restore", "story", "final", channel=app.general
+    )
+    assert offered == [{"name": f"Final Parting (#{story_id})", "value": str(story_id)}]
+    assert await app.reader.autocomplete("library restore", "story", "fin") == []
+
+    back = await app.moderator.slash("library restore", story=str(story_id), channel=app.general)
+    assert back.content.startswith("Restored **Final Parting** with its ratings")
+    assert back.embed["title"] == "Restored: Final Parting"
+    assert await only_story_id(app) == story_id
+    assert library.search(app.guild.id, "final parting")
+    summary = await library.rating_summary(app.guild.id, story_id)
+    assert summary.count == 1
+    assert (await library.user_rating(story_id, app.reader.id)).review == "Loved it"
+    assert await library.position(app.guild.id, app.reader.id, story_id) == (1, 2)
+    empty = await app.moderator.slash("library trash", channel=app.general)
+    assert empty.content.startswith("The trash is empty")
+
+
+async def test_emptying_the_trash_is_explicit_and_final(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    story_id = await only_story_id(app)
+    prompt = await app.moderator.slash("library remove", story="Final Parting", channel=app.general)
+    await prompt.click("Remove")
+
+    listed = await app.moderator.slash("library trash", channel=app.general)
+    assert listed.labels == ["Empty the trash…"]
+    refused = await listed.click("Empty the trash…", by=app.reader)
+    assert refused.content == "Only the moderator who asked for this trash list can answer it."
+    asked = await listed.click("Empty the trash…")
+    assert "cannot be undone" in asked.content
+    assert asked.labels == ["Delete 1 for good", "Keep them"]
+    kept = await listed.click("Keep them")
+    assert kept.content == "The trash was not emptied."
+    assert len(await app.bot.library.trash(app.guild.id)) == 1
+
+    listed = await app.moderator.slash("library trash", channel=app.general)
+    await listed.click("Empty the trash…")
+    done = await listed.click("Delete 1 for good")
+    assert done.content == "Emptied the trash: 1 stories deleted for good."
+    assert await app.bot.library.trash(app.guild.id) == []
+    gone = await app.moderator.slash("library restore", story=str(story_id), channel=app.general)
+    assert gone.content.startswith("No story called")
+
+
+async def test_a_reader_cannot_see_trash_restore_or_empty_it(app: App) -> None:
+    await upload(app, FINAL_PARTING)
+    story_id = await only_story_id(app)
+    prompt = await app.moderator.slash("library remove", story="Final Parting", channel=app.general)
+    await prompt.click("Remove")
+    for command, options in (
+        ("library trash", {}),
+        ("library restore", {"story": str(story_id)}),
+    ):
+        reply = await app.reader.slash(command, channel=app.general, **options)
+        assert reply.content == LIBRARIAN_REFUSAL and reply.embeds == []
+    assert len(await app.bot.library.trash(app.guild.id)) == 1
+    assert await story_count(app) == 0
+
+
 # ---------------------------------------------------------------- log and stats
 
 
@@ -770,7 +858,7 @@ async def test_the_log_lists_who_added_edited_and_removed_what(app: App) -> None
     lines = log.embed["description"].splitlines()
     who = f"<@{app.moderator.id}>"
     assert len(lines) == 3
-    assert f"{who} removed **Final Parting**" in lines[0]
+    assert f"{who} moved to the trash **Final Parting**" in lines[0]
     assert f"{who} edited **Final Parting**" in lines[1] and lines[1].endswith(": status")
     assert f"{who} added **Final Parting** (#1) from `{FINAL_PARTING.name}`" in lines[2]
     assert all(line.startswith("<t:") for line in lines)

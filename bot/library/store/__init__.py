@@ -31,6 +31,7 @@ from bot.library.store.readers import Readers
 from bot.library.store.reading_list import ReadingList
 from bot.library.store.settings import SETTINGS, Settings
 from bot.library.store.stories import Stories
+from bot.library.store.trash import Trash
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class Store:
         self.reading_list = ReadingList(db)
         self.settings = Settings(db)
         self.audit = Audit(db)
+        self.trash = Trash(db)
 
     @classmethod
     async def open(

@@ -149,6 +149,10 @@ class Stories:
     async def guild_ids(self) -> list[int]:
         return await self._db.read(
             lambda db: [
-                r[0] for r in db.execute("SELECT DISTINCT guild_id FROM stories ORDER BY guild_id")
+                r[0]
+                for r in db.execute(
+                    # a trashed story carries its guild id negated: not a guild
+                    "SELECT DISTINCT guild_id FROM stories WHERE guild_id > 0 ORDER BY guild_id"
+                )
             ]
         )
