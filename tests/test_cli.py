@@ -120,6 +120,18 @@ def test_parse_reports_a_big_file_at_its_real_size(capsys, tmp_path: Path) -> No
         f"{big}: rejected: The file is 11.6 MiB, over the 10.0 MiB limit.",
         f"{just_over}: rejected: The file is 10,485,761 bytes, over the 10,485,760-byte limit.",
     ]
+    # import too, from disk and from a zip, with one parser process and with two
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(big, "inside/big.txt")
+    db = tmp_path / "library.db"
+    for jobs in ("1", "2"):
+        args = ["import", str(big), str(archive), "--guild", "1", "--db", str(db), "--jobs", jobs]
+        assert main(args) == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"{big}: rejected: The file is 11.6 MiB, over the 10.0 MiB limit.",
+            f"{archive}:inside/big.txt: rejected: The file is 11.6 MiB, over the 10.0 MiB limit.",
+        ]
 
 
 def test_import_list_stats_remove(capsys, tmp_path: Path, db: Path) -> None:

@@ -74,13 +74,17 @@ def test_zip_expansion_is_bounded(tmp_path: Path) -> None:
     entries, rejected = collect([bomb], max_members=2)
     assert entries == [] and "over the limit of 2" in rejected[0][1]
 
-    # Reading never takes more than max_bytes + 1 per file, nor more than the archive bound.
+    # A member that says it is over the limit is refused at its size, unread; reading
+    # never takes more than the archive bound.
     entries, _ = collect([bomb])
     reader = EntryReader(max_bytes=1000, max_archive_bytes=2500)
-    assert len(reader.read(entries[0])) == 1001
-    assert len(reader.read(entries[1])) == 1001
+    with pytest.raises(StoryRejected, match=r"The file is 1\.9 MiB, over the 1000 bytes limit"):
+        reader.read(entries[0])
+    reader.close()
+    reader = EntryReader(max_bytes=2_000_000, max_archive_bytes=3_000_000)
+    assert len(reader.read(entries[0])) == 2_000_000
     with pytest.raises(StoryRejected, match="archive expands past"):
-        reader.read(entries[2])
+        reader.read(entries[1])
     reader.close()
 
 
@@ -118,7 +122,9 @@ async def test_a_dead_parser_process_rejects_instead_of_crashing(tmp_path: Path)
     assert all("parser process failed" in reason for _, reason in report.rejected)
 
 
-def test_files_are_read_whole_up_to_one_byte_over_the_limit(tmp_path: Path) -> None:
+def test_files_are_read_whole_up_to_the_limit_and_bigger_ones_refused_at_their_size(
+    tmp_path: Path,
+) -> None:
     small, exact, big = tmp_path / "small.txt", tmp_path / "exact.txt", tmp_path / "big.txt"
     small.write_bytes(b"x" * 10)
     exact.write_bytes(b"y" * 100)
@@ -126,7 +132,9 @@ def test_files_are_read_whole_up_to_one_byte_over_the_limit(tmp_path: Path) -> N
     reader = EntryReader(max_bytes=100)
     assert reader.read(Entry(small)) == b"x" * 10
     assert reader.read(Entry(exact)) == b"y" * 100
-    assert reader.read(Entry(big)) == b"z" * 101  # enough for the parser to refuse it
+    with pytest.raises(StoryRejected) as refused:  # refused at its real size, unread
+        reader.read(Entry(big))
+    assert refused.value.reason == "The file is 4.9 KiB, over the 100 bytes limit."
 
 
 async def test_parser_processes_read_the_files_themselves(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from bot.library.decode import decode_bytes
 from bot.library.errors import StoryRejected
+from bot.library.limits import too_large
 from bot.library.model import ParsedStory
 from bot.library.parse.finish import finish
 from bot.library.parse.formats import DOCUMENT_KINDS, is_rtf, parse_document, zip_kind
@@ -30,26 +31,7 @@ HTML_EXTENSIONS = {".html", ".htm", ".xhtml", ".shtml"}
 EPUB_EXTENSIONS = {".epub"}
 CONTAINER_EXTENSIONS = {".epub", ".docx", ".odt"}
 
-__all__ = ["DEFAULT_MAX_BYTES", "RawStory", "finish", "parse_story", "parse_text"]
-
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MiB"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KiB"
-    return f"{n} bytes"
-
-
-def too_large(size: int | None, max_bytes: int) -> str:
-    """Why a file over the limit is refused. `size` None: only a prefix was read (the
-    caller stopped at max_bytes + 1), so the real size is not known and not claimed."""
-    if size is None:
-        return f"The file is over the {_size(max_bytes)} limit."
-    shown, limit = _size(size), _size(max_bytes)
-    if shown == limit:  # rounding would make a larger file look the same size
-        shown, limit = f"{size:,} bytes", f"{max_bytes:,}-byte"
-    return f"The file is {shown}, over the {limit} limit."
+__all__ = ["DEFAULT_MAX_BYTES", "RawStory", "finish", "parse_story", "parse_text", "too_large"]
 
 
 def _kind(data: bytes, filename: str) -> str:

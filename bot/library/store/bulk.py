@@ -24,7 +24,7 @@ from typing import IO
 
 from bot.library import parse_worker
 from bot.library.errors import LibraryError, StoryRejected
-from bot.library.limits import DEFAULT_MAX_BYTES
+from bot.library.limits import DEFAULT_MAX_BYTES, too_large
 from bot.library.records import ImportOutcome
 from bot.library.store import Store
 from bot.library.store.prepare import PreparedStory, prepare_story
@@ -173,7 +173,10 @@ def collect(
 def read_bounded(f: IO[bytes], expected: int, max_bytes: int) -> bytes:
     """At most max_bytes + 1 bytes of `f` (enough for the parser to refuse an oversize
     file), sized by its `expected` length: asking for max_bytes + 1 at once would allocate
-    that much for every file."""
+    that much for every file. A file that says it is over the limit is refused at its size
+    (StoryRejected), unread."""
+    if expected > max_bytes:
+        raise StoryRejected(too_large(expected, max_bytes))
     limit = max_bytes + 1
     data = f.read(min(expected + 1, limit))
     if expected < len(data) < limit:  # longer than it said: read on
@@ -270,6 +273,8 @@ def parse_entry(source: bytes | Path, file_name: str, max_bytes: int) -> ParseRe
         data = read_file(source, max_bytes) if isinstance(source, Path) else source
     except OSError as err:
         return None, f"could not be read ({err})"
+    except StoryRejected as err:
+        return None, err.reason
     try:
         return prepare_story(parse_story(data, file_name, max_bytes=max_bytes), file_name), None
     except (StoryRejected, LibraryError) as err:
