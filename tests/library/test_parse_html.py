@@ -851,3 +851,14 @@ def test_ffnet_unlabelled_disclaimer_running_note_and_review_plea_leave_the_text
     ]
     assert text.startswith("The umbrella was yellow")
     assert text.endswith("and walked a little faster.")
+
+
+def test_an_article_page_linking_to_the_next_chapter_is_one_part() -> None:
+    page = load("generic_blog_unknown_site.html").replace(
+        '<div class="sharebar">',
+        '<p class="nav"><a href="/fic/2">Next chapter &raquo;</a></p><div class="sharebar">',
+    )
+    raw = parse_html(page, "hats.html")
+    assert raw.more_chapters is True
+    assert "Next chapter" not in body_of(raw)
+    assert parse_html(load("generic_blog_unknown_site.html"), "x.html").more_chapters is False

@@ -241,6 +241,7 @@ def extract_article(
     """The page's main content as text, read by the text parser; the page's own label
     block above the text kept. `selectors`: a layout's own content elements, tried first."""
     page_title = _page_title(tree)
+    goes_on = _links_to_next_part(tree)
     tree.strip_tags(sorted(SKIP_TAGS - {"head", "title"}))
     body = tree.body or tree.root
     _remove_chrome(body)
@@ -280,11 +281,26 @@ def extract_article(
         _heading_and_byline(raw, tree, preamble)
     if not raw.authors and byline:
         raw.authors = [byline]
+    if goes_on:
+        raw.more_chapters = True  # a "Next chapter" link: this page is one part
     if raw.title is None and page_title and page_title in preamble:
         raw.title = page_title  # the <title>'s story part, shown again above the text
     if raw.title is None and raw.title_fallback is None:
         raw.title_fallback = page_title
     return raw
+
+
+_NEXT_PART = re.compile(
+    r"^\W*(?:next\s+(?:chapter|part|page)|chapter\s+suivant|chapitre\s+suivant|"
+    r"partie\s+suivante|n(?:ä|ae)chstes\s+kapitel|siguiente\s+cap[ií]tulo|"
+    r"capitolo\s+successivo|continued\s+in\s+(?:part|chapter)\b)",
+    re.IGNORECASE,
+)
+
+
+def _links_to_next_part(tree: LexborHTMLParser) -> bool:
+    """The page links to a next chapter or part ("Next Chapter »", "Chapitre suivant")."""
+    return any(_NEXT_PART.match(inline_text(a)) for a in tree.css("a[href]")[:2000])
 
 
 _BYLINE = re.compile(
