@@ -1,5 +1,7 @@
-"""`/browse`: page through the library by pairing, character, rating, status, length,
-author; sorted by top rated, newest, longest, shortest or title."""
+"""`/browse`: page through the library by pairing (ship names, initials, either order),
+character, tag, rating, status, length, author, leaving out tags or archive warnings;
+sorted by top rated, newest, longest, shortest or title (natural order: "Part 2" before
+"Part 12"). Answered from the guild's in-memory catalog."""
 
 from __future__ import annotations
 
@@ -14,7 +16,12 @@ from bot.library.errors import LibraryError
 from bot.library.model import RatingLevel
 from bot.library.records import StoryRecord
 from bot.render import plural
-from bot.transformers import RATING_CHOICES, STATUS_CHOICES, facet_autocomplete
+from bot.transformers import (
+    RATING_CHOICES,
+    STATUS_CHOICES,
+    facet_autocomplete,
+    split_list,
+)
 from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_query
 
 if TYPE_CHECKING:
@@ -50,6 +57,8 @@ class Browse(commands.Cog):
         status="Complete or work in progress",
         length="How long",
         author="Only stories by this author",
+        tag="Only stories with this tag",
+        exclude="Leave out stories with these tags or archive warnings (comma-separated)",
         sort="Order (default: title)",
     )
     @app_commands.choices(
@@ -59,6 +68,8 @@ class Browse(commands.Cog):
         pairing=facet_autocomplete("pairing"),
         character=facet_autocomplete("character"),
         author=facet_autocomplete("author"),
+        tag=facet_autocomplete("tag"),
+        exclude=facet_autocomplete("warning"),
     )
     async def browse(  # noqa: PLR0917 - one parameter per slash-command option
         self,
@@ -69,6 +80,8 @@ class Browse(commands.Cog):
         status: str | None = None,
         length: str | None = None,
         author: app_commands.Range[str, 1, 100] | None = None,
+        tag: app_commands.Range[str, 1, 100] | None = None,
+        exclude: app_commands.Range[str, 1, 300] | None = None,
         sort: str = "title",
     ) -> None:
         assert interaction.guild_id is not None
@@ -88,36 +101,28 @@ class Browse(commands.Cog):
             "status": status,
             "length": length,
             "author": author,
+            "tag": tag,
+            "exclude": split_list(exclude or ""),
         }
+        if not library.discovery_ready(guild_id):
+            # just after a start the guild's catalog is still being read: answer privately
+            # once it is (a refusal stays private too)
+            await interaction.response.defer(ephemeral=True, thinking=True)
 
         async def fetch(offset: int, limit: int) -> tuple[list[StoryRecord], int]:
-            if sort == "top" and not rating:  # ranked from memory (the catalog)
-                return await library.browse_top(
-                    guild_id,
-                    pairing=pairing,
-                    character=character,
-                    author=author,
-                    status=status,
-                    length=length,
-                    include_adult=audience.adult_titles,
-                    limit=limit,
-                    offset=offset,
-                )
-            return await library.list_stories(
+            found, total, _ = await library.browse_fast(
                 guild_id,
                 **filters,
-                include_adult=audience.adult_titles,
                 sort=sort,
+                include_adult=audience.adult_titles,
                 limit=limit,
                 offset=offset,
             )
+            return found, total
 
-        # counting (sort does not matter) decides the refusals, privately, before the
-        # public defer; the pages themselves may take longer on a big library
-        first = await library.browse(
-            guild_id, **filters, include_adult=audience.adult_titles, sort="title", limit=0
+        _, total, hidden = await library.browse_fast(
+            guild_id, **filters, sort=sort, include_adult=audience.adult_titles, limit=0
         )
-        total, hidden = first.total, first.hidden_adult
         if total == 0 and hidden == 0 and not any(filters.values()):
             raise LibraryError(
                 "The library is empty so far: moderators add stories with /library add."
@@ -128,9 +133,12 @@ class Browse(commands.Cog):
                 message += f" ({hidden} adult {plural(hidden, 'story')} hidden: "
                 message += "browse in an age-restricted channel.)"
             raise LibraryError(message)
-        await interaction.response.defer(thinking=True)
-        shown = [v for v in (pairing, character, author) if v]
+        if not interaction.response.is_done():
+            await interaction.response.defer(thinking=True)
+        shown = [v for v in (pairing, character, author, tag) if v]
         title = "Library" + (f": {', '.join(shown)}" if shown else "")
+        if filters["exclude"]:
+            title += f" (without {', '.join(filters['exclude'])})"
         await send_story_query(
             interaction, title[:200], fetch, note=ADULT_HIDDEN_NOTE if hidden else None
         )

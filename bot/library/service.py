@@ -364,6 +364,21 @@ class Library:
         low, high = word_bounds(length)
         return await self.discovery.browse_top(guild_id, min_words=low, max_words=high, **filters)
 
+    async def browse_fast(
+        self, guild_id: int, *, length: str | None = None, **filters: Any
+    ) -> tuple[list[StoryRecord], int, int]:
+        """A page of stories matching the filters, from memory (see
+        `Discovery.browse_memory`: tag, exclude, natural title order); the total and the
+        adult matches that may not be listed. `length` is a `LENGTHS` name."""
+        low, high = word_bounds(length)
+        return await self.discovery.browse_memory(
+            guild_id, min_words=low, max_words=high, **filters
+        )
+
+    def discovery_ready(self, guild_id: int) -> bool:
+        """The guild's in-memory catalog is loaded (browsing and top lists answer at once)."""
+        return self.discovery.ready(guild_id)
+
     async def resolve_pairing(self, guild_id: int, text: str) -> str:
         """The library's pairing for what a member typed: ship names, initials, either
         order ("Spuffy", "B/A", "spike/buffy"); LibraryError when none is like it."""

@@ -141,3 +141,32 @@ async def test_ship_names_initials_and_either_order_and_sort_top(app):
     unknown = await app.reader.slash("browse", pairing="Xander/Anya", channel=app.general)
     assert unknown.ephemeral and "No stories with the pairing" in unknown.content
     assert unknown.interaction.response_type == 4  # refused at once, privately: no public defer
+
+
+async def test_tag_filter_exclude_warnings_and_tags_and_natural_title_order(app):
+    def story(title: str, tags: list[str], warnings: list[str]):
+        parsed = make_story(title)
+        parsed.tags = tags
+        parsed.warnings = warnings
+        return parsed
+
+    await add(app, story("Part 12", ["Angst"], ["No Archive Warnings Apply"]))
+    await add(app, story("Part 2", ["Angst", "Fluff"], ["Major Character Death"]))
+    await add(app, story("Part 1", ["Fluff"], []))
+    everything = await app.reader.slash("browse", channel=app.general)
+    assert [o["label"] for o in everything.options] == ["Part 1", "Part 2", "Part 12"]
+    angst = await app.reader.slash("browse", tag="angst", channel=app.general)
+    assert [o["label"] for o in angst.options] == ["Part 2", "Part 12"]
+    no_death = await app.reader.slash(
+        "browse", exclude="Major Character Death", channel=app.general
+    )
+    assert [o["label"] for o in no_death.options] == ["Part 1", "Part 12"]
+    assert "(without Major Character Death)" in no_death.embed["title"]
+    neither = await app.reader.slash(
+        "browse", tag="Fluff", exclude="major character death, Angst", channel=app.general
+    )
+    assert [o["label"] for o in neither.options] == ["Part 1"]
+    choices = await app.reader.autocomplete("browse", "tag", "ang", channel=app.general)
+    assert [c["value"] for c in choices] == ["Angst"]
+    nothing = await app.reader.slash("browse", tag="Crossover", channel=app.general)
+    assert nothing.ephemeral and "No stories match those filters." in nothing.content

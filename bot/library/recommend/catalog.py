@@ -18,6 +18,7 @@ plus ≈ 60 bytes per story (see BENCHMARKS.md, "Discovery").
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -29,7 +30,9 @@ LIKED = 4  # stars at or above this are a "like" for co-liking
 REBUILD_AFTER = 2_000  # overlay changes before the rating base is rebuilt
 FEATURE_KINDS = ("pairing", "character", "tag", "warning", "author")
 ADULT_LEVELS = tuple(level.value for level in RatingLevel if level.is_adult)
+LEVELS = tuple(level.value for level in RatingLevel)
 _FETCH = 20_000
+_DIGITS = re.compile(r"(\d+)")
 
 
 @dataclass(slots=True)
@@ -170,6 +173,7 @@ class Catalog:
     title_rank: np.ndarray | None = None  # int32 per story: place in title order (ties)
     members: dict[int, list[int]] | None = None  # pairing id -> character ids (cached)
     log_words: np.ndarray | None = None  # float32 log10(words) per story (cached)
+    level: np.ndarray | None = None  # int8 per story: index in LEVELS (None: not read)
 
     # ---- building ------------------------------------------------------------------------
 
@@ -289,6 +293,8 @@ class Catalog:
         if p < self.size and self.story_ids[p] == sid:
             self.removed.discard(p)
             self.adult[p], self.words[p], self.status[p] = one.adult[0], one.words[0], one.status[0]
+            if self.level is not None and one.level is not None:
+                self.level[p] = one.level[0]
             for kind, f in self.features.items():
                 new = one.features[kind]
                 lo, hi = int(f.ptr[p]), int(f.ptr[p + 1])
@@ -307,6 +313,9 @@ class Catalog:
         self.adult = np.append(self.adult, one.adult)
         self.words = np.append(self.words, one.words)
         self.status = np.append(self.status, one.status)
+        if self.level is not None:
+            extra = one.level if one.level is not None else np.array([len(LEVELS) - 1])
+            self.level = np.append(self.level, extra.astype(np.int8))
         self.rating_count = np.append(self.rating_count, np.int32(0))
         self.rating_sum = np.append(self.rating_sum, np.int64(0))
         for kind, f in self.features.items():
@@ -429,16 +438,19 @@ def _columns(db: sqlite3.Connection, sql: str, params: tuple, width: int) -> np.
 def load_catalog(db: sqlite3.Connection, guild_id: int) -> Catalog:
     """Read one guild's catalog: a handful of streaming queries, no per-story objects."""
     levels = ", ".join(f"'{level}'" for level in ADULT_LEVELS)
+    level_case = " ".join(f"WHEN '{name}' THEN {i}" for i, name in enumerate(LEVELS))
     basics = _columns(
         db,
         f"SELECT id, rating_level IN ({levels}), words,"
-        " CASE status WHEN 'complete' THEN 1 WHEN 'wip' THEN -1 ELSE 0 END"
+        " CASE status WHEN 'complete' THEN 1 WHEN 'wip' THEN -1 ELSE 0 END,"
+        f" CASE rating_level {level_case} ELSE {len(LEVELS) - 1} END"
         " FROM stories WHERE guild_id = ? ORDER BY id",
         (guild_id,),
-        4,
+        5,
     )
     story_ids = np.ascontiguousarray(basics[:, 0])
     adult, words, status = basics[:, 1].astype(bool), basics[:, 2], basics[:, 3]
+    level = basics[:, 4].astype(np.int8)
     del basics
     features = {
         kind: _features(db, story_ids, sql.format(where="s.guild_id = ?1"), guild_id, names)
@@ -457,19 +469,29 @@ def load_catalog(db: sqlite3.Connection, guild_id: int) -> Catalog:
         rating_stars=r_stars,
     )
     catalog.title_rank = load_title_rank(db, catalog)
+    catalog.level = level
     return catalog
 
 
+def natural_key(title: str) -> tuple:
+    """Title order as people read it: case-insensitive, numbers by value ("Part 2" before
+    "Part 12")."""
+    parts = _DIGITS.split(title.casefold())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+
+
 def load_title_rank(db: sqlite3.Connection, catalog: Catalog) -> np.ndarray:
-    """Each story's place in title order (case-insensitive, then id): breaks ties."""
-    ids = _columns(
-        db,
-        "SELECT id FROM stories WHERE guild_id = ? ORDER BY title COLLATE NOCASE, id",
-        (catalog.guild_id,),
-        1,
-    )[:, 0]
+    """Each story's place in natural title order (then id): sorts and breaks ties."""
+    cur = db.cursor()
+    cur.row_factory = None
+    cur.execute("SELECT id, title FROM stories WHERE guild_id = ?", (catalog.guild_id,))
+    ordered = sorted(cur.fetchall(), key=lambda r: (natural_key(r[1]), r[0]))
+    ids = np.array([r[0] for r in ordered], dtype=np.int64)
+    del ordered
     pos = np.searchsorted(catalog.story_ids, ids)
     ok = pos < catalog.size
+    if catalog.size:
+        ok &= catalog.story_ids[np.minimum(pos, catalog.size - 1)] == ids
     rank = np.arange(catalog.size, dtype=np.int32) + len(ids)  # not found: after, by id
     rank[pos[ok]] = np.flatnonzero(ok).astype(np.int32)
     return rank
@@ -509,6 +531,10 @@ def _ratings(db: sqlite3.Connection, guild_id: int) -> tuple[np.ndarray, np.ndar
     )
 
 
+def _level_of(name: str) -> int:
+    return LEVELS.index(name) if name in LEVELS else len(LEVELS) - 1
+
+
 def load_story(db: sqlite3.Connection, story_id: int) -> Catalog | None:
     """One story as a catalog of one (no ratings): what `Catalog.put` takes."""
     row = db.execute(
@@ -516,17 +542,17 @@ def load_story(db: sqlite3.Connection, story_id: int) -> Catalog | None:
     ).fetchone()
     if row is None:
         return None
-    guild_id, level, words, status = row
+    guild_id, level_name, words, status = row
     ids = np.array([story_id], dtype=np.int64)
     features = {
         kind: _features(db, ids, sql.format(where="s.id = ?1"), story_id, names)
         for kind, (sql, names) in FEATURE_SQL.items()
     }
     empty = np.zeros(0, dtype=np.int64)
-    return Catalog.from_arrays(
+    one = Catalog.from_arrays(
         guild_id,
         ids,
-        adult=np.array([level in ADULT_LEVELS]),
+        adult=np.array([level_name in ADULT_LEVELS]),
         words=np.array([words], dtype=np.int32),
         status=np.array([1 if status == "complete" else -1 if status == "wip" else 0]),
         features=features,
@@ -534,3 +560,5 @@ def load_story(db: sqlite3.Connection, story_id: int) -> Catalog | None:
         rating_user=empty,
         rating_stars=empty.astype(np.int8),
     )
+    one.level = np.array([_level_of(level_name)], dtype=np.int8)
+    return one

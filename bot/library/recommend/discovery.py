@@ -16,14 +16,20 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bot.library.errors import LibraryError
 from bot.library.fandoms import fandom_tables
 from bot.library.recommend.blend import Draft, bayesian, rank, top
-from bot.library.recommend.catalog import Catalog, load_catalog, load_story, load_title_rank
+from bot.library.recommend.catalog import (
+    LEVELS,
+    Catalog,
+    load_catalog,
+    load_story,
+    load_title_rank,
+)
 from bot.library.recommend.explain import Reason, ReasonKind, Recommendation, Recommendations
 from bot.library.recommend.taste import build_taste, key, similar_taste, split_ship
 from bot.library.records import RatingSummary, StoryRecord
@@ -287,58 +293,90 @@ class Discovery:
         summaries = _summaries(catalog, [int(catalog.story_ids[p]) for p in picks])
         return [(r, summaries[r.id]) for r in records], total, used
 
-    async def browse_top(
+    async def browse_memory(
         self,
         guild_id: int,
         *,
+        sort: str = "top",
         pairing: str | None = None,
         character: str | None = None,
         author: str | None = None,
+        tag: str | None = None,
+        exclude: list[str] | tuple[str, ...] = (),
+        rating: str | None = None,
         status: str | None = None,
         min_words: int | None = None,
         max_words: int | None = None,
         include_adult: bool = True,
         limit: int = 10,
         offset: int = 0,
-    ) -> tuple[list[StoryRecord], int]:
-        """`/browse sort:top` from memory: every live story matching the filters, best
-        Bayesian average first (unrated stories after rated ones, then by title)."""
+    ) -> tuple[list[StoryRecord], int, int]:
+        """`/browse` from memory: a page of the live stories matching every filter, the
+        total, and how many adult stories the filters matched that may not be listed.
+
+        `tag`: only stories with this tag; `exclude`: no story with any of these tags or
+        archive warnings. sort: top (rated stories first, by Bayesian average, then the
+        unrated by title) | newest | longest | shortest | title (title order, then id)."""
         catalog = await self.catalog(guild_id)
-        mask = _listable(catalog, include_adult)
-        for kind, name in (("pairing", pairing), ("character", character), ("author", author)):
+        mask = catalog.live()
+        for kind, name in (
+            ("pairing", pairing),
+            ("character", character),
+            ("author", author),
+            ("tag", tag),
+        ):
             if not name:
                 continue
             if kind == "pairing":
                 ids = _pairing_ids(catalog, [await resolve_pairing(self.store, guild_id, name)])
             else:
-                ids = [i for i, n in catalog.features[kind].names.items() if key(n) == key(name)]
-            f = catalog.features[kind]
-            has = np.zeros(catalog.size, dtype=bool)
-            has[f.row_index()[np.isin(f.ids, ids)]] = True
-            mask &= has
+                ids = _name_ids(catalog, kind, [name])
+            mask &= _carrying(catalog, kind, ids)
+        for kind in ("tag", "warning"):
+            ids = _name_ids(catalog, kind, exclude)
+            if ids:
+                mask &= ~_carrying(catalog, kind, ids)
+        if rating:
+            if catalog.level is None:
+                raise LibraryError("Ratings are not known for this library yet.")
+            mask &= catalog.level == LEVELS.index(rating)
         if status:
             mask &= catalog.status == (1 if status == "complete" else -1)
         if min_words is not None:
             mask &= catalog.words >= min_words
         if max_words is not None:
             mask &= catalog.words <= max_words
+        hidden = 0 if include_adult else int((mask & catalog.adult).sum())
+        if not include_adult:
+            mask &= ~catalog.adult
         candidates = np.flatnonzero(mask)
-        # rated stories first (by Bayesian average), then the unrated ones by title
-        b = np.where(
-            catalog.rating_count[candidates] > 0,
-            np.round(bayesian(catalog)[candidates], 9),
-            -1.0,
-        )
         titles = catalog.title_rank if catalog.title_rank is not None else catalog.story_ids
-        want = offset + limit
-        if want < len(candidates):
-            keep = np.argpartition(-b, want - 1)[:want]
-            threshold = b[keep].min()
-            pick = b >= threshold
-            candidates, b = candidates[pick], b[pick]
-        order = np.lexsort((candidates, titles[candidates], -catalog.rating_count[candidates], -b))
-        page = candidates[order][offset:want].tolist()
-        return await self._records(catalog, page), int(mask.sum())
+        if sort == "top":
+            # rated stories first (by Bayesian average), then the unrated ones by title
+            b = np.where(
+                catalog.rating_count[candidates] > 0,
+                np.round(bayesian(catalog)[candidates], 9),
+                -1.0,
+            )
+            keys = (candidates, titles[candidates], -catalog.rating_count[candidates], -b)
+        elif sort == "newest":
+            keys = (-catalog.story_ids[candidates],)
+        elif sort == "longest":
+            keys = (candidates, -catalog.words[candidates])
+        elif sort == "shortest":
+            keys = (candidates, catalog.words[candidates])
+        elif sort == "title":
+            keys = (candidates, titles[candidates])
+        else:
+            raise LibraryError(f"Unknown sort “{sort}”.")
+        order = np.lexsort(keys)
+        page = candidates[order][offset : offset + limit].tolist()
+        return await self._records(catalog, page), len(candidates), hidden
+
+    async def browse_top(self, guild_id: int, **filters: Any) -> tuple[list[StoryRecord], int]:
+        """`/browse sort:top` from memory (see `browse_memory`)."""
+        found, total, _ = await self.browse_memory(guild_id, sort="top", **filters)
+        return found, total
 
     # ---- building the answer -------------------------------------------------------------
 
@@ -398,6 +436,22 @@ def _unrated(catalog: Catalog, rated: dict[int, int]) -> np.ndarray:
 def _pairing_ids(catalog: Catalog, names: Iterable[str]) -> list[int]:
     wanted = {key(n) for n in names}
     return sorted(pid for pid, n in catalog.features["pairing"].names.items() if key(n) in wanted)
+
+
+def _name_ids(catalog: Catalog, kind: str, names: Iterable[str]) -> list[int]:
+    wanted = {key(n) for n in names if n}
+    if not wanted:
+        return []
+    return [i for i, n in catalog.features[kind].names.items() if key(n) in wanted]
+
+
+def _carrying(catalog: Catalog, kind: str, ids: list[int]) -> np.ndarray:
+    """bool per story: carries one of the name `ids` of `kind`."""
+    has = np.zeros(catalog.size, dtype=bool)
+    if ids:
+        rows, _ = catalog.features[kind].stories_with(np.array(ids, dtype=np.int64))
+        has[rows] = True
+    return has
 
 
 def _shared(catalog: Catalog, a: int, b: int) -> str | None:
