@@ -3,7 +3,8 @@
 Walks every rating form of every scale in data/ratings.toml through every place a text
 file can state it (label line, metadata table row, tab-separated row, author's note,
 opening line of the text, a second rating label, a FanFiction.net info line, an eFiction
-long label) and checks the stored level against the scale.
+long label, a run of labels on one line, a bracket in the title) and checks the stored
+level against the scale.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def _places(form: str) -> dict[str, str]:
         ),
         "opening-line": f"{head}(Rated {form} for later chapters.)\n\n{PROSE}",
         "efiction-long": f"{head}Rated: {form} [Reviews - 4]\nSummary: Tea and books.\n\n{PROSE}",
+        "one-line": f"A Quiet Afternoon\nRating: {form} Pairing: Giles/Willow\n\n{PROSE}",
+        "title-bracket": f"Title: A Quiet Afternoon ({form})\nAuthor: Quill\n\n{PROSE}",
     }
 
 

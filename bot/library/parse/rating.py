@@ -45,6 +45,7 @@ _LEAD = re.compile(
 )
 _RANGE = re.compile(r"\s*(?:/|\bto\b|\bor\b|,|;|&|\band\b|\u2013|\s-\s)\s*", re.IGNORECASE)
 _BODY_HEAD_CHARS = 1500
+_BRACKETED = re.compile(r"[(\[]\s*([^()\[\]]{1,30}?)\s*[)\]]")  # "Crypt (NC-17)", "[R]"
 _NOTE_CHARS = 5000
 
 
@@ -165,6 +166,13 @@ def preamble_statements(raw: RawStory) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for where, text in places:
         found.extend((where, s) for s in scales.in_text(text))
+    if raw.title and ("(" in raw.title or "[" in raw.title):
+        # "Crypt (NC-17)": a bracket holding exactly a rating form
+        found.extend(
+            ("the title", m.group(1))
+            for m in _BRACKETED.finditer(raw.title)
+            if rating_key(m.group(1)) in scales.forms
+        )
     first = next((c.text for c in raw.chapters if c.text.strip()), "")
     if first:
         found.extend(

@@ -76,7 +76,19 @@ def parse_label(line: str) -> tuple[str, str, str] | None:
     return fieldname, key, value
 
 
-_SPLITTABLE = {"rating", "status", "chapters", "total_chapters", "ignore", "language", "author"}
+_SPLITTABLE = {
+    "rating",
+    "status",
+    "chapters",
+    "total_chapters",
+    "ignore",
+    "language",
+    "author",
+    "relationships",
+    "fandoms",
+    "characters",
+    "series",
+}
 
 
 def strip_markup_edges(text: str) -> str:
