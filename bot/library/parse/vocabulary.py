@@ -185,6 +185,9 @@ def apply_rating(raw: RawStory, value: str) -> None:
     """The declared rating (the first one); later statements are rating evidence; a
     FanFiction.net info line is read whole."""
     value = _REVIEWS_SUFFIX.sub("", value).strip()
+    bare = value.rstrip(".;,")
+    if bare != value and rating_scales().level(bare) is not None:
+        value = bare  # "Rating: PG. Pairing: …" split at the next label
     if not value:
         return
     info = read_info_line(f"Rated: {value}")
