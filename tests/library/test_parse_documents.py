@@ -141,3 +141,24 @@ def test_document_fixture(path: Path) -> None:
         assert piece in story.body
     for piece in expected.get("body_excludes", []):
         assert piece not in story.body
+
+
+def test_word_table_of_contents_is_not_story_text() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Two Rooms", 0)
+    document.add_paragraph("Author: Ann Other")
+    document.styles.add_style("TOC 1", 1)  # what Word's generated contents use
+    for n in (1, 2):
+        document.add_paragraph(f"Chapter {n}\t{n + 2}", style="TOC 1")
+    document.add_heading("Chapter 1", 1)
+    document.add_paragraph("The first room was cold and smelled of paper.")
+    document.add_heading("Chapter 2", 1)
+    document.add_paragraph("The second room was warm, and someone was singing in it.")
+    out = io.BytesIO()
+    document.save(out)
+    story = parse_story(out.getvalue(), "rooms.docx")
+    assert [c.number for c in story.chapters] == [1, 2]
+    assert story.summary is None  # the contents lines were read as a summary before
+    assert "Chapter 1 3" not in story.body

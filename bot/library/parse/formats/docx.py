@@ -2,7 +2,8 @@
 
 Paragraphs and tables in document order; the "Title" style and "Heading n" styles (also
 localised names such as "Überschrift 1", and outline levels set on a paragraph) are
-headings; tables give one row per line. Footnotes, comments and images are left out.
+headings; tables give one row per line. A generated table of contents ("TOC n" styles),
+footnotes, comments and images are left out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _HEADING_STYLE = re.compile(r"(?:heading|überschrift|titre|título|titolo|kop)\s*(\d)", re.I)
+_SKIP_STYLE = re.compile(r"^(?:toc\b|toc heading|index\b|table of figures)", re.I)
 _TITLE_STYLE = re.compile(r"^(?:title|titel|titre|título|titolo)$", re.I)
 
 
@@ -48,6 +50,9 @@ def docx_blocks(data: bytes, source_name: str) -> list[Block]:
         if isinstance(item, Table):
             blocks.extend(_table(item))
             continue
+        style = names.get(item._p.style or "", item._p.style or "")
+        if _SKIP_STYLE.match(style):
+            continue  # a generated table of contents or index: not story text
         text = item.text.replace("\t", " ")
         blocks.append(Block(text, level=_level(item, names)))
     return blocks
