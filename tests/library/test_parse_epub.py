@@ -658,3 +658,18 @@ def test_fanficfare_ao3_work_in_progress_keeps_its_declared_total() -> None:
     assert raw.status_declared is Status.WIP
     assert raw.total_chapters == 10
     assert raw.fandoms == ["Star Wars"] and "M/M" in raw.tags
+
+
+def test_chapter_documents_in_a_declared_legacy_encoding() -> None:
+    chapter = (
+        '<?xml version="1.0" encoding="ISO-8859-15"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>c</title></head>'
+        "<body><h2>Chapter 1</h2><p>Le café coûtait 5 € et le cœur battait.</p></body></html>"
+    ).encode("iso8859_15")
+    data = _plain_book({"c1.html": "<p>x</p>"})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as out:
+        for info in src.infolist():
+            out.writestr(info, chapter if info.filename == "c1.html" else src.read(info))
+    raw = parse_epub(buf.getvalue(), "euro.epub")
+    assert raw.chapters[0].text == "Le café coûtait 5 € et le cœur battait."
