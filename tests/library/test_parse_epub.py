@@ -673,3 +673,20 @@ def test_chapter_documents_in_a_declared_legacy_encoding() -> None:
             out.writestr(info, chapter if info.filename == "c1.html" else src.read(info))
     raw = parse_epub(buf.getvalue(), "euro.epub")
     assert raw.chapters[0].text == "Le café coûtait 5 € et le cœur battait."
+
+
+def test_calibre_paragraph_headings_are_headings_not_text() -> None:
+    data = _plain_book(
+        {
+            "index_split_000.html": '<p class="calibre3"><b>Chapter 1</b></p>'
+            '<p class="calibre1">The lamps went out one by one.</p>',
+            "index_split_001.html": '<p class="calibre3"><b>Chapter 2: Dawn</b></p>'
+            '<p class="calibre1">Morning came grey over the harbour.</p>',
+        }
+    )
+    raw = parse_epub(data, "calibre.epub")
+    assert [(c.number, c.label, c.title) for c in raw.chapters] == [
+        (1, "Chapter 1", None),
+        (2, "Chapter 2", "Dawn"),
+    ]
+    assert raw.chapters[0].text == "The lamps went out one by one."

@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from bot.library.errors import StoryRejected
 from bot.library.model import Chapter, Status
 from bot.library.parse import html_ao3
+from bot.library.parse.chapters import bare_number_heading, match_heading
 from bot.library.parse.formats.archive import SafeZip
 from bot.library.parse.html import decode_html
 from bot.library.parse.html_meta import (
@@ -493,6 +494,23 @@ def _chapter_doc(
         elif head.title is None and nav_head.title and nav_head.number in (None, head.number):
             head = replace(nav_head, number=head.number or nav_head.number)
     paragraphs = node_paragraphs(body, drop=[heading] if heading is not None else ())
+    if heading is None and paragraphs:
+        # calibre-style "<p class="calibre3"><b>Chapter 1</b></p>": a heading in a paragraph
+        first = paragraphs[0].strip("*_ \n")
+        para_head = match_heading(first) or bare_number_heading(first)
+        nav_text = " ".join((nav_title or "").split()).lower()
+        if para_head is not None or (nav_text and " ".join(first.split()).lower() == nav_text):
+            paragraphs = paragraphs[1:]
+            better = para_head is not None and (
+                head is None
+                or (
+                    head.title is None
+                    and para_head.title
+                    and head.number in (None, para_head.number)
+                )
+            )
+            if better:
+                head = para_head
     if raw is not None:
         text = lift_front_matter(raw, paragraphs)
     else:
