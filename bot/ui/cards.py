@@ -7,8 +7,10 @@ working after a restart: `storybot:rate:<story>:<stars>`, `storybot:read:<story>
 
 from __future__ import annotations
 
+import asyncio
 import re
-from typing import Any, ClassVar, Self
+from collections.abc import Awaitable
+from typing import Any, ClassVar, Self, TypeVar
 
 import discord
 
@@ -23,6 +25,8 @@ from bot.ui.errors import answer, handle_error
 from bot.ui.reading import start_reading
 
 NONE = discord.AllowedMentions.none()
+SLOW_WRITE = 1.0  # seconds a rating may take before its interaction is deferred
+T = TypeVar("T")
 CARD_REVIEWS = 3  # the latest reviews on a card; the Reviews button pages through all
 REVIEWS_PER_PAGE = 8
 
@@ -119,9 +123,12 @@ async def rate_story(
     interaction: discord.Interaction, story: StoryRecord, n: int, review: str | None
 ) -> None:
     """Record the member's rating (the library keeps an earlier review unless a new one
-    is given)."""
-    rated = await library_of(interaction).rate(
-        story.guild_id, story.id, interaction.user.id, n, review
+    is given). A write still waiting for the database after `SLOW_WRITE` seconds (another
+    process may hold it) is deferred, so the truthful answer — saved, or not saved — still
+    reaches the member after Discord's 3 s."""
+    rated = await defer_if_slow(
+        interaction,
+        library_of(interaction).rate(story.guild_id, story.id, interaction.user.id, n, review),
     )
     before, summary = rated.before, rated.summary
     title = clip(safe(story.title), 150)
@@ -134,7 +141,17 @@ async def rate_story(
     if rated.after.review:
         text += " Review saved."
     text += f"\nCommunity rating: {community_rating(summary)}."
-    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+    await answer(interaction, content=text, ephemeral=True)
+
+
+async def defer_if_slow(interaction: discord.Interaction, work: Awaitable[T]) -> T:
+    """Await `work`; if it is not done within `SLOW_WRITE` seconds, defer the interaction
+    (privately) first, so the answer may come after Discord's 3 s."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=SLOW_WRITE)
+    if not done and not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    return await task
 
 
 class _Safe:

@@ -118,3 +118,14 @@ async def test_a_read_only_library_says_so_and_reading_goes_on(app):
     assert reading.embed["description"]
     assert "Your place in the story was not saved (the library is read-only)" in reading.content
     assert ratings(app.bot.library.path) == []
+
+
+async def test_a_slow_save_is_deferred_then_confirmed(app):
+    """The write waits past 1 s (the rating is then deferred) and gets the database before
+    its 1.5 s bound: the member is told it was saved, and it was."""
+    await add(app, make_story("Slow Save"))
+    db = app.bot.library.path
+    with write_lock_held(db, 1.25):
+        rated = await app.reader.slash("rate", story="Slow Save", stars=3, channel=app.general)
+    assert rated.ephemeral and "You rated “Slow Save”" in rated.content
+    assert ratings(db) == [(app.reader.id, 3, None)]
