@@ -180,7 +180,8 @@ class Library:
                 elif entry.story_id is not None:
                     stories.setdefault(entry.guild_id, []).append(entry.story_id)
         for guild_id, ids in stories.items():
-            await self._refresh(guild_id, list(dict.fromkeys(ids)))
+            # the catalogs are read again whole just below
+            await self._refresh(guild_id, list(dict.fromkeys(ids)), catalogs=False)
         self.discovery.changed_elsewhere()
         log.info(
             "library: caught up with another process: %d stories in %d guilds",
@@ -390,8 +391,11 @@ class Library:
         """The best-rated stories with enough ratings (see `Discovery.top`)."""
         return await self.discovery.top(guild_id, **options)
 
-    async def _refresh(self, guild_id: int, story_ids: Sequence[int]) -> None:
-        """Bring the index and caches up to date for stories that changed (or went)."""
+    async def _refresh(
+        self, guild_id: int, story_ids: Sequence[int], *, catalogs: bool = True
+    ) -> None:
+        """Bring the index and caches up to date for stories that changed (or went);
+        with `catalogs`, the discovery catalogs too, story by story."""
         if not story_ids:
             return
         found = {r.id: r for r in await self._store.stories.get_stories(guild_id, story_ids)}
@@ -401,10 +405,12 @@ class Library:
             record = found.get(story_id)
             if record is None:
                 index.remove(story_id)
-                self.discovery.story_removed(guild_id, story_id)
+                if catalogs:
+                    self.discovery.story_removed(guild_id, story_id)
             else:
                 self._index(record)
-                await self.discovery.story_put(guild_id, story_id)
+                if catalogs:
+                    await self.discovery.story_put(guild_id, story_id)
 
     def _index(self, record: StoryRecord) -> None:
         self.indexes.get(record.guild_id).add(
