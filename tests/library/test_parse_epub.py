@@ -690,3 +690,29 @@ def test_calibre_paragraph_headings_are_headings_not_text() -> None:
         (2, "Chapter 2", "Dawn"),
     ]
     assert raw.chapters[0].text == "The lamps went out one by one."
+
+
+def test_one_document_holding_every_chapter_is_split_at_its_headings() -> None:
+    ncx = (
+        '<?xml version="1.0"?><ncx xmlns="http://www.daisy.org/z3986/2005/ncx/"><navMap>'
+        '<navPoint id="a"><navLabel><text>Chapter 1</text></navLabel>'
+        '<content src="book.html#c1"/></navPoint>'
+        '<navPoint id="b"><navLabel><text>The Storm</text></navLabel>'
+        '<content src="book.html#c2"/></navPoint>'
+        '<navPoint id="c"><navLabel><text>Epilogue</text></navLabel>'
+        '<content src="book.html#c3"/></navPoint></navMap></ncx>'
+    )
+    data = _plain_book(
+        {
+            "book.html": '<div class="calibre"><h2 id="c1">Chapter 1</h2><p>Calm seas.</p>'
+            '<p>Then wind.</p><h2 id="c2">The Storm</h2><p>Waves broke the mast.</p>'
+            '<h2 id="c3">Epilogue</h2><p>They reached the shore.</p></div>'
+        },
+        ncx=ncx,
+    )
+    raw = parse_epub(data, "book.epub")
+    assert [(c.number, c.label, c.title, c.text) for c in raw.chapters] == [
+        (1, "Chapter 1", None, "Calm seas.\n\nThen wind."),
+        (2, None, "The Storm", "Waves broke the mast."),
+        (3, "Epilogue", None, "They reached the shore."),
+    ]

@@ -125,6 +125,7 @@ class _Package:
     skip: set[str] = field(default_factory=set)  # zip names of cover/toc/title pages
     nav_names: list[str] = field(default_factory=list)  # nav.xhtml / toc.ncx, best first
     nav_titles: dict[str, str] = field(default_factory=dict)  # zip name -> its TOC label
+    nav_labels: dict[str, list[str]] = field(default_factory=dict)  # zip name -> all labels
 
     def first(self, key: str) -> str | None:
         values = self.meta.get(key)
@@ -342,6 +343,10 @@ def _spine_chapters(docs: list[_Doc], pkg: _Package, raw: RawStory) -> list[Chap
         if kind is not None:
             _read_matter(raw, body, kind)
             continue
+        parts = _split_doc(body, pkg.nav_labels.get(doc.name, []), len(chapters) + 1, raw)
+        if parts:  # several chapters in one document (calibre keeps short books whole)
+            chapters.extend(parts)
+            continue
         chapter = _chapter_doc(body, len(chapters) + 1, raw, nav_title)
         if chapter is None:
             continue
@@ -522,6 +527,49 @@ def _chapter_doc(
     return Chapter(number=head.number or index, label=head.label, title=head.title, text=text)
 
 
+def _split_doc(body: LexborNode, nav_labels: list[str], index: int, raw: RawStory) -> list[Chapter]:
+    """A document holding several chapters: split at its headings (h1–h4) that read as
+    chapter headings ("Chapter 2", "Epilogue") or that the navigation lists; [] when it
+    has fewer than two."""
+    labels = {" ".join(x.split()).lower() for x in nav_labels}
+    marks: list[str] = []
+    for node in body.css(_HEADINGS):
+        text = inline_text(node)
+        if text and (match_heading(text) or " ".join(text.split()).lower() in labels):
+            marks.append(text)
+    if len(marks) < 2:
+        return []
+    paragraphs = node_paragraphs(body)
+    keys = [" ".join(p.strip("*_ ").split()) for p in paragraphs]
+    cuts: list[int] = []
+    start = 0
+    for mark in marks:
+        key = " ".join(mark.split())
+        try:
+            at = keys.index(key, start)
+        except ValueError:
+            continue
+        cuts.append(at)
+        start = at + 1
+    if len(cuts) < 2:
+        return []
+    chapters: list[Chapter] = []
+    before = paragraphs[: cuts[0]]
+    if any(p.strip() for p in before):
+        text = lift_front_matter(raw, before)
+        if text:
+            chapters.append(Chapter(number=index, label=None, title=None, text=text))
+    for n, cut in enumerate(cuts):
+        end = cuts[n + 1] if n + 1 < len(cuts) else len(paragraphs)
+        text = lift_front_matter(raw, paragraphs[cut + 1 : end])
+        if not text:
+            continue
+        head = split_heading(keys[cut])
+        number = head.number or index + len(chapters)
+        chapters.append(Chapter(number=number, label=head.label, title=head.title, text=text))
+    return chapters
+
+
 # ------------------------------------------------------------------- navigation
 
 _MAX_NAV_ENTRIES = 5000
@@ -568,13 +616,17 @@ def _read_nav(archive: SafeZip, pkg: _Package) -> None:
                 if label:
                     entries.append((a.attributes.get("href") or "", label))
         titles: dict[str, str] = {}
+        labels: dict[str, list[str]] = {}
         for href, label in entries:
             target = unquote(href.split("#")[0])
             if not target or "://" in target:
                 continue
-            titles.setdefault(posixpath.normpath(posixpath.join(base, target)), label)
+            name_in_zip = posixpath.normpath(posixpath.join(base, target))
+            titles.setdefault(name_in_zip, label)
+            labels.setdefault(name_in_zip, []).append(label)
         if titles:
             pkg.nav_titles = titles
+            pkg.nav_labels = labels
             return
 
 
