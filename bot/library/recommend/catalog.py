@@ -32,7 +32,8 @@ FEATURE_KINDS = ("pairing", "character", "tag", "warning", "author")
 ADULT_LEVELS = tuple(level.value for level in RatingLevel if level.is_adult)
 LEVELS = tuple(level.value for level in RatingLevel)
 _FETCH = 20_000
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"\d+")
+_NUMBER_WIDTH = 12
 
 
 @dataclass(slots=True)
@@ -473,21 +474,22 @@ def load_catalog(db: sqlite3.Connection, guild_id: int) -> Catalog:
     return catalog
 
 
-def natural_key(title: str) -> tuple:
+def natural_key(title: str) -> str:
     """Title order as people read it: case-insensitive, numbers by value ("Part 2" before
-    "Part 12")."""
-    parts = _DIGITS.split(title.casefold())
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+    "Part 12"): digit runs are zero-padded, so plain string order is natural order."""
+    return _DIGITS.sub(lambda m: m.group().zfill(_NUMBER_WIDTH), title.casefold())
 
 
 def load_title_rank(db: sqlite3.Connection, catalog: Catalog) -> np.ndarray:
-    """Each story's place in natural title order (then id): sorts and breaks ties."""
-    cur = db.cursor()
-    cur.row_factory = None
-    cur.execute("SELECT id, title FROM stories WHERE guild_id = ?", (catalog.guild_id,))
-    ordered = sorted(cur.fetchall(), key=lambda r: (natural_key(r[1]), r[0]))
-    ids = np.array([r[0] for r in ordered], dtype=np.int64)
-    del ordered
+    """Each story's place in natural title order (then id): sorts and breaks ties. SQLite
+    sorts (no title is held in Python), keyed by `natural_key`."""
+    db.create_function("storybot_natural_key", 1, natural_key, deterministic=True)
+    ids = _columns(
+        db,
+        "SELECT id FROM stories WHERE guild_id = ? ORDER BY storybot_natural_key(title), id",
+        (catalog.guild_id,),
+        1,
+    )[:, 0]
     pos = np.searchsorted(catalog.story_ids, ids)
     ok = pos < catalog.size
     if catalog.size:
