@@ -43,6 +43,7 @@ from bot.ui.library_cards import (
     stats_card,
     trash_card,
 )
+from bot.ui.paginator import PageSource, Paginator
 from bot.ui.preview import PreviewView, SaveResult
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 
 CONFIRM_TIMEOUT = 60.0
 PREVIEW_TIMEOUT = 600.0  # within the 15 minutes Discord lets the bot edit its reply
-AUDIT_LOG_LIMIT = 20
+LOG_PAGE = 10
 TOP_PAIRINGS = 10
 CLEAR = "-"  # typed as a value in /library edit: clear that field
 PAIRINGS = facet_list_autocomplete("pairing")
@@ -400,17 +401,51 @@ class LibraryCog(
     # ---- log
 
     @app_commands.command(name="log", description="Who added, edited or removed what, and when")
-    async def log_(self, interaction: discord.Interaction) -> None:
-        guild_id = interaction.guild_id
-        assert guild_id is not None
-        entries = await self.library.audit_log(guild_id, limit=AUDIT_LOG_LIMIT)
-        if not entries:
+    @app_commands.describe(
+        moderator="Only this member's changes", story="Only the changes to this story"
+    )
+    async def log_(
+        self,
+        interaction: discord.Interaction,
+        moderator: discord.Member | None = None,
+        story: ModeratorStoryArg | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        actor_id = moderator.id if moderator is not None else None
+        story_id = story.id if story is not None else None
+        about = " · ".join(
+            part
+            for part in (
+                f"by {safe(moderator.display_name)}" if moderator is not None else "",
+                f"{clip(safe(story.title), 80)}" if story is not None else "",
+            )
+            if part
+        )
+        library = self.library
+
+        async def fetch(offset: int, limit: int) -> tuple[list[Any], int]:
+            entries = await library.audit_log(
+                guild.id, limit, offset=offset, actor_id=actor_id, story_id=story_id
+            )
+            total = await library.audit_count(guild.id, actor_id=actor_id, story_id=story_id)
+            return entries, total
+
+        def render(entries: list[Any], page: int, pages: int, total: int) -> discord.Embed:
+            return log_card(
+                entries, guild=guild, page=page, pages=pages, total=total, about=about or None
+            )
+
+        if not await library.audit_count(guild.id, actor_id=actor_id, story_id=story_id):
+            what = "nothing has been added, edited or removed yet"
+            if about:
+                what = f"no changes {about}" if moderator is not None else "no changes to it"
             await interaction.response.send_message(
-                "The library log is empty: nothing has been added, edited or removed yet.",
-                ephemeral=True,
+                f"The library log is empty: {what}.", ephemeral=True
             )
             return
-        await interaction.response.send_message(embed=log_card(entries), ephemeral=True)
+        source = PageSource(fetch, render, per_page=LOG_PAGE)
+        await Paginator(source, owner_id=interaction.user.id).start(interaction, ephemeral=True)
 
     # ---- stats
 

@@ -589,9 +589,24 @@ class Library:
         """Counts for a guild (or every guild) and its most used pairings, in one read."""
         return await self._store.listings.stats(guild_id, top_pairings=top_pairings)
 
-    async def audit_log(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
-        """The guild's most recent changes, newest first."""
-        return await self._store.audit.entries(guild_id, limit)
+    async def audit_log(
+        self,
+        guild_id: int,
+        limit: int = 20,
+        *,
+        offset: int = 0,
+        actor_id: int | None = None,
+        story_id: int | None = None,
+    ) -> list[AuditEntry]:
+        """The guild's changes, newest first (one moderator's or one story's, if given)."""
+        return await self._store.audit.entries(
+            guild_id, limit, offset=offset, actor_id=actor_id, story_id=story_id
+        )
+
+    async def audit_count(
+        self, guild_id: int, *, actor_id: int | None = None, story_id: int | None = None
+    ) -> int:
+        return await self._store.audit.count(guild_id, actor_id=actor_id, story_id=story_id)
 
     # ---- settings ----------------------------------------------------------------------
 

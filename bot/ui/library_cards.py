@@ -53,16 +53,6 @@ FIELD_NAMES = {
     "status": "status",
     "summary": "summary",
 }
-AUDIT_VERBS = {
-    "added": "added",
-    "updated": "updated (re-upload)",
-    "edited": "edited",
-    "removed": "deleted",
-    "trashed": "moved to the trash",
-    "restored": "restored from the trash",
-    "emptied_trash": "emptied the trash",
-    "setting": "changed setting",
-}
 STATS_COUNTS = (
     ("stories", "story"),
     ("chapters", "chapter"),
@@ -252,38 +242,97 @@ def trash_card(entries: list[Any], *, keep_days: int) -> discord.Embed:
 # ---------------------------------------------------------------- the audit log
 
 
-def audit_line(entry: AuditEntry) -> str:
-    """One log line: when, who, what."""
-    when = f"<t:{int(entry.at.timestamp())}:f>"
-    who = f"<@{entry.actor_id}>" if entry.actor_id else "the command line"
-    verb = AUDIT_VERBS.get(entry.action, entry.action)
-    detail = entry.detail if isinstance(entry.detail, dict) else {}
-    if entry.action == "emptied_trash":
-        return f"{when} {who} {verb} ({safe(str(detail.get('stories', '?')))} stories)"
-    if entry.action == "setting":
-        what = f"{safe(str(detail.get('key', '?')))} → {safe(str(detail.get('value')))}"
-        return f"{when} {who} {verb} {what}"
-    what = f"**{clip(safe(entry.title), 100) or 'a story'}**"
+SETTING_WORDS = {
+    ("list_adult_titles", True): "turned on adult titles in lists",
+    ("list_adult_titles", False): "turned off adult titles in lists",
+}
+FIELD_WORDS = {
+    "title": "the title",
+    "authors": "the authors",
+    "rating_level": "the rating",
+    "pairings": "the pairings",
+    "status": "the status",
+    "summary": "the summary",
+    "characters": "the characters",
+    "tags": "the tags",
+    "warnings": "the warnings",
+    "fandoms": "the fandoms",
+    "total_chapters": "the chapter total",
+}
+
+
+def setting_words(key: str, value: Any, guild: discord.Guild | None) -> str:
+    """A setting change in plain words ("turned on adult titles in lists")."""
+    known = SETTING_WORDS.get((key, value))
+    if known:
+        return known
+    if key == "moderator_role_id":
+        if value is None:
+            return "cleared the moderator role (back to the bot's default)"
+        role = guild.get_role(int(value)) if guild is not None and str(value).isdigit() else None
+        name = safe(role.name) if role is not None else f"a role (id {value})"
+        return f"made {name} the moderator role"
+    shown = "on" if value is True else "off" if value is False else safe(str(value))
+    return f"set {safe(key.replace('_', ' '))} to {shown}"
+
+
+def _story(entry: AuditEntry) -> str:
+    what = f"**{clip(safe(entry.title or ''), 100) or 'a story'}**"
     if entry.story_id is not None:
         what += f" (#{entry.story_id})"
-    fields = detail.get("fields")
-    chapters = detail.get("chapters")
-    source = detail.get("source")
-    if isinstance(fields, dict) and fields:
-        names = (FIELD_NAMES.get(str(k), str(k)) for k in fields)
-        what += ": " + ", ".join(safe(n) for n in names)
-    elif entry.action == "updated" and isinstance(chapters, list) and len(chapters) == 2:
-        what += f": chapters {chapters[0]} → {chapters[1]}"
-    elif entry.action == "added" and isinstance(source, str) and source:
-        what += f" from `{code_name(source, 80)}`"
-    return f"{when} {who} {verb} {what}"
+    return what
 
 
-def log_card(entries: list[AuditEntry]) -> discord.Embed:
-    """The most recent audit entries, newest first, as many as fit."""
-    embed = discord.Embed(title="Library log", colour=discord.Colour.blurple())
-    embed.description = fit_lines([audit_line(e) for e in entries], DESCRIPTION_MAX)
-    embed.set_footer(text=f"The {len(entries)} most recent changes, newest first")
+def audit_line(entry: AuditEntry, guild: discord.Guild | None = None) -> str:
+    """One log line in plain words: when, who, what."""
+    when = f"<t:{int(entry.at.timestamp())}:f>"
+    who = f"<@{entry.actor_id}>" if entry.actor_id else "the command line"
+    detail = entry.detail if isinstance(entry.detail, dict) else {}
+    action = entry.action
+    if action == "setting":
+        what = setting_words(str(detail.get("key", "?")), detail.get("value"), guild)
+    elif action == "added":
+        what = f"added {_story(entry)}"
+        source = detail.get("source")
+        if isinstance(source, str) and source:
+            what += f" from `{code_name(source, 80)}`"
+    elif action == "updated":
+        what = f"updated {_story(entry)} from a new upload"
+        chapters = detail.get("chapters")
+        if isinstance(chapters, list) and len(chapters) == 2:
+            what += f" ({chapters[0]} → {chapters[1]} chapters)"
+    elif action == "edited":
+        fields = detail.get("fields")
+        names = [FIELD_WORDS.get(str(k), safe(str(k))) for k in fields] if fields else []
+        what = f"changed {', '.join(names) or 'the details'} of {_story(entry)}"
+    elif action == "trashed":
+        what = f"moved {_story(entry)} to the trash"
+    elif action == "restored":
+        what = f"restored {_story(entry)} from the trash"
+    elif action == "removed":
+        what = f"deleted {_story(entry)} for good"
+    elif action == "emptied_trash":
+        what = f"emptied the trash ({detail.get('stories', '?')} stories deleted for good)"
+    else:
+        what = f"{safe(action)} {_story(entry)}"
+    return f"{when} {who} {what}"
+
+
+def log_card(
+    entries: list[AuditEntry],
+    *,
+    guild: discord.Guild | None = None,
+    page: int = 1,
+    pages: int = 1,
+    total: int | None = None,
+    about: str | None = None,
+) -> discord.Embed:
+    """A page of the library log, newest first."""
+    title = "Library log" + (f" — {about}" if about else "")
+    embed = discord.Embed(title=clip(title, TITLE_MAX), colour=discord.Colour.blurple())
+    embed.description = fit_lines([audit_line(e, guild) for e in entries], DESCRIPTION_MAX)
+    count_text = f"{total if total is not None else len(entries)} changes"
+    embed.set_footer(text=f"{count_text}, newest first · page {page} of {pages}")
     return embed
 
 

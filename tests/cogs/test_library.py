@@ -858,11 +858,44 @@ async def test_the_log_lists_who_added_edited_and_removed_what(app: App) -> None
     lines = log.embed["description"].splitlines()
     who = f"<@{app.moderator.id}>"
     assert len(lines) == 3
-    assert f"{who} moved to the trash **Final Parting**" in lines[0]
-    assert f"{who} edited **Final Parting**" in lines[1] and lines[1].endswith(": status")
-    assert f"{who} added **Final Parting** (#1) from `{FINAL_PARTING.name}`" in lines[2]
+    assert lines[0].endswith(f"{who} moved **Final Parting** (#1) to the trash")
+    assert lines[1].endswith(f"{who} changed the status of **Final Parting** (#1)")
+    assert lines[2].endswith(f"{who} added **Final Parting** (#1) from `{FINAL_PARTING.name}`")
     assert all(line.startswith("<t:") for line in lines)
     assert log.ephemeral and not log.pinged
+    assert log.embed["footer"]["text"] == "3 changes, newest first · page 1 of 1"
+
+
+async def test_the_log_pages_and_filters_by_moderator_and_story(app: App) -> None:
+    librarian = app.guild.create_member("librarian", roles=[app.librarian])
+    await asyncio.sleep(0.05)
+    await upload(app, FINAL_PARTING)
+    for status in ("wip", "complete") * 6:
+        await app.moderator.slash(
+            "library edit", story="Final Parting", status=status, channel=app.general
+        )
+    await upload(app, UNTITLED, who=librarian)
+
+    log = await app.moderator.slash("library log", channel=app.general)
+    assert log.embed["footer"]["text"] == "14 changes, newest first · page 1 of 2"
+    assert len(log.embed["description"].splitlines()) == 10
+    page2 = await log.click("Next")
+    assert len(page2.embed["description"].splitlines()) == 4
+    assert page2.embed["footer"]["text"].endswith("page 2 of 2")
+    assert f"<@{app.moderator.id}> added **Final Parting**" in page2.embed["description"]
+
+    by_librarian = await app.moderator.slash(
+        "library log", moderator=librarian, channel=app.general
+    )
+    assert by_librarian.embed["title"] == "Library log — by Librarian"
+    assert by_librarian.embed["description"].count("\n") == 0
+    assert f"<@{librarian.id}> added" in by_librarian.embed["description"]
+
+    about = await app.moderator.slash("library log", story="Final Parting", channel=app.general)
+    assert about.embed["title"] == "Library log — Final Parting"
+    assert about.embed["footer"]["text"].startswith("13 changes")
+    nobody = await app.moderator.slash("library log", moderator=app.reader, channel=app.general)
+    assert nobody.content == "The library log is empty: no changes by Reader."
 
 
 async def test_stats_count_by_rating_status_and_pairing(app: App) -> None:

@@ -151,4 +151,12 @@ async def test_setting_changes_are_in_the_library_log(app: App) -> None:
     await app.moderator.slash("settings adult-listing", enabled=True, channel=app.general)
     log = await app.moderator.slash("library log", channel=app.general)
     line = log.embed["description"].splitlines()[0]
-    assert f"<@{app.moderator.id}> changed setting list_adult_titles → True" in line
+    assert line.endswith(f"<@{app.moderator.id}> turned on adult titles in lists")
+    curators = app.guild.create_role("Curators")
+    await asyncio.sleep(0.05)
+    await app.moderator.slash("settings moderator-role", role=curators, channel=app.general)
+    await app.moderator.slash("settings moderator-role", channel=app.general)
+    log = await app.moderator.slash("library log", channel=app.general)
+    lines = log.embed["description"].splitlines()
+    assert lines[0].endswith("cleared the moderator role (back to the bot's default)")
+    assert lines[1].endswith("made Curators the moderator role")

@@ -37,6 +37,20 @@ def write_audit(
     )
 
 
+def _filters(
+    guild_id: int, actor_id: int | None, story_id: int | None
+) -> tuple[str, tuple[int, ...]]:
+    where = ["guild_id = ?"]
+    params = [guild_id]
+    if actor_id is not None:
+        where.append("actor_id = ?")
+        params.append(actor_id)
+    if story_id is not None:
+        where.append("story_id = ?")
+        params.append(story_id)
+    return " AND ".join(where), tuple(params)
+
+
 def _entry(r: sqlite3.Row) -> AuditEntry:
     return AuditEntry(
         id=r["id"],
@@ -54,17 +68,37 @@ class Audit:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def entries(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
-        """The guild's most recent audit entries, newest first."""
+    async def entries(
+        self,
+        guild_id: int,
+        limit: int = 20,
+        *,
+        offset: int = 0,
+        actor_id: int | None = None,
+        story_id: int | None = None,
+    ) -> list[AuditEntry]:
+        """The guild's audit entries, newest first, optionally only one moderator's or one
+        story's."""
+        where, params = _filters(guild_id, actor_id, story_id)
 
         def read(db: sqlite3.Connection) -> list[AuditEntry]:
             found = db.execute(
-                "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
-                (guild_id, limit),
+                f"SELECT * FROM audit_log WHERE {where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                (*params, limit, offset),
             )
             return [_entry(r) for r in found]
 
         return await self._db.read(read)
+
+    async def count(
+        self, guild_id: int, *, actor_id: int | None = None, story_id: int | None = None
+    ) -> int:
+        where, params = _filters(guild_id, actor_id, story_id)
+        return await self._db.read(
+            lambda db: db.execute(
+                f"SELECT COUNT(*) FROM audit_log WHERE {where}", params
+            ).fetchone()[0]
+        )
 
     async def high_water(self) -> int:
         """The id of the newest entry (0 when the log is empty)."""
