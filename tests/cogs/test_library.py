@@ -140,7 +140,10 @@ async def test_a_longer_version_updates_the_story_in_place_keeping_edits(app: Ap
     record = await app.bot.library.find(app.guild.id, await only_story_id(app))
     assert record is not None and record.summary == "Two quiet nights."
     log = await app.moderator.slash("library log", channel=app.general)
-    assert "updated (re-upload) **Two Nights** (#1): chapters 1 → 2" in log.embed["description"]
+    assert (
+        "updated **Two Nights** (#1) from a new upload (1 → 2 chapters)"
+        in (log.embed["description"])
+    )
 
 
 async def test_a_png_named_txt_is_refused_and_nothing_is_stored(app: App) -> None:
