@@ -130,9 +130,32 @@ def facet_autocomplete(kind: str) -> Autocomplete:
             limit=FACET_CHOICES,
             include_adult=audience.adult_titles,
         )
+        if kind == "pairing" and typed(current).strip():
+            names = await _with_ship_name(
+                library, interaction.guild_id, typed(current), names, audience
+            )
         return [app_commands.Choice(name=clip(n, 100), value=n[:100]) for n in names]
 
     return complete
+
+
+async def _with_ship_name(
+    library: Any, guild_id: int, text: str, names: list[str], audience: Any
+) -> list[str]:
+    """A ship name, initials or reversed pairing ("Spuffy", "B/A", "spike/buffy") offers
+    the library's pairing first — when a story that may be listed here has it."""
+    try:
+        name = await library.resolve_pairing(guild_id, text)
+    except LibraryError:
+        return names
+    if name in names:
+        return [name, *(n for n in names if n != name)]
+    listed = await library.facet_values(
+        guild_id, "pairing", name, limit=5, include_adult=audience.adult_titles
+    )
+    if name not in listed:
+        return names
+    return [name, *names][:FACET_CHOICES]
 
 
 def facet_list_autocomplete(kind: str) -> Autocomplete:

@@ -170,3 +170,22 @@ async def test_tag_filter_exclude_warnings_and_tags_and_natural_title_order(app)
     assert [c["value"] for c in choices] == ["Angst"]
     nothing = await app.reader.slash("browse", tag="Crossover", channel=app.general)
     assert nothing.ephemeral and "No stories match those filters." in nothing.content
+
+
+async def test_pairing_autocomplete_offers_the_ship_for_its_name_or_initials(app):
+    await add(app, make_story("Fool for Love", pairing=("Buffy Summers", "Spike")))
+    await add(app, make_story("Hot Bangel", pairing=("Angel", "Buffy Summers"), level=_explicit()))
+    for typed_text in ("Spuffy", "spike/buffy"):
+        choices = await app.reader.autocomplete(
+            "browse", "pairing", typed_text, channel=app.general
+        )
+        assert [c["value"] for c in choices][:1] == ["Buffy Summers/Spike"], typed_text
+    # a pairing only adult stories have is not offered where adult titles are not listed
+    hidden = await app.reader.autocomplete("browse", "pairing", "B/A", channel=app.general)
+    assert "Angel/Buffy Summers" not in [c["value"] for c in hidden]
+    shown = await app.reader.autocomplete("browse", "pairing", "B/A", channel=app.adult)
+    assert [c["value"] for c in shown][:1] == ["Angel/Buffy Summers"]
+
+
+def _explicit():
+    return RatingLevel.EXPLICIT
