@@ -126,3 +126,26 @@ async def test_rating_totals_stay_exact_under_concurrent_rating(store: Store) ->
             f"S{ids.index(k)}",
         ),
     )
+
+
+async def test_the_trash_keeps_totals_exact_and_its_ids_are_never_reused(tmp_path: Path) -> None:
+    from bot.library import Library
+
+    async with await Library.open(tmp_path / "lib.db") as library:
+        a = (await library.add_parsed(G1, make_story("A", seed="a"), actor_id=MOD)).story_id
+        b = (await library.add_parsed(G1, make_story("B", seed="b"), actor_id=MOD)).story_id
+        for user, stars in ((1, 5), (2, 4), (3, 1)):
+            await library.rate(G1, a, user, stars)
+            await library.rate(G1, b, user, 6 - stars)
+        await library.trash_story(G1, b, actor_id=MOD)
+        fresh, kept = full_aggregate(library.path)
+        assert fresh == kept and kept[1][G1] == (3, 10)  # b's ratings left the guild's mean
+        await library.restore(G1, b, actor_id=MOD)
+        fresh, kept = full_aggregate(library.path)
+        assert fresh == kept and kept[1][G1] == (6, 18)
+        await library.trash_story(G1, b, actor_id=MOD)
+        await library.empty_trash(G1, actor_id=MOD)
+        fresh, kept = full_aggregate(library.path)
+        assert fresh == kept
+        c = (await library.add_parsed(G1, make_story("C", seed="c"), actor_id=MOD)).story_id
+        assert c > b
