@@ -26,7 +26,7 @@ async def where_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     typed = (current or "").strip().lower()
     names = [w for w in WHERE_SUGGESTIONS if w.startswith(typed)]
-    if typed.isdigit():
+    if typed.isascii() and typed.isdigit() and len(typed) < 10:  # not '፩', not 10**5000
         names.insert(0, f"passage {int(typed)}")
     elif not names:
         names = [*WHERE_SUGGESTIONS, "passage 1", "passage 2", "passage 3"]

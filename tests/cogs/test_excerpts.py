@@ -69,3 +69,13 @@ async def test_continue_at_the_end_of_a_story(app):
     await add(app, make_story("Two Bits", paragraphs=12))
     reply = await app.reader.slash("excerpt", story="Two Bits", where="last", channel=app.general)
     assert reply.labels == []
+
+
+async def test_where_autocomplete_takes_any_digits_typed(app) -> None:
+    """'፩' is a digit to str.isdigit() but not to int(); 40 digits is no passage."""
+    for typed in ("፩", "٣", "1" * 40, "2"):
+        choices = await app.reader.autocomplete(
+            "excerpt", "where", typed, channel=app.general, options={"story": "x"}
+        )
+        assert all(isinstance(c["name"], str) for c in choices)
+    assert app.emu.logged_errors == []
