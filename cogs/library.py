@@ -11,7 +11,12 @@ through by Discord; see bot/permissions.py).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import shutil
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -23,7 +28,7 @@ from bot.library.identity import Choice, Relation
 from bot.library.model import RatingLevel, Status
 from bot.library.overrides import canonical_pairings
 from bot.library.preview import Draft, FormValues, NameLookup, apply_form, new_draft, parse_upload
-from bot.library.service import TRASH_DAYS
+from bot.library.service import TRASH_DAYS, collect
 from bot.permissions import is_moderator, require_moderator
 from bot.render import clip, safe
 from bot.transformers import (
@@ -34,6 +39,7 @@ from bot.transformers import (
     split_list,
 )
 from bot.ui.confirm import ConfirmRemove, EmptyTrash
+from bot.ui.import_progress import Progress, progress_text, summary_card
 from bot.ui.library_cards import (
     FIELD_NAMES,
     code_name,
@@ -56,6 +62,7 @@ log = logging.getLogger(__name__)
 CONFIRM_TIMEOUT = 60.0
 PREVIEW_TIMEOUT = 600.0  # within the 15 minutes Discord lets the bot edit its reply
 LOG_PAGE = 10
+IMPORT_EDIT_EVERY = 2.0  # seconds between progress edits (Discord's rate limits)
 TOP_PAIRINGS = 10
 CLEAR = "-"  # typed as a value in /library edit: clear that field
 PAIRINGS = facet_list_autocomplete("pairing")
@@ -109,6 +116,12 @@ class LibraryCog(
 ):
     def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
+        self.imports: dict[int, Progress] = {}  # guild id -> the import running there
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def cog_unload(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
 
     @property
     def library(self) -> Library:
@@ -329,6 +342,110 @@ class LibraryCog(
         view = ConfirmRemove(self.library, story, interaction.user.id, timeout=CONFIRM_TIMEOUT)
         await interaction.response.send_message(view.question(), view=view, ephemeral=True)
         view.origin = interaction
+
+    # ---- bulk import
+
+    @app_commands.command(name="import", description="Import a zip of story files")
+    @app_commands.describe(file="A .zip of story files (.txt, .md, .html, .epub …)")
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        name = code_name(file.filename, 120)
+        running = self.imports.get(guild.id)
+        if running is not None:
+            await interaction.response.send_message(
+                f"An import is already running in this server (started by "
+                f"<@{running.started_by}>: {running.done} of {running.total} done). "
+                "Wait for it to finish, then try again; nothing was imported.",
+                ephemeral=True,
+            )
+            return
+        if not file.filename.lower().endswith(".zip"):
+            await interaction.response.send_message(
+                f"`{name}` is not a .zip: use `/library add` for a single story.",
+                ephemeral=True,
+            )
+            return
+        if file.size > guild.filesize_limit:
+            size_text, limit_text = sizes(file.size, guild.filesize_limit)
+            await interaction.response.send_message(
+                f"`{name}` is {size_text}; Discord takes attachments up to {limit_text} here.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException as err:
+            await interaction.edit_original_response(
+                content=f"`{name}` was not imported: Discord did not hand over the file "
+                f"({err.status}). Try again."
+            )
+            return
+        folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="storybot-import-"))
+        archive = folder / "upload.zip"
+        await asyncio.to_thread(archive.write_bytes, data)
+        entries, refused = await asyncio.to_thread(collect, [archive])
+        refused = [(n.replace(str(archive), file.filename), r) for n, r in refused]
+        progress = Progress(file.filename, len(entries), interaction.user.id)
+        self.imports[guild.id] = progress
+        task = asyncio.get_running_loop().create_task(
+            self.run_import(interaction, guild.id, entries, refused, progress, folder)
+        )
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def run_import(  # noqa: PLR0917 - one import's state
+        self,
+        interaction: discord.Interaction,
+        guild_id: int,
+        entries: list[Any],
+        refused: list[tuple[str, str]],
+        progress: Progress,
+        folder: Path,
+    ) -> None:
+        """The import itself, in the background: other commands are answered meanwhile."""
+
+        def on_result(entry: Any, outcome: Any, reason: str | None) -> None:
+            progress.count(outcome.action if outcome is not None else None)
+            if reason is not None:
+                progress.rejected.append((entry.file_name, reason))
+
+        async def report() -> None:
+            while True:
+                await asyncio.sleep(IMPORT_EDIT_EVERY)
+                try:
+                    await interaction.edit_original_response(content=progress_text(progress))
+                except discord.HTTPException:
+                    log.info("could not edit the import progress", exc_info=True)
+
+        reporter = asyncio.get_running_loop().create_task(report())
+        try:
+            await interaction.edit_original_response(content=progress_text(progress))
+            await self.library.import_entries(
+                guild_id,
+                entries,
+                actor_id=interaction.user.id,
+                max_bytes=self.max_upload_bytes,
+                on_result=on_result,
+            )
+            reporter.cancel()
+            await interaction.edit_original_response(
+                content=None, embed=summary_card(progress, refused)
+            )
+        except Exception as err:  # answered and logged, never silent
+            reporter.cancel()
+            log.exception("import of %s in guild %s failed", progress.source, guild_id)
+            done = progress.added + progress.updated + progress.unchanged
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.edit_original_response(
+                    content=f"The import stopped after {done} of {progress.total} files "
+                    f"({type(err).__name__}); every story stored so far is whole. Run "
+                    "`/library import` again to finish: what is there already is skipped."
+                )
+        finally:
+            self.imports.pop(guild_id, None)
+            await asyncio.to_thread(shutil.rmtree, folder, True)
 
     # ---- the trash
 

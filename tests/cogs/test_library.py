@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import random
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -753,6 +755,59 @@ async def test_an_unanswered_removal_times_out_and_keeps_the_story(
     await prompt.wait_for(lambda r: "was not removed" in r.content, timeout=3)
     assert prompt.buttons == []
     assert await story_count(app) == 1
+
+
+# ---------------------------------------------------------------- bulk import
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+async def test_import_a_zip_with_good_duplicate_updated_and_bad_files(app: App) -> None:
+    await add_bytes(app, "stored.txt", story_file(5, 1, title="Stored"))
+    data = zip_of(
+        {
+            "good.txt": story_file(1, 2, title="First Good"),
+            "again.txt": story_file(1, 2, title="First Good"),  # the same story twice
+            "longer.txt": story_file(5, 3, title="Stored"),  # extends the stored one
+            "picture.txt": PNG,
+            "notes/readme.md": story_file(2, 1, title="Second Good"),
+        }
+    )
+    upload_ = app.emu.attachment("stories.zip", data)
+
+    reply = await app.moderator.slash("library import", file=upload_, channel=app.general)
+    await reply.wait_for(lambda r: bool(r.embeds), timeout=30)
+
+    summary = reply.embed
+    assert summary["title"] == "Imported stories.zip"
+    assert summary["description"].startswith(
+        "**2** added · **1** updated · **1** unchanged · **1** rejected"
+    )
+    rejected = next(f for f in summary["fields"] if f["name"] == "Rejected")["value"]
+    assert "`picture.txt`:" in rejected
+    assert any("Importing `stories.zip`" in (e.get("content") or "") for e in reply.edits)
+    assert await story_count(app) == 3
+    log = await app.moderator.slash("library log", channel=app.general)
+    assert "updated **Stored**" in log.embed["description"]
+
+
+async def test_a_reader_cannot_import_and_a_non_zip_is_refused(app: App) -> None:
+    data = zip_of({"good.txt": story_file(1, 1, title="Good")})
+    refused = await app.reader.slash(
+        "library import", file=app.emu.attachment("s.zip", data), channel=app.general
+    )
+    assert refused.content == LIBRARIAN_REFUSAL
+    not_zip = await app.moderator.slash(
+        "library import", file=app.emu.attachment("s.txt", b"hello"), channel=app.general
+    )
+    assert not_zip.content.startswith("`s.txt` is not a .zip")
+    assert await story_count(app) == 0
 
 
 # ---------------------------------------------------------------- the trash

@@ -1,0 +1,68 @@
+"""What `/library import` shows: a progress line edited as the zip is imported, then the
+summary (added, updated, unchanged, rejected with each reason)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import discord
+
+from bot.render import FIELD_VALUE_MAX, clip, fit_lines, safe
+from bot.ui.library_cards import code_name
+
+BAR_WIDTH = 20
+
+
+@dataclass(slots=True)
+class Progress:
+    """Counts kept by the import's `on_result` callback (runs on the event loop)."""
+
+    source: str
+    total: int
+    started_by: int
+    started: float = field(default_factory=time.monotonic)
+    done: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    def count(self, action: str | None) -> None:
+        self.done += 1
+        if action in ("added", "updated", "unchanged"):
+            setattr(self, action, getattr(self, action) + 1)
+
+
+def bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
+    filled = round(width * done / total) if total else width
+    return "█" * filled + "░" * (width - filled)
+
+
+def progress_text(p: Progress, now: float | None = None) -> str:
+    """`Importing x.zip: 12 of 40 [██████░░░░] 30% · 3.1 files/s · about 9 s left`."""
+    elapsed = max((now if now is not None else time.monotonic()) - p.started, 1e-6)
+    rate = p.done / elapsed
+    share = p.done / p.total if p.total else 1.0
+    left = (p.total - p.done) / rate if rate > 0 else None
+    eta = f"about {left:.0f} s left" if left is not None else "estimating time left"
+    return (
+        f"Importing `{code_name(p.source, 80)}`: {p.done} of {p.total} "
+        f"`[{bar(p.done, p.total)}]` {share:.0%} · {rate:.1f} files/s · {eta}"
+    )
+
+
+def summary_card(p: Progress, refused: list[tuple[str, str]]) -> discord.Embed:
+    """The finished import: counts, then every rejected file with its reason."""
+    rejected = refused + p.rejected
+    embed = discord.Embed(title=clip(f"Imported {p.source}", 256), colour=discord.Colour.green())
+    embed.description = (
+        f"**{p.added}** added · **{p.updated}** updated · **{p.unchanged}** unchanged · "
+        f"**{len(rejected)}** rejected ({time.monotonic() - p.started:.1f} s)"
+    )
+    if rejected:
+        lines = [f"`{code_name(name, 60)}`: {safe(reason)}" for name, reason in rejected]
+        embed.add_field(
+            name="Rejected", value=fit_lines(lines, FIELD_VALUE_MAX) or "—", inline=False
+        )
+    return embed
