@@ -36,10 +36,12 @@ class ContentJudgement:
     teen: int  # counted only as far as the judgement needed
 
 
-def judge_rating(body: str) -> ContentJudgement:
+def judge_rating(body: str, *, count_teen: bool = True) -> ContentJudgement:
     """AO3 level from the words of the body; errs towards the higher level.
 
     Long bodies are judged on 16 slices spread through the text (800,000 characters).
+    `count_teen=False`: General and Teen are not told apart (the caller only needs to know
+    whether the text is Mature or Explicit), which skips counting the common teen words.
     """
     rules = content_rules()
     t = rules.thresholds
@@ -63,6 +65,8 @@ def judge_rating(body: str) -> ContentJudgement:
         level = RatingLevel.MATURE
     elif mature >= 1:
         level = RatingLevel.TEEN
+    elif not count_teen:
+        level = RatingLevel.GENERAL
     else:
         enough = max(t["teen_min"], t["teen_per_k"] * rate_k)
         teen = rules.teen_hits(text, int(enough + 0.999))

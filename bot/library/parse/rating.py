@@ -245,7 +245,7 @@ def decide_rating(raw: RawStory, body: str) -> tuple[Rating, list[str]]:
     rating = Rating(declared=shown, level=stated, inferred=False)
     if stated.is_adult or not body.strip():
         return rating, flags
-    judged = judge_rating(body).level
+    judged = judge_rating(body, count_teen=False).level  # only Mature and Explicit matter here
     if judged == RatingLevel.EXPLICIT:
         flags.append(
             f"Rated '{shown}' ({_name(stated)}) but the text reads as Explicit: stored as "

@@ -12,15 +12,16 @@ from bot.library.parse.raw import RawStory
 
 LAYOUT = "efiction-text"
 _SIGNS = (
-    (re.compile(r"^\s*\[\s*reviews?\s*-\s*\d+\s*\]\s*$", re.I | re.M), 0.3),
-    (re.compile(r"you must login \(register\) to review", re.I), 0.3),
+    ("reviews", re.compile(r"^\s*\[\s*reviews?\s*-\s*\d+\s*\]\s*$", re.I | re.M), 0.3),
+    ("you must login", re.compile(r"you must login \(register\) to review", re.I), 0.3),
     (
+        "notes:",
         re.compile(r"^\s*(?:story notes|author'?s chapter notes|chapter end notes):", re.I | re.M),
         0.2,
     ),
-    (re.compile(r"^\s*(?:report this|printer)\s*$", re.I | re.M), 0.15),
-    (re.compile(r"^\s*categories:\s", re.I | re.M), 0.1),
-    (re.compile(r"^\s*completed:\s*(?:yes|no)\b", re.I | re.M), 0.15),
+    (("report this", "printer"), re.compile(r"^\s*(?:report this|printer)\s*$", re.I | re.M), 0.15),
+    ("categories:", re.compile(r"^\s*categories:\s", re.I | re.M), 0.1),
+    ("completed:", re.compile(r"^\s*completed:\s*(?:yes|no)\b", re.I | re.M), 0.15),
 )
 
 

@@ -43,9 +43,13 @@ _BY = re.compile(r"^by\s+(?P<author>\S.*)$", re.IGNORECASE)
 _ENTRY = re.compile(r"^(?P<label>[A-Z][A-Za-z ]{1,30}):\s*(?P<value>.*)$")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _SIGNS = (
-    (_TOC, 0.35),
-    (re.compile(r"^(?:Packaged|Story URL|Author URL|Publisher):\s", re.MULTILINE), 0.25),
-    (re.compile(r"^(?:\t| {8})\S", re.MULTILINE), 0.15),
+    ("table of contents", _TOC, 0.35),
+    (
+        ("packaged:", "story url:", "author url:", "publisher:"),
+        re.compile(r"^(?:Packaged|Story URL|Author URL|Publisher):\s", re.MULTILINE),
+        0.25,
+    ),
+    (("\n\t", "\n        "), re.compile(r"^(?:\t| {8})\S", re.MULTILINE), 0.15),
 )
 # FanFicFare's labels (defaults.ini *_label) that the shared vocabulary names otherwise
 _FIELD_LABELS = {

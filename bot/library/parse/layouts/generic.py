@@ -26,6 +26,18 @@ def tail(text: str, chars: int = 2000) -> str:
     return text[-chars:]
 
 
-def signs(text: str, patterns: tuple[tuple[re.Pattern[str], float], ...]) -> float:
-    """The weights of the `(pattern, weight)` signs `text` shows, added, at most 1."""
-    return min(sum(weight for pattern, weight in patterns if pattern.search(text)), 1.0)
+Sign = tuple[str | tuple[str, ...], re.Pattern[str], float]
+
+
+def signs(text: str, patterns: tuple[Sign, ...]) -> float:
+    """The weights of the `(needles, pattern, weight)` signs `text` shows, added, at most 1.
+    A match must hold one of the lower-case `needles` (a word or a tuple of words): that
+    cheap test runs first, the pattern only when it passes."""
+    low = text.lower()
+
+    def shown(needles: str | tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+        if isinstance(needles, str):
+            needles = (needles,)
+        return any(n in low for n in needles) and pattern.search(text) is not None
+
+    return min(sum(w for needles, pattern, w in patterns if shown(needles, pattern)), 1.0)

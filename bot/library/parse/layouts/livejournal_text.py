@@ -11,11 +11,11 @@ from bot.library.parse.raw import RawStory
 
 LAYOUT = "livejournal-text"
 _SIGNS = (
-    (re.compile(r"^\s*current (?:mood|music|location)\s*:", re.I | re.M), 0.4),
-    (re.compile(r"^\s*entry tags\s*:", re.I | re.M), 0.3),
-    (re.compile(r"\b(?:livejournal|dreamwidth)\b", re.I), 0.3),
-    (re.compile(r"^\s*\(?(?:leave a comment|\d+ comments?)\)?\s*$", re.I | re.M), 0.15),
-    (re.compile(r"^\s*link\s*\|\s*(?:reply|leave a comment)", re.I | re.M), 0.2),
+    ("current ", re.compile(r"^\s*current (?:mood|music|location)\s*:", re.I | re.M), 0.4),
+    ("entry tags", re.compile(r"^\s*entry tags\s*:", re.I | re.M), 0.3),
+    (("livejournal", "dreamwidth"), re.compile(r"\b(?:livejournal|dreamwidth)\b", re.I), 0.3),
+    ("comment", re.compile(r"^\s*\(?(?:leave a comment|\d+ comments?)\)?\s*$", re.I | re.M), 0.15),
+    ("link", re.compile(r"^\s*link\s*\|\s*(?:reply|leave a comment)", re.I | re.M), 0.2),
 )
 
 

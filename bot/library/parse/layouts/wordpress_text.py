@@ -11,13 +11,25 @@ from bot.library.parse.raw import RawStory
 
 LAYOUT = "wordpress-text"
 _SIGNS = (
-    (re.compile(r"^\s*share this:?\s*$", re.I | re.M), 0.3),
-    (re.compile(r"^\s*like this:?\s*$", re.I | re.M), 0.2),
-    (re.compile(r"^\s*leave a reply", re.I | re.M), 0.3),
-    (re.compile(r"^\s*posted (?:on|at) [^\n]{1,60}? by\b", re.I | re.M), 0.3),
-    (re.compile(r"^\s*(?:filed|posted) under:?\s", re.I | re.M), 0.2),
-    (re.compile(r"^\s*\d+ (?:thoughts|responses|comments) (?:on|to)\s", re.I | re.M), 0.2),
-    (re.compile(r"\bwordpress\b", re.I), 0.2),
+    ("share this", re.compile(r"^\s*share this:?\s*$", re.I | re.M), 0.3),
+    ("like this", re.compile(r"^\s*like this:?\s*$", re.I | re.M), 0.2),
+    ("leave a reply", re.compile(r"^\s*leave a reply", re.I | re.M), 0.3),
+    (
+        ("posted on", "posted at"),
+        re.compile(r"^\s*posted (?:on|at) [^\n]{1,60}? by\b", re.I | re.M),
+        0.3,
+    ),
+    (
+        ("filed under", "posted under"),
+        re.compile(r"^\s*(?:filed|posted) under:?\s", re.I | re.M),
+        0.2,
+    ),
+    (
+        ("thoughts", "responses", "comments"),
+        re.compile(r"^\s*\d+ (?:thoughts|responses|comments) (?:on|to)\s", re.I | re.M),
+        0.2,
+    ),
+    ("wordpress", re.compile(r"\bwordpress\b", re.I), 0.2),
 )
 
 
