@@ -383,7 +383,7 @@ class FandomTables:
         return found
 
 
-_FANDOM_SPLIT = re.compile(r"\s*(?:[/,;&|]|\s[xX×]\s)\s*")
+_FANDOM_SPLIT = re.compile(r"\s*(?:[/,;&|>]|\s[xX×]\s)\s*")
 _ANY_SEP = re.compile(rf"{_ROMANTIC_SEP.pattern}|{_PLATONIC_SEP.pattern}|[\[\],]", re.IGNORECASE)
 _NO_FANDOM = {"none", "other", "original", "original work", "n/a", "misc", "miscellaneous"}
 _NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?"

@@ -208,6 +208,14 @@ def test_story_families_declared_fandom_decides(tables):
     assert tables.story_families(
         declared_fandoms=["Star Wars"], declared_relationships=["Finn/Poe"], **kwargs
     ) == {"star_wars"}
+    assert tables.story_families(
+        declared_fandoms=["TV Shows > Buffy: The Vampire Slayer"],
+        declared_relationships=[],
+        **kwargs,
+    ) == {"buffy"}
+    assert tables.story_families(
+        declared_fandoms=["Harry Potter x Naruto"], declared_relationships=[], **kwargs
+    ) == {"harry_potter", "naruto"}
     # an unknown declared fandom gives no table at all
     assert (
         tables.story_families(
