@@ -231,6 +231,12 @@ async def latencies(path: Path, args: argparse.Namespace) -> None:
                 cpu.append((time.process_time() - start_cpu) * 1000)
             return out
 
+        baseline = {
+            "baseline: SQL top 30 (store)": (
+                lambda _: library.top_stories(g, include_adult=False, limit=30),
+                stories[:20],
+            ),
+        }
         cases = {
             "recommend": (lambda u: library.recommend(g, u, include_adult=False), users),
             "similar": (lambda s: library.similar(g, s, include_adult=False), stories),
@@ -241,7 +247,7 @@ async def latencies(path: Path, args: argparse.Namespace) -> None:
             ),
         }
         print(f"\nin-process ({args.runs} calls each; load average {os.getloadavg()[0]:.2f})")
-        for name, (fn, values) in cases.items():
+        for name, (fn, values) in {**baseline, **cases}.items():
             await timed(fn, values[:5])  # warm
             t = await timed(fn, values)
             print(
