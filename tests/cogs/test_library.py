@@ -797,6 +797,35 @@ async def test_import_a_zip_with_good_duplicate_updated_and_bad_files(app: App) 
     assert "updated **Stored**" in log.embed["description"]
 
 
+async def test_while_an_import_runs_others_are_answered_and_a_second_is_refused(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules["cogs.library"], "IMPORT_EDIT_EVERY", 0.05)
+    files = {f"story{n}.txt": story_file(100 + n, 2, title=f"Story {n}") for n in range(60)}
+    data = zip_of(files)
+    first = await app.moderator.slash(
+        "library import", file=app.emu.attachment("big.zip", data), channel=app.general
+    )
+    assert first.content.startswith("Importing `big.zip`")
+
+    second = await app.owner.slash(
+        "library import", file=app.emu.attachment("more.zip", data), channel=app.general
+    )
+    assert second.ephemeral
+    assert second.content.startswith("An import is already running in this server")
+    other = await app.reader.slash("search", query="story", channel=app.general)
+    assert other.answered
+
+    await first.wait_for(lambda r: bool(r.embeds), timeout=60)
+    assert first.embed["description"].startswith("**60** added")
+    assert await story_count(app) == 60
+    again = await app.moderator.slash(
+        "library import", file=app.emu.attachment("big.zip", data), channel=app.general
+    )
+    await again.wait_for(lambda r: bool(r.embeds), timeout=60)
+    assert again.embed["description"].startswith("**0** added · **0** updated · **60** unchanged")
+
+
 async def test_a_reader_cannot_import_and_a_non_zip_is_refused(app: App) -> None:
     data = zip_of({"good.txt": story_file(1, 1, title="Good")})
     refused = await app.reader.slash(
