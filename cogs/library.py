@@ -39,7 +39,14 @@ from bot.transformers import (
     split_list,
 )
 from bot.ui.confirm import ConfirmRemove, EmptyTrash
-from bot.ui.import_progress import Progress, progress_text, summary_card
+from bot.ui.import_progress import (
+    Progress,
+    on_card,
+    progress_text,
+    rejection_lines,
+    rejection_page,
+    summary_card,
+)
 from bot.ui.library_cards import (
     FIELD_NAMES,
     code_name,
@@ -62,6 +69,7 @@ log = logging.getLogger(__name__)
 CONFIRM_TIMEOUT = 60.0
 PREVIEW_TIMEOUT = 600.0  # within the 15 minutes Discord lets the bot edit its reply
 LOG_PAGE = 10
+REJECTED_PER_PAGE = 15
 IMPORT_EDIT_EVERY = 2.0  # seconds between progress edits (Discord's rate limits)
 TOP_PAIRINGS = 10
 CLEAR = "-"  # typed as a value in /library edit: clear that field
@@ -433,6 +441,15 @@ class LibraryCog(
             await interaction.edit_original_response(
                 content=None, embed=summary_card(progress, refused)
             )
+            lines = rejection_lines(progress, refused)
+            if on_card(lines) < len(lines):  # all of them, paged, privately
+                source = PageSource.from_list(
+                    lines,  # type: ignore[arg-type]
+                    rejection_page,  # type: ignore[arg-type]
+                    per_page=REJECTED_PER_PAGE,
+                )
+                pages = Paginator(source, owner_id=interaction.user.id)
+                await pages.start(interaction, ephemeral=True)
         except Exception as err:  # answered and logged, never silent
             reporter.cancel()
             log.exception("import of %s in guild %s failed", progress.source, guild_id)

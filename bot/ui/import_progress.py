@@ -12,6 +12,7 @@ from bot.render import FIELD_VALUE_MAX, clip, fit_lines, safe
 from bot.ui.library_cards import code_name
 
 BAR_WIDTH = 20
+CARD_ROOM = FIELD_VALUE_MAX - 40  # room left for '… and N more'
 
 
 @dataclass(slots=True)
@@ -61,8 +62,27 @@ def summary_card(p: Progress, refused: list[tuple[str, str]]) -> discord.Embed:
         f"**{len(rejected)}** rejected ({time.monotonic() - p.started:.1f} s)"
     )
     if rejected:
-        lines = [f"`{code_name(name, 60)}`: {safe(reason)}" for name, reason in rejected]
-        embed.add_field(
-            name="Rejected", value=fit_lines(lines, FIELD_VALUE_MAX) or "—", inline=False
-        )
+        lines = rejection_lines(p, refused)
+        shown = fit_lines(lines, CARD_ROOM)
+        count = on_card(lines)
+        if count < len(lines):
+            shown += f"\n… and {len(lines) - count} more: see the pages below"
+        embed.add_field(name="Rejected", value=shown or "—", inline=False)
+    return embed
+
+
+def on_card(lines: list[str]) -> int:
+    """How many rejection lines fit on the summary card."""
+    shown = fit_lines(lines, CARD_ROOM)
+    return shown.count("\n") + 1 if shown else 0
+
+
+def rejection_lines(p: Progress, refused: list[tuple[str, str]]) -> list[str]:
+    return [f"`{code_name(name, 60)}`: {safe(reason)}" for name, reason in refused + p.rejected]
+
+
+def rejection_page(lines: list[str], page: int, pages: int, total: int) -> discord.Embed:
+    embed = discord.Embed(title="Rejected files", colour=discord.Colour.orange())
+    embed.description = fit_lines(lines, 4000)
+    embed.set_footer(text=f"{total} rejected · page {page} of {pages}")
     return embed

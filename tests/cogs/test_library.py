@@ -826,6 +826,24 @@ async def test_while_an_import_runs_others_are_answered_and_a_second_is_refused(
     assert again.embed["description"].startswith("**0** added · **0** updated · **60** unchanged")
 
 
+async def test_a_long_list_of_rejections_is_paged(app: App) -> None:
+    files = {f"broken-file-number-{n:02d}.txt": PNG for n in range(40)}
+    files["fine.txt"] = story_file(3, 1, title="Fine")
+    reply = await app.moderator.slash(
+        "library import", file=app.emu.attachment("mixed.zip", zip_of(files)), channel=app.general
+    )
+    await reply.wait_for(lambda r: bool(r.followups), timeout=30)
+
+    assert reply.embed["description"].startswith("**1** added")
+    rejected = next(f for f in reply.embed["fields"] if f["name"] == "Rejected")["value"]
+    assert rejected.endswith("more: see the pages below")
+    pages = reply.followups[0]
+    assert pages.ephemeral and pages.embed["title"] == "Rejected files"
+    assert pages.embed["footer"]["text"] == "40 rejected · page 1 of 3"
+    last = await pages.click("Last")
+    assert "broken-file-number-39.txt" in last.embed["description"]
+
+
 async def test_a_reader_cannot_import_and_a_non_zip_is_refused(app: App) -> None:
     data = zip_of({"good.txt": story_file(1, 1, title="Good")})
     refused = await app.reader.slash(
