@@ -1,20 +1,32 @@
-"""The bot: one `commands.Bot` subclass whose `setup_hook` opens the library and loads cogs."""
+"""The bot: one `commands.Bot` subclass whose `setup_hook` opens the library and loads cogs.
+
+Every interaction goes through `bot.admission` first (acknowledged within Discord's 3 s
+even in a burst: queued, shed with "busy" before its handler runs, or deferred for a
+handler still at work), then to discord.py's usual dispatch. A button or form the bot no
+longer knows (a view that timed out, a bot restart) is answered instead of ignored.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.admission import Admission
 from bot.config import Config
 from bot.library.service import Library
 from bot.ui.cards import DYNAMIC_ITEMS
 from bot.ui.errors import handle_error
 
 log = logging.getLogger(__name__)
+
+EXPIRED_BUTTONS = "These buttons have expired: run the command again to get fresh ones."
+EXPIRED_FORM = "This form has expired: open it again."
 
 
 def discover_extensions() -> list[str]:
@@ -44,6 +56,10 @@ class StoryBot(commands.Bot):
         )
         self.config = config
         self.tree.on_error = self.on_app_command_error
+        self.admission = Admission()
+        self._stale_answers: set[asyncio.Task[None]] = set()
+        # discord.py looks parsers up in this dict for every gateway event
+        self._connection.parsers["INTERACTION_CREATE"] = self._interaction_create
 
     async def setup_hook(self) -> None:
         self.library = await Library.open(self.config.database)
@@ -70,3 +86,57 @@ class StoryBot(commands.Bot):
     ) -> None:
         """The one handler: known errors → a short ephemeral message; the rest logged."""
         await handle_error(interaction, error)
+
+    # ---- interactions: admission, then discord.py's dispatch ---------------------------
+
+    def _interaction_create(self, data: Any) -> None:
+        interaction = discord.Interaction(data=data, state=self._connection)
+        self.admission.arrive(interaction, lambda: self._route(interaction, data))
+
+    def _route(self, interaction: discord.Interaction, data: Any) -> None:
+        """What discord.py's `ConnectionState.parse_interaction_create` does, except that a
+        component or form nothing handles any more is answered (not left to fail)."""
+        state = self._connection
+        kind = data["type"]
+        if kind in (2, 4):  # application command, autocomplete
+            self.tree._from_interaction(interaction)
+        elif kind == 3:  # component
+            inner = data["data"]
+            if self._component_known(inner["component_type"], inner["custom_id"], interaction):
+                state._view_store.dispatch_view(
+                    inner["component_type"], inner["custom_id"], interaction
+                )
+            else:
+                self._answer_stale(interaction, EXPIRED_BUTTONS)
+        elif kind == 5:  # modal submit
+            inner = data["data"]
+            if inner["custom_id"] in state._view_store._modals:
+                state._view_store.dispatch_modal(
+                    inner["custom_id"], interaction, inner["components"], inner.get("resolved", {})
+                )
+            else:
+                self._answer_stale(interaction, EXPIRED_FORM)
+        state.dispatch("interaction", interaction)
+
+    def _component_known(
+        self, component_type: int, custom_id: str, interaction: discord.Interaction
+    ) -> bool:
+        store = self._connection._view_store
+        if any(pattern.fullmatch(custom_id) for pattern in store._dynamic_items):
+            return True
+        key = (component_type, custom_id)
+        message = interaction.message
+        views = store._views
+        return (message is not None and key in views.get(message.id, {})) or key in views.get(
+            None, {}
+        )
+
+    def _answer_stale(self, interaction: discord.Interaction, text: str) -> None:
+        async def answer() -> None:
+            try:
+                await interaction.response.send_message(text, ephemeral=True)
+            except discord.HTTPException as exc:
+                log.warning("could not answer a stale interaction: %s", exc)
+
+        self._stale_answers.add(task := asyncio.get_running_loop().create_task(answer()))
+        task.add_done_callback(self._stale_answers.discard)
