@@ -47,8 +47,8 @@ SLOW_FORM = "That took me too long to open. Please try again."
 @dataclass(frozen=True, slots=True)
 class Limits:
     concurrency: int = 24  # handlers started and not yet acknowledged
-    start_within: float = 1.5  # s after arrival: not started by then → answered "busy"
-    guard_at: float = 2.2  # s after arrival: started, not acknowledged → deferred for it
+    start_within: float = 1.0  # s after arrival: not started by then → answered "busy"
+    guard_at: float = 1.8  # s after arrival: started, not acknowledged → deferred for it
     prior_service: float = 0.05  # s per handler assumed before any was measured
     answering: int = 48  # "busy" answers and deferrals in flight at once (oldest first)
 
