@@ -49,6 +49,9 @@ class Limits:
     concurrency: int = 24  # handlers started and not yet acknowledged
     start_within: float = 1.0  # s after arrival: not started by then → answered "busy"
     guard_at: float = 1.8  # s after arrival: started, not acknowledged → deferred for it
+    # autocomplete cannot be deferred: the guard can only offer no choices, so it waits
+    # longer (an empty answer is cheap to send)
+    guard_autocomplete_at: float = 2.4
     prior_service: float = 0.05  # s per handler assumed before any was measured
     answering: int = 48  # "busy" answers and deferrals in flight at once (oldest first)
 
@@ -131,7 +134,10 @@ class Admission:
         ticket.started = loop.time()
         self.active += 1
         self.counters.started += 1
-        ticket.guard = loop.call_at(ticket.arrived + self.limits.guard_at, self._guard, ticket)
+        guard_at = self.limits.guard_at
+        if ticket.interaction.type is InteractionType.autocomplete:
+            guard_at = max(guard_at, self.limits.guard_autocomplete_at)
+        ticket.guard = loop.call_at(ticket.arrived + guard_at, self._guard, ticket)
         try:
             ticket.route()
         except Exception:
