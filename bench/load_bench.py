@@ -339,8 +339,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await child.ask({"do": "wait_connected"})
         await bot.tree.sync()
         ladders: list[dict[str, Any]] = []
-        rates = QUICK_RATES if args.quick else RATES
-        for kind in KINDS:
+        rates = args.rates or (QUICK_RATES if args.quick else RATES)
+        for kind in args.kinds:
             for rate in rates:
                 step = await child.ask(
                     {
@@ -370,13 +370,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 ),
                 default=0,
             )
-            for kind in KINDS
+            for kind in args.kinds
         }
         bursts = {}
         for label, limits in (
             ("admission", Limits()),
             ("no admission (baseline)", pass_through),
-        ):
+        )[: 2 if args.burst else 0]:
             bot.admission = Admission(limits)
             await asyncio.sleep(1)
             before = raters(database, ids[0])
@@ -460,12 +460,15 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=1000, help="stories in the library")
     parser.add_argument("--burst", type=int, default=None, help="★ clicks in the burst")
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=KINDS, help="ladders to run")
+    parser.add_argument("--rates", nargs="+", type=int, default=None, help="rates to offer")
     args = parser.parse_args()
     if args.emulator:
         asyncio.run(emulator_main())
         return
     args.seconds = args.seconds or (1.5 if args.quick else 4.0)
-    args.burst = args.burst or (500 if args.quick else 2000)
+    if args.burst is None:
+        args.burst = 500 if args.quick else 2000
     if args.quick:
         args.stories = min(args.stories, 200)
     info = machine()
