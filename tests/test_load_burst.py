@@ -154,7 +154,8 @@ async def test_a_queue_too_long_is_shed_before_the_handler_runs(app, monkeypatch
 
     monkeypatch.setattr(library, "rate", slow_rate)
     members = _members(app, 5)
-    data = {"custom_id": card.buttons[-1]["custom_id"], "component_type": 2}
+    star = next(b for b in card.buttons if b["label"] == "★5")
+    data = {"custom_id": star["custom_id"], "component_type": 2}
     inters = [m._start(MESSAGE_COMPONENT, data, app.general, card.message) for m in members]
     await _settle(inters, 10)
     seen = [_seen(m, i) for m, i in zip(members, inters, strict=True)]
