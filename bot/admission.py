@@ -54,6 +54,10 @@ class Limits:
     guard_autocomplete_at: float = 2.4
     prior_service: float = 0.05  # s per handler assumed before any was measured
     answering: int = 48  # "busy" answers and deferrals in flight at once (oldest first)
+    # under pressure (others waiting, or this one waited this long) a handler starts only
+    # once its interaction is acknowledged (deferred): nothing is written for a member whose
+    # acknowledgement would come too late
+    defer_first_after: float = 0.3
 
 
 @dataclass(eq=False, slots=True)
@@ -72,6 +76,7 @@ class Counters:
     started: int = 0
     shed: int = 0
     taken_over: int = 0
+    deferred_first: int = 0
 
 
 class Admission:
@@ -138,10 +143,31 @@ class Admission:
         if ticket.interaction.type is InteractionType.autocomplete:
             guard_at = max(guard_at, self.limits.guard_autocomplete_at)
         ticket.guard = loop.call_at(ticket.arrived + guard_at, self._guard, ticket)
+        response = ticket.interaction.response
+        pressed = self.waiting > 0 or loop.time() - ticket.arrived > self.limits.defer_first_after
+        if (
+            pressed
+            and ticket.interaction.type is not InteractionType.autocomplete
+            and isinstance(response, AdmittedResponse)
+            and response.may_take_over()
+        ):
+            self.counters.deferred_first += 1
+            response.reserve_take_over()
+            self._answer(lambda: self._defer_then_route(ticket, response))
+            return
+        self._route(ticket)
+
+    def _route(self, ticket: Ticket) -> None:
         try:
             ticket.route()
         except Exception:
             log.exception("could not dispatch interaction %s", ticket.interaction.id)
+
+    async def _defer_then_route(self, ticket: Ticket, response: AdmittedResponse) -> None:
+        """Acknowledge first; hand to the handler only if that worked (in time)."""
+        await response.take_over()
+        if response.is_done():
+            self._route(ticket)
 
     def _acknowledged(self, ticket: Ticket) -> None:
         if ticket.state != "running":
