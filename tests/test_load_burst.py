@@ -173,3 +173,36 @@ async def test_a_button_nothing_handles_any_more_is_answered(app):
     app.bot._connection._view_store._views.clear()  # as after a restart
     reply = await listing.click("Next")
     assert reply.ephemeral and "expired" in reply.content
+
+
+async def test_under_pressure_a_handler_starts_only_after_its_acknowledgement(app, monkeypatch):
+    """Queued interactions are deferred before their handler runs: the rating is written
+    only once the member is sure to hear about it (follow-up "You rated")."""
+    story_id = await add(app, make_story("Pressed"))
+    card = await app.reader.slash("story", story="Pressed", channel=app.general)
+    app.bot.admission = Admission(Limits(concurrency=1, start_within=5.0, guard_at=2.5))
+    library = app.bot.library
+    rate = library.rate
+
+    async def slow_rate(*args, **kwargs):
+        await asyncio.sleep(0.3)
+        return await rate(*args, **kwargs)
+
+    monkeypatch.setattr(library, "rate", slow_rate)
+    members = _members(app, 3)
+    star = next(b for b in card.buttons if b["label"] == "★2")
+    data = {"custom_id": star["custom_id"], "component_type": 2}
+    inters = [m._start(MESSAGE_COMPONENT, data, app.general, card.message) for m in members]
+    await _settle(inters, 10)
+    for member, inter in zip(members, inters, strict=True):
+        await inter.wait_until(
+            lambda i=inter: (
+                any("You rated" in f.content for f in i.followups)
+                or (i.original is not None and "You rated" in i.original.content)
+            ),
+            5,
+        )
+        assert "You rated “Pressed”" in _seen(member, inter), _seen(member, inter)
+    assert [i.response_type for i in inters[1:]] == [6, 6]  # deferred, then followed up
+    assert app.bot.admission.counters.deferred_first == 2
+    assert _rated(app, story_id) == {m.id for m in members}
