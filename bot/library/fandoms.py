@@ -27,6 +27,7 @@ FanFiction.net's "[A, B]" group is a romantic pairing.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import re
@@ -85,6 +86,9 @@ class FandomTables:
     family: dict[str, str] = field(default_factory=dict)  # fandom -> its table file
     evidence: dict[str, str] = field(default_factory=dict)  # "Sunnydale" -> fandom
     ship_pattern: re.Pattern[str] | None = None
+    # evidence word -> a capitalised word every occurrence of it starts a token with
+    # ("Scooby Gang" -> "Scooby", "the Syndicate" -> "Syndicate"); None: no such word
+    evidence_token: dict[str, str | None] = field(default_factory=dict)
     single_aliases: dict[str, str] = field(default_factory=dict)  # "Buffy" -> character
     multi_aliases: list[tuple[str, str]] = field(default_factory=list)
     first_cap: dict[str, str] = field(default_factory=dict)  # multi alias -> a word in it
@@ -103,6 +107,8 @@ class FandomTables:
             self.family[name] = family or name
             for word in fandom.get("evidence", []):
                 self.evidence[word] = name
+                cap = _CAP_TOKEN.search(word)
+                self.evidence_token[word] = cap.group() if cap else None
             for alias in [name, *fandom.get("aliases", [])]:
                 self.fandom_keys.setdefault(_key(alias), name)
         if not characters:
@@ -182,6 +188,7 @@ class FandomTables:
         declared_relationships: Iterable[str],
         text: str,
         counts: Counter[str],
+        words: Counter[str] | None = None,
     ) -> set[str]:
         """The fandom families (table files) whose tables apply to a story.
 
@@ -189,7 +196,7 @@ class FandomTables:
         table: the story's names are kept as written). Otherwise strong evidence does: a
         distinctive character name (not an everyday word, not a short form or initial) in
         the declared characters / relationships or in the text, or evidence words in the
-        text (`evident_families`)."""
+        text (`evident_families`; `words`: `capital_words(text)` if already counted)."""
         declared = [d for d in declared_fandoms if d and d.strip().lower() not in _NO_FANDOM]
         if declared:
             families: set[str] = set()
@@ -199,7 +206,7 @@ class FandomTables:
                     if name is not None:
                         families.add(self.family.get(name, name))
             return families
-        found = self.evident_families(text, counts)
+        found = self.evident_families(text, counts, words)
         names = list(declared_characters)
         for rel in declared_relationships:
             names.extend(_ANY_SEP.split(rel))
@@ -218,19 +225,35 @@ class FandomTables:
         stripped = _key(_PAREN.sub(" ", declared))
         return self.fandom_keys.get(stripped)
 
-    def evident_families(self, text: str, counts: Counter[str]) -> set[str]:
+    def evident_families(
+        self, text: str, counts: Counter[str], words: Counter[str] | None = None
+    ) -> set[str]:
         """Fandom families (table files) a text is plainly in: a distinctive name ("Buffy",
         "Xander", "Giles") is named, or an evidence word ("Sunnydale") occurs twice.
-        Everyday-word names ("Dawn", "Faith", "Angel") alone do not count."""
+        Everyday-word names ("Dawn", "Faith", "Angel") alone do not count.
+
+        An evidence word with a capital in it is only counted when the text has a
+        capitalised word starting with its capitalised part (every occurrence of
+        "Scooby Gang" starts a "Scooby" token): most stories name none of the other
+        fandoms' places, and looking them up among the text's capitalised words is
+        cheaper than scanning the text for each (same answer)."""
         found = {
             self.family.get(fandom, fandom)
             for name, n in counts.items()
             if n and name not in self.common
             for fandom in self.home.get(name, ())
         }
+        tokens = sorted(self.capital_words(text) if words is None else words)
         for word, fandom in self.evidence.items():
             family = self.family.get(fandom, fandom)
-            if family not in found and text.count(word) >= 2:
+            if family in found:
+                continue
+            token = self.evidence_token.get(word)
+            if token is not None:
+                at = bisect.bisect_left(tokens, token)
+                if at == len(tokens) or not tokens[at].startswith(token):
+                    continue  # no capitalised word starts with it: the word is absent
+            if text.count(word) >= 2:
                 found.add(family)
         return found
 
@@ -273,14 +296,21 @@ class FandomTables:
         found = self.character_candidates(token, allow_initials=False)
         return found[0] if found else None
 
-    def count_mentions(self, text: str) -> Counter[str]:
+    @staticmethod
+    def capital_words(text: str) -> Counter[str]:
+        """The text's capitalised words ("Buffy", "Sunnydale", "X"), counted."""
+        return Counter(_CAP_TOKEN.findall(text))
+
+    def count_mentions(self, text: str, words: Counter[str] | None = None) -> Counter[str]:
         """How often each canonical character is named in `text` (case-sensitive aliases).
 
-        One-word aliases are counted from a Counter of capitalised words; longer aliases
-        ("The Immortal", "Captain Cardboard") with `str.count`, unless one of their
-        words is already a one-word alias of the same character.
+        One-word aliases are counted from a Counter of capitalised words (`words`, when
+        the caller has `capital_words(text)` already); longer aliases ("The Immortal",
+        "Captain Cardboard") with `str.count`, unless one of their words is already a
+        one-word alias of the same character.
         """
-        words = Counter(_CAP_TOKEN.findall(text))
+        if words is None:
+            words = self.capital_words(text)
         counts: Counter[str] = Counter()
         for alias, name in self.single_aliases.items():
             n = words.get(alias)
