@@ -144,6 +144,8 @@ def story_card(
     show_text: bool,
     reviews: Sequence[ReaderRating] = (),
     review_count: int = 0,
+    series_parts: Sequence[StoryRecord] = (),
+    list_adult: bool = False,
 ) -> discord.Embed:
     """The card: title, author, badge, pairings, characters, status, size, summary, stars,
     and the latest reviews (the caller passes none where the story's text may not show)."""
@@ -181,6 +183,10 @@ def story_card(
             embed.add_field(
                 name="Warnings", value=clip(safe(", ".join(story.warnings)), 300), inline=False
             )
+    if story.series:
+        embed.add_field(
+            name="Series", value=series_text(story, series_parts, list_adult), inline=False
+        )
     embed.add_field(name="Community rating", value=community_rating(summary), inline=True)
     mine = f"{stars(own.stars)} ({own.stars}/5)" if own else "Not rated — use the stars below"
     embed.add_field(name=clip(safe(own_label), FIELD_NAME_MAX), value=mine, inline=True)
@@ -193,6 +199,29 @@ def story_card(
         )
     embed.set_footer(text=f"Story #{story.id}")
     return fit_embed(embed)
+
+
+def series_text(story: StoryRecord, parts: Sequence[StoryRecord], list_adult: bool) -> str:
+    """The series field: "Part 2 of *Dark Days*", then the other parts in order; an adult
+    part's title only where adult titles may be listed (the others are counted, not named)."""
+    name = discord.utils.escape_markdown(clip(safe(story.series), 200))
+    head = f"Part {story.series_part} of *{name}*" if story.series_part else f"Part of *{name}*"
+    others = [p for p in parts if p.id != story.id]
+    listed = [p for p in others if list_adult or not p.is_adult]
+    lines = [head]
+    for part in listed:
+        where = f"Part {part.series_part}" if part.series_part else "Part ?"
+        lines.append(f"{where}: {clip(safe(part.title), 100)} (#{part.id})")
+    hidden = len(others) - len(listed)
+    if hidden:
+        lines.append(f"…and {count(hidden, 'adult part')}, listed only in age-restricted channels")
+    text = fit_lines(lines, 1000)
+    shown = text.count("\n") + 1
+    if shown < len(lines):  # what did not fit is said, not silently dropped
+        text = fit_lines(
+            [*lines[: shown - 1], f"…{len(lines) - shown + 1} more: /browse series"], 1000
+        )
+    return text
 
 
 def review_line(rating: ReaderRating) -> str:

@@ -1,7 +1,8 @@
 """`/browse`: page through the library by pairing (ship names, initials, either order),
 character, tag, rating, status, length, author, leaving out tags or archive warnings;
 sorted by top rated, newest, longest, shortest or title (natural order: "Part 2" before
-"Part 12"). Answered from the guild's in-memory catalog."""
+"Part 12"). Answered from the guild's in-memory catalog. `series:` lists one declared series
+in part order instead (from the library)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.audience import audience_for
+from bot.audience import Audience, audience_for
 from bot.library.errors import LibraryError
 from bot.library.model import RatingLevel
 from bot.library.records import StoryRecord
-from bot.render import plural
+from bot.render import clip, plural, safe
 from bot.transformers import (
     RATING_CHOICES,
     STATUS_CHOICES,
     facet_autocomplete,
     split_list,
+    typed,
 )
-from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_query
+from bot.ui.context import storybot
+from bot.ui.lists import ADULT_HIDDEN_NOTE, send_story_list, send_story_query
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
@@ -44,6 +47,19 @@ SORT_CHOICES = [
 ]
 
 
+async def series_autocomplete(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """The guild's series names (only series with a part that may be listed here)."""
+    if interaction.guild_id is None:
+        return []
+    audience = await audience_for(interaction)
+    names = await storybot(interaction).library.series_names(
+        interaction.guild_id, typed(current), include_adult=audience.adult_titles
+    )
+    return [app_commands.Choice(name=clip(n, 100), value=n[:100]) for n in names]
+
+
 class Browse(commands.Cog):
     def __init__(self, bot: StoryBot) -> None:
         self.bot = bot
@@ -60,6 +76,7 @@ class Browse(commands.Cog):
         tag="Only stories with this tag",
         exclude="Leave out stories with these tags or archive warnings (comma-separated)",
         sort="Order (default: title)",
+        series="List one series in part order (on its own, without other filters)",
     )
     @app_commands.choices(
         rating=RATING_CHOICES, status=STATUS_CHOICES, length=LENGTH_CHOICES, sort=SORT_CHOICES
@@ -70,6 +87,7 @@ class Browse(commands.Cog):
         author=facet_autocomplete("author"),
         tag=facet_autocomplete("tag"),
         exclude=facet_autocomplete("warning"),
+        series=series_autocomplete,
     )
     async def browse(  # noqa: PLR0917 - one parameter per slash-command option
         self,
@@ -82,12 +100,22 @@ class Browse(commands.Cog):
         author: app_commands.Range[str, 1, 100] | None = None,
         tag: app_commands.Range[str, 1, 100] | None = None,
         exclude: app_commands.Range[str, 1, 300] | None = None,
-        sort: str = "title",
+        sort: str | None = None,
+        series: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         guild_id = interaction.guild_id
         library = self.bot.library
         audience = await audience_for(interaction)
+        if series:
+            others = (pairing, character, rating, status, length, author, tag, exclude, sort)
+            if any(others):
+                raise LibraryError(
+                    "series: lists a whole series in part order: use it without other options."
+                )
+            await self._series(interaction, series, audience)
+            return
+        sort = sort or "title"
         if pairing:  # ship names, initials, either order: "Spuffy", "B/A", "spike/buffy"
             pairing = await library.resolve_pairing(guild_id, pairing)
         if rating and not audience.may_list_rating(RatingLevel(rating)):
@@ -141,6 +169,30 @@ class Browse(commands.Cog):
             title += f" (without {', '.join(filters['exclude'])})"
         await send_story_query(
             interaction, title[:200], fetch, note=ADULT_HIDDEN_NOTE if hidden else None
+        )
+
+    async def _series(
+        self, interaction: discord.Interaction, name: str, audience: Audience
+    ) -> None:
+        assert interaction.guild_id is not None
+        parts = await self.bot.library.series_parts(interaction.guild_id, name)
+        listed = [p for p in parts if audience.may_list(p)]
+        hidden = len(parts) - len(listed)
+        if not listed:
+            message = f"No series called “{clip(safe(name), 100)}” in this library."
+            if hidden:
+                message = (
+                    f"The series “{clip(safe(name), 100)}” is listed only in age-restricted "
+                    "channels: browse there."
+                )
+            raise LibraryError(message)
+        title = f"Series: {listed[0].series or name}"
+        await send_story_list(
+            interaction,
+            title[:200],
+            listed,
+            note=ADULT_HIDDEN_NOTE if hidden else None,
+            extra=lambda s: f"Part {s.series_part}" if s.series_part else "part not numbered",
         )
 
 

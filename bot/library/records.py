@@ -55,6 +55,8 @@ class StoryRecord:
     layout: str | None = None
     encoding: str | None = None
     added_by: int | None = None
+    series: str | None = None  # the series it declares, e.g. "Dark Days"
+    series_part: int | None = None  # its part in that series, when declared
 
     @property
     def is_adult(self) -> bool:

@@ -568,6 +568,20 @@ class Library:
             guild_id, kind, prefix, limit, include_adult=include_adult
         )
 
+    async def series_parts(self, guild_id: int, name: str) -> list[StoryRecord]:
+        """The stories of series `name` (any letter case) in the guild, in part order:
+        declared parts 1, 2, 3…, then stories of the series that declare no part."""
+        return await self._store.series.parts(guild_id, name)
+
+    async def series_names(
+        self, guild_id: int, typed: str = "", limit: int = 25, *, include_adult: bool = True
+    ) -> list[str]:
+        """The guild's series names containing `typed` (most parts first); without
+        `include_adult`, only series with at least one part that may be listed anywhere."""
+        return await self._store.series.names(
+            guild_id, typed, limit=limit, include_adult=include_adult
+        )
+
     async def known_names(self, guild_id: int, kind: str, names: list[str]) -> set[str]:
         """Which of `names` (as typed) the guild's library already has as a `kind`."""
         return await self._store.listings.known_names(guild_id, kind, names)

@@ -91,6 +91,7 @@ async def card_message(
     latest, total = ([], 0)
     if audience.may_read(story):
         latest, total = await library.reviews(story.guild_id, story.id, limit=CARD_REVIEWS)
+    parts = await library.series_parts(story.guild_id, story.series) if story.series else []
     embed = story_card(
         story,
         summary,
@@ -99,6 +100,8 @@ async def card_message(
         show_text=audience.may_read(story),
         reviews=latest,
         review_count=total,
+        series_parts=parts,
+        list_adult=audience.adult_titles,
     )
     return embed, card_view(story, audience, reviews=total)
 

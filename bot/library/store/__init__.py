@@ -29,6 +29,7 @@ from bot.library.store.listings import LENGTHS, SORTS, Listings
 from bot.library.store.migrations import SchemaTooNew, apply_migrations, schema_version
 from bot.library.store.readers import Readers
 from bot.library.store.reading_list import ReadingList
+from bot.library.store.series import Series
 from bot.library.store.settings import SETTINGS, Settings
 from bot.library.store.stories import Stories
 from bot.library.store.trash import Trash
@@ -52,6 +53,7 @@ class Store:
         self.settings = Settings(db)
         self.audit = Audit(db)
         self.trash = Trash(db)
+        self.series = Series(db)
 
     @classmethod
     async def open(

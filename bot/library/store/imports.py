@@ -48,8 +48,8 @@ INSERT_STORY_SQL = (
     "INSERT INTO stories (id, guild_id, title, title_declared, rating_level, rating_declared,"
     " rating_inferred, status, words, chapter_count, total_chapters, summary, notes,"
     " disclaimer, epigraph, spoilers, language, source_name, layout, encoding, content_hash,"
-    f" identity_key, created_at, updated_at, added_by) VALUES ({NEXT_STORY_ID},"
-    " ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    f" identity_key, created_at, updated_at, added_by, series, series_part)"
+    f" VALUES ({NEXT_STORY_ID}, ?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 CHAPTER_SQL = (
     "INSERT INTO chapters (story_id, position, number, label, title, words, text)"
@@ -242,6 +242,8 @@ def _update_in_place(
         "layout": p.layout,
         "encoding": p.encoding,
         "content_hash": p.content_hash,
+        "series": p.series,
+        "series_part": p.series_part,
         "updated_at": now,
     }
     for name in edited:
@@ -312,6 +314,8 @@ def _add(
             now,
             now,
             actor_id,
+            p.series,
+            p.series_part,
         ),
     ).lastrowid
     db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])

@@ -79,6 +79,21 @@ def count_squashed(text: str) -> int:
     return text.count(" ") + 1 - len(_NO_WORD_SQUASHED.findall(" " + text))
 
 
+SERIES_NAME_MAX = 200
+SERIES_PART_MAX = 10_000
+
+
+def series_name(name: str | None) -> str | None:
+    """A declared series name, whitespace squashed (None when empty or absurdly long)."""
+    text = squash(name or "")
+    return text if text and len(text) <= SERIES_NAME_MAX else None
+
+
+def series_part(part: int | None) -> int | None:
+    """A declared part number, when it is one a series can have (1 up to 10,000)."""
+    return part if isinstance(part, int) and 1 <= part <= SERIES_PART_MAX else None
+
+
 class ContentHasher:
     """sha256 over the normalised title, authors and body (whitespace-insensitive)."""
 
@@ -139,6 +154,8 @@ class PreparedStory:
     source_name: str | None
     layout: str | None
     encoding: str | None
+    series: str | None
+    series_part: int | None
     content_hash: str
     identity_key: str | None
     chapters: list[tuple[int, int | None, str | None, str | None, int, str]]
@@ -229,6 +246,8 @@ def prepare_story(story: ParsedStory, source_name: str | None = None) -> Prepare
         source_name=source_name if source_name is not None else story.source_name,
         layout=story.layout,
         encoding=story.encoding,
+        series=series_name(story.series),
+        series_part=series_part(story.series_part),
         content_hash=hasher.hexdigest(),
         identity_key=identity_key(story.title, authors),
         chapters=chapters,

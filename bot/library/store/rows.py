@@ -108,6 +108,8 @@ def records(db: sqlite3.Connection, ids: Sequence[int]) -> list[StoryRecord]:
                 layout=row["layout"],
                 encoding=row["encoding"],
                 added_by=row["added_by"],
+                series=row["series"],
+                series_part=row["series_part"],
             )
         )
     return out
