@@ -1,4 +1,6 @@
-"""`/search query [author]`: fuzzy search over the library's titles and authors."""
+"""`/search query [author]`: one search box over titles (typos and all), summaries, tags,
+characters and pairings, with filter words ("spuffy angst wip"); with an author, titles
+by that author only."""
 
 from __future__ import annotations
 
@@ -26,11 +28,13 @@ class Search(commands.Cog):
         self.bot = bot
 
     @app_commands.command(
-        name="search", description="Find a story by title or author, typos and all"
+        name="search",
+        description="Find stories by title, summary, tag, character or pairing; typos and all",
     )
     @app_commands.guild_only()
     @app_commands.describe(
-        query="Words from the title or the author's name", author="Only stories by this author"
+        query="Title, summary or tag words; a pairing (Spuffy), character, wip/complete, rating",
+        author="Only titles by this author",
     )
     @app_commands.autocomplete(author=facet_autocomplete("author"))
     async def search(
@@ -42,6 +46,24 @@ class Search(commands.Cog):
         assert interaction.guild_id is not None
         library = self.bot.library
         audience = await audience_for(interaction)
+        shown = clip(safe(query), 80)
+        if author is None:
+            box, stories, hidden = await library.search_box(
+                interaction.guild_id, query, limit=RESULTS, include_adult=audience.adult_titles
+            )
+            if not stories:
+                within = f" ({box.describe()})" if box.filters else ""
+                if hidden:
+                    raise LibraryError(
+                        f"Only stories rated Mature, Explicit or Not Rated match “{shown}”"
+                        f"{within}; they are listed in age-restricted channels."
+                    )
+                raise LibraryError(
+                    f"Nothing in the library is close to “{shown}”{within}. "
+                    "Try /browse to look through everything."
+                )
+            await send_story_list(interaction, f"Search: {shown}", stories)
+            return
         hits = library.search(
             interaction.guild_id,
             query,
@@ -50,9 +72,8 @@ class Search(commands.Cog):
             include_adult=audience.adult_titles,
         )
         stories = await library.get_stories(interaction.guild_id, [h.story_id for h in hits])
-        shown = clip(safe(query), 80)
         if not stories:
-            by = f" by {clip(safe(author), 60)}" if author else ""
+            by = f" by {clip(safe(author), 60)}"
             hidden = not audience.adult_titles and library.hidden_adult_matches(
                 interaction.guild_id, query, author=author
             )

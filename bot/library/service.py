@@ -51,6 +51,7 @@ from bot.library.records import (
     StoryRecord,
 )
 from bot.library.search import SearchHit, SearchIndexes
+from bot.library.search_box import BoxQuery, search_box
 from bot.library.search_text import normalize
 from bot.library.store import LENGTHS, SORTS, Store, open_error
 from bot.library.store.bulk import Entry, ImportReport, bulk_import, collect
@@ -451,6 +452,35 @@ class Library:
         return self.indexes.get(guild_id).search(
             query, limit=limit, author=author, include_adult=include_adult
         )
+
+    async def search_box(
+        self, guild_id: int, query: str, *, limit: int = 25, include_adult: bool = True
+    ) -> tuple[BoxQuery, list[StoryRecord], bool]:
+        """The one search box ("spuffy angst wip"): words naming a pairing, character,
+        status or rating filter; the rest match titles (typos forgiven), summaries, tags,
+        characters and pairings (see `bot.library.search_box`). Returns the parsed query,
+        the stories best first, and — when none may be listed — whether adult ones match."""
+        box, ids = await search_box(
+            self._store,
+            self.indexes.get(guild_id),
+            guild_id,
+            query,
+            limit=limit,
+            include_adult=include_adult,
+        )
+        stories = await self.get_stories(guild_id, ids)
+        hidden = False
+        if not stories and not include_adult:
+            _box, adult = await search_box(
+                self._store,
+                self.indexes.get(guild_id),
+                guild_id,
+                query,
+                limit=1,
+                include_adult=True,
+            )
+            hidden = bool(adult)
+        return box, stories, hidden
 
     def autocomplete(
         self, guild_id: int, query: str, *, limit: int = 25, include_adult: bool = True

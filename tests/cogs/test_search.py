@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from bot.library.model import RatingLevel, Status
 from tests.cogs.storygen import add, make_story
 
 
@@ -79,3 +82,28 @@ async def test_a_search_matching_only_adult_stories_says_where_to_look(app):
     assert "age-restricted channels" in general.content
     adult = await app.reader.slash("search", query="walkng in dreams", channel=app.adult)
     assert "Walking in Dreams" in adult.text
+
+
+async def test_one_box_finds_pairings_tags_summaries_and_status(app):
+    spuffy = ("Buffy Summers", "Spike")
+    wip = Status.WIP
+    await add(app, replace(make_story("Cold Light", pairing=spuffy, status=wip), tags=["Angst"]))
+    await add(app, replace(make_story("Warm Light", pairing=spuffy, status=wip), tags=["Fluff"]))
+    await add(app, replace(make_story("Done Deal", pairing=spuffy), tags=["Angst"]))
+    await add(
+        app,
+        replace(make_story("Graveyard", level=RatingLevel.EXPLICIT), summary="A cemetery patrol"),
+    )
+    reply = await app.reader.slash("search", query="spuffy angst wip", channel=app.general)
+    assert not reply.ephemeral
+    assert "Cold Light" in reply.text
+    assert "Warm Light" not in reply.text and "Done Deal" not in reply.text
+    # a summary word, typed wrong: the story is adult, so only its channels list it
+    general = await app.reader.slash("search", query="cemetary", channel=app.general)
+    assert general.ephemeral and "age-restricted channels" in general.content
+    adult = await app.reader.slash("search", query="cemetary", channel=app.adult)
+    assert "Graveyard" in adult.text
+    # filters that match nothing are named in the answer
+    none = await app.reader.slash("search", query="spuffy explicit", channel=app.general)
+    assert none.ephemeral
+    assert "pairing Buffy Summers/Spike · rated Explicit" in none.content

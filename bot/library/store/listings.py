@@ -186,33 +186,55 @@ class Listings:
         return found[0], found[1]
 
     async def text_search(
-        self, guild_id: int, query: str, *, limit: int = 10, include_adult: bool = True
+        self,
+        guild_id: int,
+        query: str,
+        *,
+        limit: int = 10,
+        include_adult: bool = True,
+        **filters: Any,
     ) -> list[StoryRecord]:
         """Full-text search (FTS5) over title, authors, summary and tags; best match first.
 
         Every word of `query` must match (as a word prefix); FTS syntax in `query` is not
-        interpreted, so any text is safe to pass.
+        interpreted, so any text is safe to pass. `filters` as for `list_stories`.
         """
         words = [w.replace('"', '""') for w in query.split()]
         words = [w for w in words if any(ch.isalnum() for ch in w)]
         if not words:
             return []
         match = " ".join(f'"{w}"*' for w in words)
+        where, params = filters_sql(guild_id, include_adult=include_adult, **filters)
         sql = (
             "SELECT s.id FROM stories_fts f JOIN stories s ON s.id = f.rowid"
-            " WHERE stories_fts MATCH ? AND s.guild_id = ?"
+            f" WHERE stories_fts MATCH ? AND {where}"
+            " ORDER BY bm25(stories_fts, 10.0, 5.0, 1.0, 3.0), s.id LIMIT ?"
         )
-        params: list[Any] = [match, guild_id]
-        if not include_adult:
-            sql += f" AND s.rating_level NOT IN ({marks(len(ADULT_LEVELS))})"
-            params += ADULT_LEVELS
-        sql += " ORDER BY bm25(stories_fts, 10.0, 5.0, 1.0, 3.0), s.id LIMIT ?"
-        params.append(limit)
+        params = [match, *params, limit]
 
         def read(db: sqlite3.Connection) -> list[StoryRecord]:
             return records(db, [r[0] for r in db.execute(sql, params)])
 
         return await self._db.read(read)
+
+    async def matching_ids(self, guild_id: int, story_ids: list[int], **filters: Any) -> set[int]:
+        """Which of `story_ids` match `filters` (as for `list_stories`)."""
+        if not story_ids:
+            return set()
+        where, params = filters_sql(guild_id, **filters)
+        sql = f"SELECT s.id FROM stories s WHERE {where} AND s.id IN ({marks(len(story_ids))})"
+        params += story_ids
+        return await self._db.read(lambda db: {r[0] for r in db.execute(sql, params)})
+
+    async def text_vocabulary(self, first: str, *, shortest: int, longest: int) -> dict[str, int]:
+        """Words of the full-text index (every guild's) that start with the letter `first`
+        and have `shortest`–`longest` characters → how many stories hold each."""
+        sql = (
+            "SELECT term, doc FROM stories_fts_vocab WHERE term >= ? AND term < ?"
+            " AND length(term) BETWEEN ? AND ?"
+        )
+        params = [first, first[:-1] + chr(ord(first[-1]) + 1), shortest, longest]
+        return await self._db.read(lambda db: dict(db.execute(sql, params).fetchall()))
 
     async def facet_values(
         self,
