@@ -132,3 +132,21 @@ def test_arbitrary_line_layouts_never_crash(lines):
     for chapter in story.chapters:
         assert chapter.text.strip()
         assert "\n\n\n" not in chapter.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Buffy went home.\n\nprotected]\n\nShe slept.",  # a placeholder's tail, alone
+        "Buffy went home. [email[email protected] protected]\n\nShe slept.",  # nested
+    ],
+)
+def test_placeholder_remnants_leave_the_body(text):
+    story = parse_story(text.encode(), "remnant.txt")
+    assert "protected]" not in story.body
+    assert "Buffy went home." in story.body and "She slept." in story.body
+
+
+def test_a_bracketed_aside_ending_in_protected_is_kept():
+    story = parse_story(b"Buffy went home [and felt protected].\n\nShe slept.", "aside.txt")
+    assert "[and felt protected]" in story.body

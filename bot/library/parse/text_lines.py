@@ -204,10 +204,21 @@ def is_disclaimer(text: str) -> bool:
     return word_count(text) <= 120 and bool(boilerplate().disclaimer_cue.search(fold(text)))
 
 
+# What is left of an e-mail placeholder whose "[email" part was cut off (wrapped onto the
+# line before, or lost by a scraper): its tail, with no "[" before it on its line.
+_ORPHAN_TAIL = re.compile(r"(?m)^([^\[\n]*?)[ \u00a0]*(?:protected|address(?:\s|\u00a0)*removed)\]")
+
+
 def strip_placeholders(text: str) -> str:
+    """`text` without e-mail placeholders ("[email protected]"), nested ones
+    ("[email[email protected] protected]") and orphaned tails ("protected]") included."""
     rules = boilerplate()
     if "protected]" in text or "removed]" in text:
-        text = rules.placeholder.sub("", text)
+        while True:
+            stripped = _ORPHAN_TAIL.sub(r"\1", rules.placeholder.sub("", text))
+            if stripped == text:
+                break
+            text = stripped
         text = re.sub(r"[ \u00a0]{2,}", " ", text)
     return text
 
