@@ -38,6 +38,7 @@ from bot.transformers import (
     facet_list_autocomplete,
     split_list,
 )
+from bot.ui.announce import announce
 from bot.ui.confirm import ConfirmRemove, EmptyTrash
 from bot.ui.import_progress import (
     Progress,
@@ -269,6 +270,7 @@ class LibraryCog(
             source_name=draft.source_name,
             choice=choice,
         )
+        await announce(self.bot, guild_id, [(outcome.action, outcome.story_id)])
         record = await self.library.find(guild_id, outcome.story_id)
         if record is None:  # removed by someone else in the meantime
             return SaveResult(f"The story was {outcome.action}, but it has been removed since.")
@@ -414,8 +416,12 @@ class LibraryCog(
     ) -> None:
         """The import itself, in the background: other commands are answered meanwhile."""
 
+        changed: list[tuple[str, int]] = []  # announced when the import ends
+
         def on_result(entry: Any, outcome: Any, reason: str | None) -> None:
             progress.count(outcome.action if outcome is not None else None)
+            if outcome is not None:
+                changed.append((outcome.action, outcome.story_id))
             if reason is not None:
                 progress.rejected.append((entry.file_name, reason))
 
@@ -441,6 +447,7 @@ class LibraryCog(
             await interaction.edit_original_response(
                 content=None, embed=summary_card(progress, refused)
             )
+            await announce(self.bot, guild_id, changed)
             lines = rejection_lines(progress, refused)
             if on_card(lines) < len(lines):  # all of them, paged, privately
                 source = PageSource.from_list(

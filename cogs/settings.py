@@ -1,4 +1,4 @@
-"""`/settings show|adult-listing|moderator-role`: a server's own storybot settings.
+"""`/settings show|adult-listing|moderator-role|announcements`: a server's own storybot settings.
 
 Settings live per guild in the library (every change is audit logged); a guild that
 never set one follows the bot-wide default from the config. Moderators may use every
@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.audience import channel_is_age_restricted
 from bot.permissions import blocked_commands, require_manage_server, require_moderator
 from bot.render import safe
 from bot.ui.settings_card import role_label, settings_card
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 LIST_ADULT_TITLES = "list_adult_titles"
 MODERATOR_ROLE_ID = "moderator_role_id"
+ANNOUNCE_CHANNEL_ID = "announce_channel_id"
 
 
 @app_commands.guild_only()
@@ -129,6 +131,33 @@ class SettingsCog(
                     f"server's Server Settings → Integrations → {app} turns {names} off for "
                     "it: allow the role there so its members can use them."
                 )
+        await self.send_settings(interaction, guild, text)
+
+    @app_commands.command(
+        name="announcements", description="Announce new and updated stories in a channel"
+    )
+    @app_commands.describe(channel="Where to announce them; leave empty to stop announcing")
+    async def announcements(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        await self.library.set_setting(
+            guild.id,
+            ANNOUNCE_CHANNEL_ID,
+            channel.id if channel is not None else None,
+            actor_id=interaction.user.id,
+        )
+        if channel is None:
+            text = "New and updated stories are no longer announced."
+        elif channel_is_age_restricted(channel):
+            text = f"New and updated stories will be announced in {channel.mention}."
+        else:
+            text = (
+                f"New and updated stories will be announced in {channel.mention}. It is not "
+                "age-restricted: adult stories are named there only when adult titles are "
+                "listed everywhere (`/settings adult-listing`), and their summaries never."
+            )
         await self.send_settings(interaction, guild, text)
 
 

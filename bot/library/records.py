@@ -120,6 +120,7 @@ class RatedOutcome:
 class GuildSettings:
     list_adult_titles: bool | None = None  # None: use the bot-wide default
     moderator_role_id: int | None = None
+    announce_channel_id: int | None = None  # where new and updated stories are announced
 
 
 @dataclass(frozen=True, slots=True)

@@ -272,6 +272,10 @@ def setting_words(key: str, value: Any, guild: discord.Guild | None) -> str:
         role = guild.get_role(int(value)) if guild is not None and str(value).isdigit() else None
         name = safe(role.name) if role is not None else f"a role (id {value})"
         return f"made {name} the moderator role"
+    if key == "announce_channel_id":
+        if value is None:
+            return "turned off story announcements"
+        return f"set story announcements to <#{safe(str(value))}>"
     shown = "on" if value is True else "off" if value is False else safe(str(value))
     return f"set {safe(key.replace('_', ' '))} to {shown}"
 

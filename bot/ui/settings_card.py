@@ -59,4 +59,10 @@ def settings_card(
         + "\nMembers with Manage Server are always moderators.",
         inline=False,
     )
+    channel = settings.announce_channel_id
+    embed.add_field(
+        name="Announcements of new and updated stories",
+        value=f"<#{channel}>" if channel is not None else "off",
+        inline=False,
+    )
     return embed

@@ -14,7 +14,11 @@ from bot.library.records import GuildSettings
 from bot.library.store.audit import write_audit
 from bot.library.store.database import Database
 
-SETTINGS: dict[str, type] = {"list_adult_titles": bool, "moderator_role_id": int}
+SETTINGS: dict[str, type] = {
+    "list_adult_titles": bool,
+    "moderator_role_id": int,
+    "announce_channel_id": int,
+}
 
 
 class Settings:
