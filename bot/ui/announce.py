@@ -76,3 +76,5 @@ async def announce(bot: StoryBot, guild_id: int, changes: Sequence[tuple[str, in
         await channel.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
     except discord.HTTPException as err:
         log.warning("guild %s: could not announce stories (%s)", guild_id, err)
+    except Exception:  # the stories are saved whatever happens here: never say otherwise
+        log.exception("guild %s: announcing %s failed", guild_id, changes)
