@@ -26,6 +26,7 @@ import concurrent.futures
 import contextlib
 import logging
 import re
+import signal
 import sys
 import tempfile
 import textwrap
@@ -120,6 +121,12 @@ class _LoopThread:
         self.thread.start()
 
     def _run(self) -> None:
+        # Ctrl-C must reach the main thread, which waits in input(): a process signal may be
+        # delivered to any thread that does not block it, and readline only notices one
+        # that interrupts its own wait. Threads started from here (executors, discord.py's
+        # keep-alive, the store's) inherit the mask.
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         asyncio.set_event_loop(self.loop)
         self.loop.run_forever()
 
