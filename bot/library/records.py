@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
 
 from bot.library.model import RatingLevel, Status
 
@@ -117,10 +117,55 @@ class RatedOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class DailySchedule:
+    """Where and when a guild's daily pick is posted."""
+
+    channel_id: int
+    hour: int  # 0-23, UTC
+    first_day: date  # the first day a pick is due
+
+    def due_day(self, now: datetime) -> date | None:
+        """The UTC day whose pick is due at `now` (its hour has come), or None."""
+        now = now.astimezone(UTC)
+        day = now.date()
+        if day < self.first_day or now.hour < self.hour:
+            return None
+        return day
+
+    def next_post(self, now: datetime) -> datetime:
+        """When the next pick is due, at or after `now`'s day (for telling the moderator)."""
+        now = now.astimezone(UTC)
+        day = max(now.date(), self.first_day)
+        at = datetime.combine(day, time(self.hour), UTC)
+        return at if at >= now else at + timedelta(days=1)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "channel_id": self.channel_id,
+            "hour": self.hour,
+            "first_day": self.first_day.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, value: Any) -> DailySchedule | None:
+        """The schedule a stored setting holds; None for anything malformed (no pick)."""
+        try:
+            schedule = cls(
+                channel_id=int(value["channel_id"]),
+                hour=int(value["hour"]),
+                first_day=date.fromisoformat(value["first_day"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        return schedule if 0 <= schedule.hour <= 23 else None
+
+
+@dataclass(frozen=True, slots=True)
 class GuildSettings:
     list_adult_titles: bool | None = None  # None: use the bot-wide default
     moderator_role_id: int | None = None
     announce_channel_id: int | None = None  # where new and updated stories are announced
+    daily_pick: DailySchedule | None = None  # /settings daily-pick; None: off
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +173,7 @@ class AuditEntry:
     id: int
     guild_id: int
     actor_id: int | None
-    action: str  # added | updated | edited | removed | setting
+    action: str  # added | updated | edited | removed | setting | trashed | … | daily_pick
     story_id: int | None
     title: str | None
     detail: dict

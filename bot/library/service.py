@@ -19,9 +19,11 @@ import random
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.library.daily_pick import DAILY_PICK, check_hour, new_schedule
 from bot.library.errors import LibraryError
 from bot.library.excerpts import (
     OPENING,
@@ -41,6 +43,7 @@ from bot.library.recommend import Discovery, Recommendations, resolve_pairing
 from bot.library.records import (
     AuditEntry,
     ChapterInfo,
+    DailySchedule,
     GuildSettings,
     ImportOutcome,
     LibraryStats,
@@ -56,6 +59,7 @@ from bot.library.search_text import normalize
 from bot.library.store import LENGTHS, SORTS, Store, open_error
 from bot.library.store.bulk import Entry, ImportReport, bulk_import, collect
 from bot.library.store.database import WRITE_WAIT
+from bot.library.store.featured import Claim, DuePick, FeaturedPick
 from bot.library.store.listings import word_bounds
 from bot.library.store.trash import KEEP_DAYS as TRASH_DAYS
 from bot.library.store.trash import TrashEntry
@@ -662,6 +666,65 @@ class Library:
     ) -> None:
         """Set a guild setting (None: back to the default); audit logged."""
         await self._store.settings.set(guild_id, key, value, actor_id=actor_id)
+
+    # ---- the daily pick ----------------------------------------------------------------
+
+    async def set_daily_pick(
+        self,
+        guild_id: int,
+        channel_id: int | None,
+        hour: int | None,
+        *,
+        now: datetime,
+        actor_id: int | None,
+    ) -> DailySchedule | None:
+        """Post a well-rated story in `channel_id` every day at `hour` (UTC, 0-23; see
+        `bot.library.daily_pick`); a channel of None turns it off. LibraryError (nothing
+        saved) for an hour outside 0-23. The schedule, or None when off."""
+        if channel_id is None:
+            await self.set_setting(guild_id, DAILY_PICK, None, actor_id=actor_id)
+            return None
+        if hour is None:
+            raise LibraryError("Give the hour too: a whole hour from 0 to 23 (UTC).")
+        schedule = new_schedule(channel_id, check_hour(hour), now)
+        await self.set_setting(guild_id, DAILY_PICK, schedule.to_json(), actor_id=actor_id)
+        return schedule
+
+    async def daily_picks_due(self, now: datetime) -> list[DuePick]:
+        """Every guild whose daily pick is due at `now` (its hour has come today, UTC) and
+        that nobody has claimed yet."""
+        return await self._store.featured.due(now)
+
+    async def claim_daily_pick(self, due: DuePick, *, include_adult: bool, now: datetime) -> Claim:
+        """Claim `due.day` for the guild and choose its story, in one transaction: only
+        the caller that gets `claimed` posts (never twice a day, whatever the number of
+        bots on this library). `include_adult` only for an age-restricted channel."""
+        return await self._store.featured.claim(
+            due.guild_id,
+            due.day,
+            due.schedule.channel_id,
+            include_adult=include_adult,
+            at=now,
+        )
+
+    async def daily_pick_done(
+        self,
+        guild_id: int,
+        day: date,
+        *,
+        now: datetime,
+        message_id: int | None = None,
+        failure: str | None = None,
+    ) -> None:
+        """Record a claimed pick as posted, or as failed with the reason in plain words
+        (both appear in the library log)."""
+        await self._store.featured.finish(
+            guild_id, day, message_id=message_id, reason=failure, at=now
+        )
+
+    async def featured(self, guild_id: int, limit: int = 60) -> list[FeaturedPick]:
+        """The guild's daily picks (and days without one), newest first."""
+        return await self._store.featured.history(guild_id, limit)
 
     # ---- readers -----------------------------------------------------------------------
 

@@ -276,8 +276,26 @@ def setting_words(key: str, value: Any, guild: discord.Guild | None) -> str:
         if value is None:
             return "turned off story announcements"
         return f"set story announcements to <#{safe(str(value))}>"
+    if key == "daily_pick":
+        if not isinstance(value, dict):
+            return "turned off the daily pick"
+        channel, hour = safe(str(value.get("channel_id"))), safe(str(value.get("hour")))
+        return f"set the daily pick to <#{channel}> at {hour.zfill(2)}:00 UTC"
     shown = "on" if value is True else "off" if value is False else safe(str(value))
     return f"set {safe(key.replace('_', ' '))} to {shown}"
+
+
+def daily_pick_words(entry: AuditEntry, detail: dict) -> str:
+    """What the daily pick did one day: posted a story, could not post it (why), or found
+    nothing to feature."""
+    where = f"<#{safe(str(detail.get('channel_id', '?')))}>"
+    reason = safe(str(detail.get("reason", "")))
+    status = detail.get("status")
+    if status == "posted":
+        return f"featured {_story(entry)} in {where}"
+    if status == "failed":
+        return f"could not post {_story(entry)} in {where}: {reason}"
+    return f"had nothing to feature in {where}: {reason}"
 
 
 def _story(entry: AuditEntry) -> str:
@@ -291,6 +309,8 @@ def audit_line(entry: AuditEntry, guild: discord.Guild | None = None) -> str:
     """One log line in plain words: when, who, what."""
     when = f"<t:{int(entry.at.timestamp())}:f>"
     who = f"<@{entry.actor_id}>" if entry.actor_id else "the command line"
+    if entry.action == "daily_pick":
+        who = "the daily pick"
     detail = entry.detail if isinstance(entry.detail, dict) else {}
     action = entry.action
     if action == "setting":
@@ -315,6 +335,8 @@ def audit_line(entry: AuditEntry, guild: discord.Guild | None = None) -> str:
         what = f"restored {_story(entry)} from the trash"
     elif action == "removed":
         what = f"deleted {_story(entry)} for good"
+    elif action == "daily_pick":
+        what = daily_pick_words(entry, detail)
     elif action == "emptied_trash":
         what = f"emptied the trash ({detail.get('stories', '?')} stories deleted for good)"
     else:

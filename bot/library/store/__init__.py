@@ -10,6 +10,7 @@ connections beside it; see `database`):
 * `readers` — ratings (one transaction with the review) and reading positions;
 * `reading_list` — stories marked for later, and stories read to the end;
 * `settings` — per-guild settings, cached;
+* `featured` — the daily pick: one claimed story per guild and day;
 * `audit` — the audit log, which is also how another process's changes are noticed;
 * `bulk` — files, folders and zips; `migrations` — the numbered schema.
 """
@@ -25,6 +26,7 @@ from bot.library.errors import LibraryOpenError
 from bot.library.limits import MAX_REVIEW_CHARS
 from bot.library.store.audit import Audit
 from bot.library.store.database import WRITE_WAIT, Database, connect
+from bot.library.store.featured import Featured
 from bot.library.store.listings import LENGTHS, SORTS, Listings
 from bot.library.store.migrations import SchemaTooNew, apply_migrations, schema_version
 from bot.library.store.readers import Readers
@@ -54,6 +56,7 @@ class Store:
         self.audit = Audit(db)
         self.trash = Trash(db)
         self.series = Series(db)
+        self.featured = Featured(db)
 
     @classmethod
     async def open(

@@ -10,7 +10,7 @@ import sqlite3
 from typing import Any
 
 from bot.library.errors import LibraryError
-from bot.library.records import GuildSettings
+from bot.library.records import DailySchedule, GuildSettings
 from bot.library.store.audit import write_audit
 from bot.library.store.database import Database
 
@@ -18,6 +18,7 @@ SETTINGS: dict[str, type] = {
     "list_adult_titles": bool,
     "moderator_role_id": int,
     "announce_channel_id": int,
+    "daily_pick": dict,  # a DailySchedule as JSON
 }
 
 
@@ -37,6 +38,8 @@ class Settings:
             ).fetchall()
 
         values = {k: json.loads(v) for k, v in await self._db.read(read) if k in SETTINGS}
+        if "daily_pick" in values:
+            values["daily_pick"] = DailySchedule.from_json(values["daily_pick"])
         settings = self._cache[guild_id] = GuildSettings(**values)
         return settings
 
@@ -56,6 +59,8 @@ class Settings:
             ok = (
                 isinstance(value, bool)
                 if kind is bool
+                else isinstance(value, dict)
+                if kind is dict
                 else (isinstance(value, int) and not isinstance(value, bool))
             )
             if not ok:
