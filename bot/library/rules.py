@@ -16,7 +16,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,8 @@ def _labelled(label: str) -> re.Pattern[str]:
 
 def label_key(label: str) -> str:
     """How labels are compared: folded, lower case, single spaces, no trailing colon."""
-    return " ".join(fold(label).lower().replace("*", "").replace("_", " ").split()).rstrip(":")
+    key = " ".join(fold(label).lower().replace("*", "").replace("_", " ").split())
+    return key.rstrip(":\uff1a").rstrip()  # "Classement :" (French spacing) too
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,12 +161,12 @@ def status_words() -> dict[str, Status]:
     return {word: Status(kind) for kind in ("complete", "wip") for word in data[kind]}
 
 
-@lru_cache(maxsize=1)
-def html_label_fields() -> dict[str, str]:
-    """HTML/EPUB metadata label (lower case, no colon) -> field (data/headers.toml
-    [html_labels])."""
-    data = _headers("html_labels")
-    return {label: fieldname for fieldname, labels in data.items() for label in labels}
+@cache
+def site_label_fields(site: str) -> dict[str, str]:
+    """label_key -> field for the labels a source uses in its own sense
+    (data/headers.toml [site_labels.<site>]); empty for a source without any."""
+    data = _headers("site_labels").get(site, {})
+    return {label_key(label): fieldname for fieldname, labels in data.items() for label in labels}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,11 @@ from selectolax.lexbor import LexborHTMLParser
 from bot.library.errors import StoryRejected
 from bot.library.model import Status
 from bot.library.parse.html import declared_charset, decode_html, parse_html
-from bot.library.parse.html_meta import apply_label, progress, split_heading
+from bot.library.parse.html_meta import progress, split_heading
 from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_text import node_paragraphs
 from bot.library.parse.raw import RawStory
+from bot.library.parse.vocabulary import apply_labelled
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "html"
 
@@ -433,8 +434,30 @@ def test_heading_and_progress_helpers() -> None:
 )
 def test_html_status_labels_share_the_text_vocabulary(label, value, status) -> None:
     raw = RawStory()
-    apply_label(raw, label, value)
+    apply_labelled(raw, label, value)
     assert raw.status_declared is status
+
+
+def test_html_labels_are_the_one_vocabulary() -> None:
+    """HTML labels go through the text side's applier and table: French labels with a
+    space before the colon, a site's own sense of a label, author links kept whole."""
+    raw = RawStory()
+    assert apply_labelled(raw, "Classement :", "NC-17")
+    assert apply_labelled(raw, "Personnages", "Buffy, Spike")
+    assert apply_labelled(raw, "Auteur", "Sel et Poivre", ["Salt and Pepper"])
+    assert apply_labelled(raw, "Series", "Part 2 of Dark Days")
+    assert apply_labelled(raw, "Stats", "Published: 2019-01-01 Words: 5,000 Chapters: 3/20")
+    assert not apply_labelled(raw, "Favourite colour", "blue")
+    assert raw.rating == "NC-17"
+    assert raw.characters == ["Buffy", "Spike"]
+    assert raw.authors == ["Salt and Pepper"]
+    assert (raw.series, raw.series_part) == ("Dark Days", 2)
+    assert (raw.total_chapters, raw.status_declared) == (20, Status.WIP)
+    fff = RawStory()
+    apply_labelled(fff, "Category", "Buffy: The Vampire Slayer", site="fanficfare")
+    plain = RawStory()
+    apply_labelled(plain, "Category", "Angst", site=None)
+    assert (fff.fandoms, fff.tags, plain.tags) == (["Buffy: The Vampire Slayer"], [], ["Angst"])
 
 
 # ------------------------------------------------------------------ charset

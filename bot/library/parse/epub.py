@@ -27,23 +27,24 @@ from bot.library.parse import html_ao3
 from bot.library.parse.chapters import bare_number_heading, match_heading
 from bot.library.parse.formats.archive import SafeZip
 from bot.library.parse.html import decode_html
-from bot.library.parse.html_meta import (
-    apply_label,
-    dedupe,
-    labelled_values,
-    progress,
-    split_heading,
-    to_int,
-)
+from bot.library.parse.html_meta import dedupe, labelled_values, progress, split_heading, to_int
 from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_preamble import (
-    is_label_line,
     merge_preamble,
     rating_lines,
     read_preamble,
 )
-from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, tidy_paragraphs
+from bot.library.parse.html_text import (
+    clean_inline,
+    inline_text,
+    node_paragraphs,
+    node_text,
+    tidy_paragraphs,
+)
 from bot.library.parse.raw import RawStory
+from bot.library.parse.series import apply_series, read_series
+from bot.library.parse.vocabulary import apply_labelled, field_of
+from bot.library.rules import label_key
 
 log = logging.getLogger(__name__)
 
@@ -284,12 +285,9 @@ def _fanficfare(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
                 continue
             if label.lower() in ("total chapters", "chapters/total chapters"):
                 declared_total = progress(value)[1] or to_int(value)  # a real total (AO3's)
-            if label.lower() == "series" and raw.series is None:
-                _apply_series(raw, value)
-            elif label.lower() in ("category", "categories") and not raw.fandoms:
-                apply_label(raw, "Fandom", value, items)
-            else:
-                apply_label(raw, label, value, items)
+            if label.lower() in ("category", "categories") and raw.fandoms:
+                continue  # FanFicFare's "Category" is the fandom: one declaration is enough
+            apply_labelled(raw, label, value, items, site="fanficfare")
         summary = _fff_summary(root)
         if summary:
             raw.summary = summary
@@ -406,6 +404,7 @@ _COLOPHON = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _LABEL_LINE = re.compile(r"^\s*[*_]*\s*([^\W\d_][^:\n]{0,30}?)\s*[*_]*\s*:\s*\S", re.MULTILINE)
+_NOTE_FIELDS = ("notes", "disclaimer")  # "A/N:" lines open chapters, not metadata pages
 _MATTER_MAX_CHARS = 4000  # longer documents are story text whatever they say
 
 
@@ -447,8 +446,8 @@ def _matter(doc: _Doc, pkg: _Package, body: LexborNode, nav_title: str | None) -
     words = len(text.split())
     if title and words <= 40 and " ".join(title.lower().split()) in " ".join(text.lower().split()):
         return "meta"  # a title page: the book's title, a byline, little else
-    labels = [m.group(1) for m in _LABEL_LINE.finditer(text)]
-    if sum(1 for label in labels if is_label_line(f"{label}: x")) >= 3:
+    labels = {label_key(m.group(1)) for m in _LABEL_LINE.finditer(text)}
+    if sum(1 for label in labels if field_of(label) not in (None, *_NOTE_FIELDS)) >= 3:
         return "meta"  # a page of "Rating: … / Fandom: … / Pairing: …" lines
     links = body.css("a[href]")
     if len(links) >= 3 and words and sum(len(a.text().split()) for a in links) / words > 0.6:
@@ -463,7 +462,8 @@ def _read_matter(raw: RawStory, body: LexborNode, kind: str) -> None:
     if kind == "skip":
         return
     paragraphs = node_paragraphs(body)
-    merge_preamble(raw, read_preamble(paragraphs))
+    site = "fanficfare" if raw.layout == FFF_LAYOUT else None
+    merge_preamble(raw, read_preamble(paragraphs, site))
     for line in rating_lines(paragraphs):
         if line != raw.rating and line not in raw.rating_evidence:
             raw.rating_evidence.append(line)
@@ -630,17 +630,6 @@ def _read_nav(archive: SafeZip, pkg: _Package) -> None:
             return
 
 
-def _apply_series(raw: RawStory, value: str) -> None:
-    """ "Dark Days [2]", "Dark Days #2", "Dark Days (2)" → series name and part."""
-    m = _SERIES.match(" ".join(value.split()))
-    if m:
-        raw.series = m.group("name").strip(" -:") or None
-        raw.series_part = int(m.group("part")) if m.group("part") else raw.series_part
-
-
-_SERIES = re.compile(r"^(?P<name>.*?)\s*(?:[\[#(]\s*(?P<part>\d{1,4})(?:\.0+)?\s*[\])]?)?$")
-
-
 def _generic(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
     raw = RawStory(layout=GENERIC_LAYOUT)
     raw.chapters = _spine_chapters(docs, pkg, raw)
@@ -662,8 +651,18 @@ def _apply_opf(raw: RawStory, pkg: _Package) -> None:
     series = pkg.named_meta.get("calibre:series") or pkg.named_meta.get("belongs-to-collection")
     if series and raw.series is None:
         part = pkg.named_meta.get("calibre:series_index") or pkg.named_meta.get("group-position")
-        _apply_series(raw, f"{series} [{part}]" if part else series)
+        name, _ = read_series(series)
+        apply_series(raw, name, _series_index(part))
     for name, content in pkg.named_meta.items():
         if ":" in name or name in ("cover", "belongs-to-collection", "group-position"):
             continue  # calibre:*, dcterms:* — book-keeping (calibre:rating is stars, not age)
-        apply_label(raw, name, content)
+        apply_labelled(raw, name, clean_inline(content))
+
+
+def _series_index(text: str | None) -> int | None:
+    """calibre's series_index ("2", "2.0"); a fraction (2.5) or nonsense is no part."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and 0 < value < 10_000 else None

@@ -1,9 +1,9 @@
 """Metadata helpers shared by the HTML and EPUB layouts.
 
-Label vocabulary (AO3, FanFicFare title pages, eFiction info blocks; data/headers.toml
-[html_labels]) mapped onto `RawStory` fields, chapter-heading splitting ("Chapter 1: Title"
-→ number, label, title), chapter progress ("3/20", "3/?") and "Label: value" runs found
-next to `<b>`/`<span class=label>`.
+Chapter-heading splitting ("Chapter 1: Title" → number, label, title), chapter progress
+("3/20", "3/?") and "Label: value" runs found next to `<b>`/`<span class=label>` (the
+labels the one vocabulary knows, `vocabulary.field_of`; their values are stored by
+`vocabulary.apply_labelled`, as in text files).
 """
 
 from __future__ import annotations
@@ -14,12 +14,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.model import Status
 from bot.library.parse.chapters import Heading, number_value
-from bot.library.parse.ffnet_info import split_genres
 from bot.library.parse.html_text import BLOCK_TAGS, clean_inline, inline_text, within
-from bot.library.parse.raw import RawStory
-from bot.library.rules import declared_status, html_label_fields, none_values
-
-LIST_FIELDS = frozenset({"warnings", "fandoms", "relationships", "characters", "tags", "authors"})
+from bot.library.parse.vocabulary import field_of
 
 _LABEL_CHAPTER = re.compile(
     r"^(?P<label>(?:chapter|ch\.?|part|book|section|episode|chapitre|cap[ií]tulo|kapitel"
@@ -31,7 +27,6 @@ _LABEL_CHAPTER = re.compile(
 )
 _NUMBERED = re.compile(r"^(?P<num>\d+)\s*[.):\-–—]\s*(?P<rest>.+)$")
 _PROGRESS = re.compile(r"(\d[\d,]*)\s*/\s*(\d[\d,]*|\?)")
-_REVIEWS_SUFFIX = re.compile(r"\s*\[\s*reviews?\b.*$", re.IGNORECASE)
 _INT = re.compile(r"\d[\d,.\u00a0 ]*")
 
 
@@ -86,11 +81,6 @@ def progress(text: str) -> tuple[int | None, int | None, Status | None]:
     return posted, total, Status.COMPLETE if posted >= total else Status.WIP
 
 
-def split_values(text: str) -> list[str]:
-    """A comma-separated label value → its items."""
-    return [v for v in (clean_inline(part) for part in text.split(",")) if v]
-
-
 def dedupe(values: list[str]) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
@@ -100,69 +90,6 @@ def dedupe(values: list[str]) -> list[str]:
             seen.add(key)
             out.append(v)
     return out
-
-
-def apply_label(raw: RawStory, label: str, text: str, items: list[str] | None = None) -> bool:
-    """Store one labelled value on `raw`; False when the label is not metadata we know."""
-    key = clean_inline(label).rstrip(":").strip().lower()
-    field_name = html_label_fields().get(key)
-    text = clean_inline(text)
-    if field_name is None or not text:
-        return False
-    if field_name in LIST_FIELDS:
-        values = items if items else split_values(text)
-        values = [v for v in values if v.lower() not in none_values()]
-        if field_name == "tags" and key in ("genre", "genres"):
-            values = [v for item in values for v in split_genres(item)]
-        current: list[str] = getattr(raw, field_name)
-        current.extend(v for v in values if v)
-        setattr(raw, field_name, dedupe(current))
-    elif field_name == "status":
-        raw.status_declared = declared_status(text) or raw.status_declared
-    elif field_name == "completed":
-        # AO3 stats "Completed: 2019-02-02" means complete; eFiction "Completed: No" a WIP
-        raw.status_declared = declared_status(text, dated=True)
-    elif field_name == "chapters":
-        posted, total, status = progress(text)
-        if posted is None:
-            raw.total_chapters = raw.total_chapters or to_int(text)
-        else:
-            raw.total_chapters = total or raw.total_chapters
-            raw.status_declared = raw.status_declared or status
-    elif field_name == "stats":
-        apply_stats(raw, text)
-    elif field_name == "rating":
-        text = _REVIEWS_SUFFIX.sub("", text).strip()
-        if text and raw.rating is None:
-            raw.rating = text
-    elif field_name == "series":
-        return True  # known, not a story field
-    elif getattr(raw, field_name) in (None, ""):
-        setattr(raw, field_name, text)
-    return True
-
-
-_STATS = re.compile(
-    r"(Published|Updated|Completed|Words|Chapters|Comments|Kudos|Bookmarks|Hits|Status)"
-    r"\s*:\s*(.*?)(?=\s+(?:Published|Updated|Completed|Words|Chapters|Comments|Kudos"
-    r"|Bookmarks|Hits|Status)\s*:|$)",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def apply_stats(raw: RawStory, text: str) -> None:
-    """AO3's "Published: … Completed: … Words: … Chapters: 3/20" line."""
-    completed = False
-    for m in _STATS.finditer(clean_inline(text)):
-        name, value = m.group(1).lower(), m.group(2).strip()
-        if name == "completed":
-            completed = True
-        elif name == "chapters":
-            _posted, total, status = progress(value)
-            raw.total_chapters = total or raw.total_chapters
-            raw.status_declared = status or raw.status_declared
-    if completed:
-        raw.status_declared = Status.COMPLETE
 
 
 def labelled_values(
@@ -186,7 +113,7 @@ def labelled_values(
             # "<b>Rating: T</b>" — label and value in one element
             if ":" in label and len(label) <= 200:
                 name, _, value = label.partition(":")
-                if clean_inline(name).lower() in html_label_fields() and value.strip():
+                if field_of(clean_inline(name)) and value.strip():
                     out.append((name, value, []))
             continue
         parts: list[str] = []

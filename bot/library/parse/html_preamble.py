@@ -5,7 +5,8 @@ above the story text — as `<b>Label:</b>` runs, a `<table>` of label and value
 `<dl>`, or plain lines — and the element holding the text does not contain it. Those
 declared fields must not be lost (above all the rating: a dropped "NC-17" would let the
 story be judged General). This module reads the paragraphs before the text ("the
-preamble") with the label vocabulary of data/headers.toml [html_labels] and merges what it
+preamble") with the one label vocabulary (data/headers.toml [labels], the applier of
+`vocabulary.py`, as for text files) and merges what it
 finds into the layout's record without overriding what the text itself declared; every
 statement of a rating it finds goes to `RawStory.rating_evidence`.
 """
@@ -14,10 +15,13 @@ from __future__ import annotations
 
 import re
 
-from bot.library.parse.html_meta import LIST_FIELDS, apply_label, dedupe
+from bot.library.parse.html_meta import dedupe
 from bot.library.parse.html_text import clean_inline
 from bot.library.parse.raw import RawStory
-from bot.library.rules import boilerplate, fold, html_label_fields
+from bot.library.parse.vocabulary import apply_labelled, field_of
+from bot.library.rules import boilerplate, fold
+
+LIST_FIELDS = ("warnings", "fandoms", "relationships", "characters", "tags", "authors")
 
 MAX_PREAMBLE = 40  # paragraphs read before the story text
 _LINE_LABEL = re.compile(r"^\s*\**\s*([^\W\d_][^:]{0,38}?)\s*\**\s*:\s*\**\s*(.*)$")
@@ -30,18 +34,18 @@ def _plain(line: str) -> str:
 
 
 def known_label(label: str) -> str | None:
-    """The `RawStory` field a label names ([html_labels]), else None."""
+    """The field a label names (the one vocabulary), else None."""
     return _known(label)
 
 
-def _known(label: str) -> str | None:
-    key = clean_inline(label).rstrip(":").strip().lower()
-    return html_label_fields().get(key)
+def _known(label: str, site: str | None = None) -> str | None:
+    return field_of(clean_inline(label), site)
 
 
-def read_preamble(paragraphs: list[str]) -> RawStory:
+def read_preamble(paragraphs: list[str], site: str | None = None) -> RawStory:
     """Label lines ("Rating: NC-17") and label/value pairs split over two lines (table
-    cells, `<dt>`/`<dd>`) in `paragraphs` → a `RawStory` of the declared fields."""
+    cells, `<dt>`/`<dd>`) in `paragraphs` → a `RawStory` of the declared fields; `site`
+    names the source whose own label senses apply (vocabulary.field_of)."""
     pre = RawStory(layout="preamble")
     lines = preamble_lines(paragraphs)
     i = 0
@@ -53,12 +57,12 @@ def read_preamble(paragraphs: list[str]) -> RawStory:
         if note is not None and line[note.start(1) : note.end(1)].strip():
             pre.notes.append(line[note.start(1) : note.end(1)].strip())  # "A/N: Rated M…"
         elif m and m.group(2) and _known(m.group(1)):
-            _apply(pre, m.group(1), m.group(2))
+            _apply(pre, m.group(1), m.group(2), site)
         elif (m and not m.group(2) and _known(m.group(1))) or (_known(line) and len(line) <= 40):
             # "Rating:" / "Rating" alone, the value on the next line (a cell, a <dd>)
             label = m.group(1) if m else line
             if i + 1 < len(lines) and not is_label_line(lines[i + 1]):
-                _apply(pre, label, lines[i + 1])
+                _apply(pre, label, lines[i + 1], site)
                 i += 1
         i += 1
     return pre
@@ -95,13 +99,13 @@ def is_label_line(line: str) -> bool:
     return bool(m and _known(m.group(1))) or (len(line) <= 40 and _known(line) is not None)
 
 
-def _apply(pre: RawStory, label: str, value: str) -> None:
-    field_name = _known(label)
+def _apply(pre: RawStory, label: str, value: str, site: str | None) -> None:
+    field_name = _known(label, site)
     if field_name == "rating":
         value = clean_inline(value)
         if value and value not in pre.rating_evidence:
             pre.rating_evidence.append(value)
-    apply_label(pre, label, value)
+    apply_labelled(pre, label, clean_inline(value), site=site)
 
 
 def rating_lines(paragraphs: list[str]) -> list[str]:

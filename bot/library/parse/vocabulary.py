@@ -20,12 +20,19 @@ from bot.library.parse.ffnet_info import apply_info_line, read_info_line, split_
 from bot.library.parse.rating import rating_scales
 from bot.library.parse.raw import RawStory
 from bot.library.parse.series import apply_series, read_series
-from bot.library.rules import declared_status, ffnet_words, header_labels, label_key, none_values
+from bot.library.rules import (
+    declared_status,
+    ffnet_words,
+    header_labels,
+    label_key,
+    none_values,
+    site_label_fields,
+)
 
 LIST_SPLIT = re.compile(r"\s*(?:,|;|\|)\s*")
 LIST_FIELDS = frozenset({"warnings", "relationships", "characters", "fandoms", "tags", "author"})
 
-_CHAPTERS_VALUE = re.compile(r"(?P<n>\d+)\s*/\s*(?P<total>\d+|\?)")
+_CHAPTERS_VALUE = re.compile(r"(?P<n>\d[\d,]*)\s*/\s*(?P<total>\d[\d,]*|\?)")
 _STATS_CHAPTERS = re.compile(r"chapters?\s*:\s*(?P<n>\d+)\s*/\s*(?P<total>\d+|\?)", re.I)
 _STATS_COMPLETED = re.compile(r"\bcompleted?\s*:\s*\d", re.I)
 _TOTAL_VALUE = re.compile(r"\d+")
@@ -44,16 +51,28 @@ _SHIP_IN_TAG = re.compile(rf"(?<![\w/\-])({_NAME}(?:\s*/\s*{_NAME})+)(?![\w/])")
 _GENRE_KEYS = frozenset({"genre", "genres"})
 
 
-def field_of(label: str) -> str | None:
-    """The field a label names ("Pairing" -> "relationships"), None when unknown."""
-    return header_labels().field_of.get(label_key(label))
-
-
-def apply_labelled(raw: RawStory, label: str, value: str, items: list[str] | None = None) -> bool:
-    """Store "Label: value" on `raw`; False when the label is not one the vocabulary knows.
-    `items` are the value's parts when the layout has them apart (links in HTML)."""
+def field_of(label: str, site: str | None = None) -> str | None:
+    """The field a label names ("Pairing" -> "relationships"), None when unknown; `site`
+    names a source whose own senses of some labels come first ([site_labels])."""
     key = label_key(label)
-    fieldname = header_labels().field_of.get(key)
+    if site is not None and (fieldname := site_label_fields(site).get(key)):
+        return fieldname
+    return header_labels().field_of.get(key)
+
+
+def apply_labelled(
+    raw: RawStory,
+    label: str,
+    value: str,
+    items: list[str] | None = None,
+    *,
+    site: str | None = None,
+) -> bool:
+    """Store "Label: value" on `raw`; False when the label is not one the vocabulary knows.
+    `items` are the value's parts when the layout has them apart (links in HTML); `site`
+    as for `field_of`."""
+    key = label_key(label)
+    fieldname = field_of(key, site)
     if fieldname is None:
         return False
     apply_field(raw, fieldname, value, key=key, items=items)
@@ -88,8 +107,11 @@ def apply_field(
         if raw.title is None:
             raw.title = unquote_title(value)
     elif fieldname == "author":
-        for name in items or [value]:
-            add_authors(raw, name)
+        if items:  # one link per author: a name with "and" in it stays whole
+            for name in items:
+                add_authors(raw, name, whole=True)
+        else:
+            add_authors(raw, value)
     elif fieldname == "rating":
         apply_rating(raw, value)
     elif fieldname == "spoilers":
@@ -129,12 +151,13 @@ def apply_field(
 
 def apply_stats(raw: RawStory, key: str, value: str) -> None:
     """Counts that say something about chapters or status ("Chapters: 3/20",
-    "Completed: 2019-02-02") inside a stats run; the rest is not kept."""
-    if key in ("stats", "chapters"):
-        apply_chapters(raw, value)
+    "Completed: 2019-02-02") inside a stats run (AO3's "Published: … Words: … Chapters:
+    3/20"); the rest is not kept."""
     m = _STATS_CHAPTERS.search(value)
     if m:
         apply_chapters(raw, m.group(0).split(":", 1)[1])
+    elif key == "chapters" or (key == "stats" and ":" not in value):
+        apply_chapters(raw, value)
     if _STATS_COMPLETED.search(value):
         raw.status_declared = Status.COMPLETE
 
@@ -146,10 +169,11 @@ def unquote_title(value: str) -> str:
     return value.strip()
 
 
-def add_authors(raw: RawStory, value: str) -> None:
-    """Author names from a byline or label; e-mail addresses and URLs are dropped."""
+def add_authors(raw: RawStory, value: str, *, whole: bool = False) -> None:
+    """Author names from a byline or label; e-mail addresses and URLs are dropped.
+    `whole`: `value` is one name (a link), not a list to split."""
     value = _CONTACT_IN_NAME.sub(" ", value)
-    for part in _AUTHOR_SPLIT.split(value):
+    for part in [value] if whole else _AUTHOR_SPLIT.split(value):
         name = part.strip().strip("*_()[]<>").strip().rstrip(".,;:")
         if name and name not in raw.authors:
             raw.authors.append(name)
@@ -160,11 +184,11 @@ def apply_chapters(raw: RawStory, value: str) -> bool:
     True when the value said "n/m"."""
     m = _CHAPTERS_VALUE.search(value)
     if m:
-        done = int(m.group("n"))
+        done = int(m.group("n").replace(",", ""))
         if m.group("total") == "?":
             raw.status_declared = raw.status_declared or Status.WIP
             return True
-        total = int(m.group("total"))
+        total = int(m.group("total").replace(",", ""))
         raw.total_chapters = total
         if raw.status_declared is None:
             raw.status_declared = Status.COMPLETE if done >= total else Status.WIP

@@ -9,7 +9,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.model import Chapter
-from bot.library.parse.html_meta import apply_label, selector_score
+from bot.library.parse.html_meta import selector_score
 from bot.library.parse.html_text import inline_text, within
 from bot.library.parse.layouts.ao3_common import (
     NOTE_LABELS,
@@ -21,6 +21,7 @@ from bot.library.parse.layouts.ao3_common import (
     text_of,
 )
 from bot.library.parse.raw import RawStory
+from bot.library.parse.vocabulary import apply_labelled
 
 NAME = "ao3-html"
 # words one of which the page must contain for `detect` to score it at all (a
@@ -54,7 +55,7 @@ def extract(tree: LexborHTMLParser, source_name: str, *, joined: bool = False) -
             if child.tag == "dt":
                 label = inline_text(child)
             elif child.tag == "dd" and label:
-                apply_label(raw, label, inline_text(child), tag_items(child))
+                apply_labelled(raw, label, inline_text(child), tag_items(child), site="ao3")
                 label = ""
 
     title_node = preface.css_first("h1") or preface.css_first("p[class^='message'] b")

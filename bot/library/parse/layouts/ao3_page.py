@@ -5,7 +5,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.model import Chapter, Status
-from bot.library.parse.html_meta import apply_label, apply_stats, progress, selector_score
+from bot.library.parse.html_meta import progress, selector_score
 from bot.library.parse.html_text import inline_text, within
 from bot.library.parse.layouts.ao3_common import (
     add_note,
@@ -16,6 +16,7 @@ from bot.library.parse.layouts.ao3_common import (
     text_of,
 )
 from bot.library.parse.raw import RawStory
+from bot.library.parse.vocabulary import apply_labelled, apply_stats
 
 NAME = "ao3-page"
 # words one of which the page must contain for `detect` to score it at all (a
@@ -71,10 +72,10 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
             for cls, label in _PAGE_TAG_CLASSES.items():
                 if cls in classes:
                     items = [inline_text(a) for a in dd.css("a.tag")] or tag_items(dd)
-                    apply_label(raw, label, inline_text(dd), items)
+                    apply_labelled(raw, label, inline_text(dd), items)
                     break
             if "language" in classes:
-                apply_label(raw, "Language", inline_text(dd))
+                apply_labelled(raw, "Language", inline_text(dd))
         stats = meta.css_first("dl.stats")
         if stats is not None:
             chapters = stats.css_first("dd.chapters")
@@ -86,7 +87,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
             if status_dt is not None and inline_text(status_dt).lower().startswith("completed"):
                 raw.status_declared = Status.COMPLETE
         elif (dd := meta.css_first("dd.stats")) is not None:
-            apply_stats(raw, inline_text(dd))
+            apply_stats(raw, "stats", inline_text(dd))
 
     skin = tree.css_first("#workskin") or tree.body or tree.root
     raw.title = inline_text(skin.css_first("h2.title")) or None

@@ -13,16 +13,11 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from bot.library.model import Chapter, Status
-from bot.library.parse.html_meta import (
-    apply_label,
-    dedupe,
-    labelled_values,
-    selector_score,
-    split_heading,
-)
+from bot.library.parse.html_meta import dedupe, labelled_values, selector_score, split_heading
 from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
 from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, within
 from bot.library.parse.raw import RawStory
+from bot.library.parse.vocabulary import apply_labelled
 
 NAME = "efiction-html"
 # words one of which the page must contain for `detect` to score it at all (a
@@ -78,7 +73,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     ):
         if label.lower().startswith("summary"):
             continue  # read below with its paragraphs
-        apply_label(raw, label, value, items)
+        apply_labelled(raw, label, value, items, site="efiction")
     _summary(root, raw, story_text)
 
     for notes in root.css("div.notes, #notes"):

@@ -17,10 +17,11 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 from bot.library.model import Chapter
-from bot.library.parse.html_meta import apply_label, dedupe, selector_score, split_heading
+from bot.library.parse.html_meta import dedupe, selector_score, split_heading
 from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_text import inline_text, markup_paragraphs, node_text
 from bot.library.parse.raw import RawStory
+from bot.library.parse.vocabulary import apply_labelled
 
 NAME = "fanficfare-html"
 # words one of which the page must contain for `detect` to score it at all (a
@@ -36,7 +37,6 @@ _SIGNS = (
 _SECTION = re.compile(r"<a [^>]*name=\"section\d+\"[^>]*>", re.I)
 _H2 = re.compile(r"<h2\b[^>]*>(.*?)</h2>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
-_FFF_FIELDS = {"category": "Fandom", "categories": "Fandom", "ships": "Relationships"}
 _SKIPPED = {"story url", "author url", "publisher", "packaged", "site", "words", "url"}
 
 
@@ -73,7 +73,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
             value = inline_text(cells[1])
             items = [inline_text(a) for a in cells[1].css("a")]
             items = [x for x in items if x] or None
-            apply_label(raw, _FFF_FIELDS.get(key, label), value, items)
+            apply_labelled(raw, label, value, items, site="fanficfare")
             if key == "rating" and value and value != raw.rating:
                 raw.rating_evidence.append(value)
     raw.chapters = _chapters(raw, tree.body.html if tree.body is not None else "")

@@ -32,7 +32,7 @@ import re
 from bot.library.parse.html_meta import split_heading
 from bot.library.parse.layouts.generic import read, signs, tail
 from bot.library.parse.raw import RawStory
-from bot.library.rules import header_labels, label_key
+from bot.library.parse.vocabulary import field_of
 
 LAYOUT = "fanficfare-txt"
 
@@ -51,20 +51,6 @@ _SIGNS = (
     ),
     (("\n\t", "\n        "), re.compile(r"^(?:\t| {8})\S", re.MULTILINE), 0.15),
 )
-# FanFicFare's labels (defaults.ini *_label) that the shared vocabulary names otherwise
-_FIELD_LABELS = {
-    "category": "Fandom",
-    "relationships": "Relationships",
-    "characters": "Characters",
-    "genre": "Genre",
-    "status": "Status",
-    "rating": "Rating",
-    "warnings": "Warnings",
-    "chapters": "Chapters",
-    "language": "Language",
-    "series": "Series",
-    "summary": "Summary",
-}
 
 
 def detect(text: str, source_name: str) -> float:
@@ -102,10 +88,14 @@ def _title_page(lines: list[str]) -> tuple[str | None, str | None, list[tuple[st
 
 
 def _label(label: str) -> str:
-    key = label_key(label)
-    if key in _FIELD_LABELS:
-        return _FIELD_LABELS[key]
-    return label if key in header_labels().field_of else ""
+    """The label as the shared reader should see it: FanFicFare's own senses
+    ([site_labels.fanficfare]: "Category" is the fandom) renamed, unknown labels dropped."""
+    fieldname = field_of(label, site="fanficfare")
+    if fieldname is None:
+        return ""
+    if fieldname == "summary":
+        return "Summary"
+    return "Fandom" if fieldname == "fandoms" else label
 
 
 def extract(text: str, source_name: str) -> RawStory:
