@@ -14,8 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import shutil
-import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +22,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import uploads
 from bot.library.errors import LibraryError, StoryRejected
 from bot.library.identity import Choice, Relation
 from bot.library.model import RatingLevel, Status
@@ -46,6 +46,7 @@ from bot.ui.import_progress import (
     progress_text,
     rejection_lines,
     rejection_page,
+    restarted_text,
     summary_card,
 )
 from bot.ui.library_cards import (
@@ -72,6 +73,7 @@ PREVIEW_TIMEOUT = 600.0  # within the 15 minutes Discord lets the bot edit its r
 LOG_PAGE = 10
 REJECTED_PER_PAGE = 15
 IMPORT_EDIT_EVERY = 2.0  # seconds between progress edits (Discord's rate limits)
+TOKEN_LIFETIME = 15 * 60.0  # an interaction's token (its reply can be edited) lasts this
 TOP_PAIRINGS = 10
 CLEAR = "-"  # typed as a value in /library edit: clear that field
 PAIRINGS = facet_list_autocomplete("pairing")
@@ -127,6 +129,32 @@ class LibraryCog(
         self.bot = bot
         self.imports: dict[int, Progress] = {}  # guild id -> the import running there
         self.tasks: set[asyncio.Task[None]] = set()
+
+    async def cog_load(self) -> None:
+        # a bot killed mid-import could not remove the zip it was reading, nor tell the
+        # moderator that it stopped: do both now
+        stopped = await asyncio.to_thread(uploads.sweep)
+        if stopped:
+            task = asyncio.get_running_loop().create_task(self.tell_stopped(stopped))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def tell_stopped(self, records: list[uploads.RunRecord]) -> None:
+        """Edit the progress reply of each import a restart stopped (while its
+        interaction token lasts) to say so and how to finish it."""
+        for record in records:
+            if time.time() - record.started_at > TOKEN_LIFETIME:
+                log.info("import of %s stopped by a restart: too old to tell", record.source)
+                continue
+            webhook = discord.Webhook.partial(record.application_id, record.token, client=self.bot)
+            try:
+                await webhook.edit_message(
+                    record.message_id, content=restarted_text(record), embed=None, view=None
+                )
+            except discord.HTTPException:
+                log.info(
+                    "could not tell that the import of %s stopped", record.source, exc_info=True
+                )
 
     async def cog_unload(self) -> None:
         for task in list(self.tasks):
@@ -392,7 +420,7 @@ class LibraryCog(
                 f"({err.status}). Try again."
             )
             return
-        folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="storybot-import-"))
+        folder = await asyncio.to_thread(uploads.new_folder)
         archive = folder / "upload.zip"
         await asyncio.to_thread(archive.write_bytes, data)
         entries, refused = await asyncio.to_thread(collect, [archive])
@@ -425,9 +453,25 @@ class LibraryCog(
             if reason is not None:
                 progress.rejected.append((entry.file_name, reason))
 
+        # kept beside the upload: a bot restarted mid-import tells the moderator with it
+        run = uploads.RunRecord(
+            guild_id=guild_id,
+            application_id=interaction.application_id,
+            token=interaction.token,
+            message_id=0,
+            source=progress.source,
+            total=progress.total,
+            done=0,
+            started_at=time.time(),
+        )
+
         async def report() -> None:
             while True:
                 await asyncio.sleep(IMPORT_EDIT_EVERY)
+                if run.message_id:
+                    run.done = progress.done
+                    with contextlib.suppress(OSError):
+                        await asyncio.to_thread(uploads.write_run, folder, run)
                 try:
                     await interaction.edit_original_response(content=progress_text(progress))
                 except discord.HTTPException:
@@ -435,7 +479,9 @@ class LibraryCog(
 
         reporter = asyncio.get_running_loop().create_task(report())
         try:
-            await interaction.edit_original_response(content=progress_text(progress))
+            message = await interaction.edit_original_response(content=progress_text(progress))
+            run.message_id = message.id
+            await asyncio.to_thread(uploads.write_run, folder, run)
             await self.library.import_entries(
                 guild_id,
                 entries,
@@ -469,7 +515,7 @@ class LibraryCog(
                 )
         finally:
             self.imports.pop(guild_id, None)
-            await asyncio.to_thread(shutil.rmtree, folder, True)
+            await asyncio.to_thread(uploads.remove, folder)
 
     # ---- the trash
 

@@ -10,6 +10,7 @@ import discord
 
 from bot.render import FIELD_VALUE_MAX, clip, fit_lines, safe
 from bot.ui.library_cards import code_name
+from bot.uploads import RunRecord
 
 BAR_WIDTH = 20
 CARD_ROOM = FIELD_VALUE_MAX - 40  # room left for '… and N more'
@@ -50,6 +51,17 @@ def progress_text(p: Progress, now: float | None = None) -> str:
     return (
         f"Importing `{code_name(p.source, 80)}`: {p.done} of {p.total} "
         f"`[{bar(p.done, p.total)}]` {share:.0%} · {rate:.1f} files/s · {eta}"
+    )
+
+
+def restarted_text(run: RunRecord) -> str:
+    """The progress reply of an import a bot restart stopped, as the restarted bot edits it."""
+    done = f" (at least {run.done} of {run.total} files were done)" if run.done else ""
+    return (
+        f"The import of `{code_name(run.source, 80)}` stopped: the bot restarted{done}. "
+        "Every story stored before the restart is whole; the other files were not imported. "
+        "Run `/library import` again with the same zip to finish: stories "
+        "already in the library are reported unchanged."
     )
 
 
