@@ -23,11 +23,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import json
 import logging
 import os
 import platform
+import pstats
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -123,6 +126,8 @@ class Load:
         offered = total / max(loop.time() - begin, 1e-9)
         await asyncio.gather(*waits)
         return {
+            "emulator_cpu_s": _cpu_seconds(),
+            "emulator_loop_cpu_s": time.thread_time(),
             "kind": kind,
             "rate": rate,
             "offered": round(offered),
@@ -184,6 +189,12 @@ class Load:
         }
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) this process has used so far, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _data(cmd: dict[str, Any]) -> dict[str, Any]:
     return {"id": cmd["id"], "name": cmd["name"], "type": 1}
 
@@ -200,9 +211,11 @@ def _percentiles(latencies: list[float]) -> dict[str, Any]:
     }
 
 
-async def emulator_main() -> None:
-    """The child: start the emulator, say where it is, then follow orders on stdin."""
+async def emulator_main(profile_to: Path | None = None) -> None:
+    """The child: start the emulator, say where it is, then follow orders on stdin.
+    With `profile_to`, its event loop is profiled during the ladders (stats to that file)."""
     logging.basicConfig(level=logging.ERROR)
+    profile = cProfile.Profile() if profile_to else None
     load = Load()
     await load.start()
     say({"port": load.emu.port, "token": load.emu.token, "guild": load.world["guild"].id})
@@ -212,11 +225,17 @@ async def emulator_main() -> None:
     while line := await reader.readline():
         order = json.loads(line)
         if order["do"] == "ladder":
+            if profile is not None:
+                profile.enable()
             result = await load.ladder_step(
                 order["kind"], order["rate"], order["seconds"], order["ids"], order["prefixes"]
             )
+            if profile is not None:
+                profile.disable()
         elif order["do"] == "burst":
             result = await load.burst(order["size"], order["story"])
+        elif order["do"] == "cpu":
+            result = {"cpu_s": _cpu_seconds(), "loop_cpu_s": time.thread_time()}
         elif order["do"] == "wait_connected":
             await load.emu.wait_connected(30)
             result = {"ok": True}
@@ -224,6 +243,8 @@ async def emulator_main() -> None:
             break
         say(result)
     await load.emu.stop()
+    if profile is not None and profile_to is not None:
+        profile.dump_stats(profile_to)
 
 
 def say(obj: Any) -> None:
@@ -274,9 +295,10 @@ def raters(database: Path, story_id: int) -> set[int]:
 
 
 class Child:
-    def __init__(self) -> None:
+    def __init__(self, profile_to: Path | None = None) -> None:
+        profiling = ["--profile", str(profile_to)] if profile_to else []
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--emulator"],
+            [sys.executable, __file__, "--emulator", *profiling],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -319,7 +341,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     folder = Path(tempfile.mkdtemp(prefix="load-bench-"))
     database = folder / "storybot.db"
-    child = Child()
+    child = Child(args.profile.with_suffix(".emulator") if args.profile else None)
     where = await child.ask()
     t0 = time.perf_counter()
     ids, _titles, prefixes = await seed(database, where["guild"], args.stories)
@@ -340,8 +362,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await bot.tree.sync()
         ladders: list[dict[str, Any]] = []
         rates = args.rates or (QUICK_RATES if args.quick else RATES)
+        profile = cProfile.Profile() if args.profile else None
+        cpu = await child.ask({"do": "cpu"})
+        emulator_cpu, emulator_loop = cpu["cpu_s"], cpu["loop_cpu_s"]
         for kind in args.kinds:
             for rate in rates:
+                bot_cpu, bot_loop = _cpu_seconds(), time.thread_time()
+                if profile is not None:
+                    profile.enable()  # this thread only: the bot's event loop
                 step = await child.ask(
                     {
                         "do": "ladder",
@@ -352,12 +380,33 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         "prefixes": prefixes,
                     }
                 )
+                if profile is not None:
+                    profile.disable()
+                # CPU per interaction: the bot process (all threads: event loop + database)
+                # and its event loop alone (one thread: what caps its rate); the same for
+                # the emulator process (load generator + loopback Discord)
+                sent = step["sent"]
+                step["bot_cpu_ms"] = round((_cpu_seconds() - bot_cpu) * 1000 / sent, 2)
+                step["bot_loop_ms"] = round((time.thread_time() - bot_loop) * 1000 / sent, 2)
+                step["emulator_cpu_ms"] = round(
+                    (step["emulator_cpu_s"] - emulator_cpu) * 1000 / sent, 2
+                )
+                step["emulator_loop_ms"] = round(
+                    (step["emulator_loop_cpu_s"] - emulator_loop) * 1000 / sent, 2
+                )
+                emulator_cpu = step.pop("emulator_cpu_s")
+                emulator_loop = step.pop("emulator_loop_cpu_s")
                 step["loadavg"] = round(os.getloadavg()[0], 2)
                 ladders.append(step)
                 print(json.dumps(step), file=sys.stderr)
                 if step["p99_ms"] is None or step["p99_ms"] > GIVE_UP_MS:
                     break
         results["ladders"] = ladders
+        if profile is not None:
+            profile.dump_stats(args.profile)
+            stats = pstats.Stats(profile, stream=sys.stderr)
+            stats.sort_stats("tottime").print_stats(30)
+            stats.sort_stats("cumulative").print_stats(50)
         results["sustainable"] = {
             kind: max(
                 (
@@ -423,13 +472,16 @@ def report(results: dict[str, Any]) -> str:
         f"Python {results['machine']['python']}, load average at start "
         f"{results['machine']['loadavg_start']}",
         "",
-        "| kind | offered/s | acknowledged | p50 ms | p99 ms | max ms | load avg |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| kind | offered/s | acknowledged | p50 ms | p99 ms | max ms | bot CPU ms "
+        "(loop) | emulator CPU ms (loop) | load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in results["ladders"]:
         lines.append(
             f"| {s['kind']} | {s['offered']} | {s['acknowledged']}/{s['sent']} | "
-            f"{s['p50_ms']} | {s['p99_ms']} | {s['max_ms']} | {s['loadavg']} |"
+            f"{s['p50_ms']} | {s['p99_ms']} | {s['max_ms']} | {s['bot_cpu_ms']} "
+            f"({s['bot_loop_ms']}) | {s['emulator_cpu_ms']} ({s['emulator_loop_ms']}) | "
+            f"{s['loadavg']} |"
         )
     lines += [
         "",
@@ -462,9 +514,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None, help="write the results here")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=KINDS, help="ladders to run")
     parser.add_argument("--rates", nargs="+", type=int, default=None, help="rates to offer")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="cProfile the bot's event loop during the ladders; stats to this file "
+        "(and the emulator's to the same name with the suffix .emulator)",
+    )
     args = parser.parse_args()
     if args.emulator:
-        asyncio.run(emulator_main())
+        asyncio.run(emulator_main(args.profile))
         return
     args.seconds = args.seconds or (1.5 if args.quick else 4.0)
     if args.burst is None:

@@ -81,13 +81,48 @@ def _selected_branch(branches: list[Any], instance: Any) -> int | None:
     return None if mapping is None else mapping.get(instance["type"])
 
 
+# Keywords that say nothing about an instance (`const` branches of an enum carry these).
+_ANNOTATIONS = frozenset({"title", "description", "deprecated", "examples", "default"})
+
+
+def _const_counts(branches: list[Any]) -> dict[int | str, int] | None:
+    """For a union whose every branch is `{const: v}` plus annotations, with `v` an integer
+    or a string (how the spec writes an enum: button styles, component types...), how many
+    branches hold each value; else None."""
+    key = id(branches)
+    cached = _CONSTS.get(key)
+    if cached is not None and cached[0] is branches:
+        return cached[1]
+    counts: dict[int | str, int] | None = {}
+    for branch in branches:
+        if (
+            not isinstance(branch, dict)
+            or "const" not in branch
+            or not set(branch) - {"const"} <= _ANNOTATIONS
+            or type(branch["const"]) not in (int, str)
+        ):
+            counts = None
+            break
+        counts[branch["const"]] = counts.get(branch["const"], 0) + 1
+    _CONSTS[key] = (branches, counts)  # holding the list keeps its id unique
+    return counts
+
+
 def _one_of_discriminated(validator, one_of, instance, schema):  # type: ignore[no-untyped-def]
     """`oneOf` over a discriminated union: every other branch rejects the `type` value, so
-    the instance is valid iff the selected branch accepts it. Failures take the standard
-    keyword, so the errors are the library's own."""
-    index = _selected_branch(one_of, instance)
-    if index is not None and validator.evolve(schema=one_of[index]).is_valid(instance):
-        return
+    the instance is valid iff the selected branch accepts it; over an enum of `const`
+    branches, valid iff exactly one value equals it. Failures take the standard keyword,
+    so the errors are the library's own."""
+    counts = _const_counts(one_of)
+    if counts is not None:
+        # an integer or a string equals a const exactly when it is that dict key (a bool
+        # would equal 1 or 0 as a key but not in JSON: it takes the standard path)
+        if type(instance) in (int, str) and counts.get(instance) == 1:
+            return
+    else:
+        index = _selected_branch(one_of, instance)
+        if index is not None and validator.evolve(schema=one_of[index]).is_valid(instance):
+            return
     yield from _STANDARD_ONE_OF(validator, one_of, instance, schema)
 
 
@@ -117,6 +152,7 @@ def _any_of_last_match_first(validator, any_of, instance, schema):  # type: igno
 # Caches keyed by the id of a schema list, holding the list so the id stays its own.
 _LAST_MATCH: dict[int, tuple[list[Any], int]] = {}
 _DISCRIMINATORS: dict[int, tuple[list[Any], dict[int | str, int] | None]] = {}
+_CONSTS: dict[int, tuple[list[Any], dict[int | str, int] | None]] = {}
 _STANDARD_ONE_OF = Draft202012Validator.VALIDATORS["oneOf"]
 
 # Keywords that only constrain instances of one JSON type (so they let `null` through).

@@ -273,7 +273,23 @@ UNIONS = [  # discriminated unions: command options by type, components by type
 ]
 
 
-@pytest.mark.parametrize(("operation", "body"), BODIES + UNIONS)
+def _button(style: object) -> dict[str, object]:
+    return {
+        "components": [
+            {"type": 1, "components": [{"type": 2, "style": style, "label": "b", "custom_id": "c"}]}
+        ]
+    }
+
+
+ENUMS = [  # enums written as a oneOf of `const` branches: button style, component type
+    ("create_message", _button(style)) for style in (1, 2, 4, 7, 0, True, False, "1", 1.0, None)
+] + [
+    ("create_message", {"components": [{"type": kind, "components": []}]})
+    for kind in (1, True, "1", 1.0, -1)
+]
+
+
+@pytest.mark.parametrize(("operation", "body"), BODIES + UNIONS + ENUMS)
 def test_fast_paths_accept_exactly_what_plain_jsonschema_accepts(
     operation: str, body: object
 ) -> None:
