@@ -27,7 +27,6 @@ FanFiction.net's "[A, B]" group is a romantic pairing.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import logging
 import re
@@ -38,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.config import DATA_DIR
+from bot.library.literals import Literals, non_overlapping
 from bot.library.rules import fold, load_toml
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,54 @@ _FFN_GROUP = re.compile(r"^\[([^\[\]]+,[^\[\]]+)\]$")
 _TRIM = ";:,*_\"'“”"
 _INITIAL_END = re.compile(r"(?:^|[\s/&])[A-Z]\.$")
 _FFN_NAME = re.compile(r"^(?P<first>[A-Z][\w'-]+)\s+(?P<initial>[A-Z])\.?$")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
 def _key(name: str) -> str:
     return " ".join(fold(name).lower().replace(".", " ").split())
+
+
+@dataclass(frozen=True, slots=True)
+class TextNames:
+    """What one pass over a text found of the names the tables look for.
+
+    `tokens`: the capitalised words (`[A-Z][a-z]*` tokens: "Buffy", "The") that are
+    one-word aliases or the first word of a longer alias, counted; `counts`: how often
+    each longer alias and each evidence word occurs (`str.count`)."""
+
+    tokens: Counter[str]
+    counts: dict[str, int]
+
+    def count(self, string: str) -> int:
+        return self.counts.get(string, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _NameFinder:
+    """The tables' names as one Aho–Corasick automaton: for each string, whether it is
+    counted as a whole capitalised token, by `str.count`, or both."""
+
+    literals: Literals
+    token: tuple[bool, ...]
+    counted: tuple[bool, ...]
+
+    def find(self, text: str) -> TextNames:
+        strings = self.literals.strings
+        token, counted = self.token, self.counted
+        n = len(text)
+        token_n = [0] * len(strings)
+        starts: dict[int, list[int]] = {}
+        for k, start, end in self.literals.places(text):
+            # every capital letter starts a `[A-Z][a-z]*` token: the token is this string
+            # when no lower-case letter follows it
+            if token[k] and (end == n or text[end] not in _LOWER):
+                token_n[k] += 1
+            if counted[k]:
+                starts.setdefault(k, []).append(start)
+        return TextNames(
+            tokens=Counter({strings[k]: c for k, c in enumerate(token_n) if c}),
+            counts={strings[k]: non_overlapping(s, len(strings[k])) for k, s in starts.items()},
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +130,6 @@ class FandomTables:
     family: dict[str, str] = field(default_factory=dict)  # fandom -> its table file
     evidence: dict[str, str] = field(default_factory=dict)  # "Sunnydale" -> fandom
     ship_pattern: re.Pattern[str] | None = None
-    # evidence word -> a capitalised word every occurrence of it starts a token with
-    # ("Scooby Gang" -> "Scooby", "the Syndicate" -> "Syndicate"); None: no such word
-    evidence_token: dict[str, str | None] = field(default_factory=dict)
     single_aliases: dict[str, str] = field(default_factory=dict)  # "Buffy" -> character
     multi_aliases: list[tuple[str, str]] = field(default_factory=list)
     first_cap: dict[str, str] = field(default_factory=dict)  # multi alias -> a word in it
@@ -96,6 +137,7 @@ class FandomTables:
     files: dict[str, dict] = field(default_factory=dict)  # family -> its table, as read
     distinctive: dict[str, str] = field(default_factory=dict)  # name key -> character
     _scoped: dict[frozenset[str], FandomTables] = field(default_factory=dict)
+    _finder: _NameFinder | None = None
 
     # ---- loading -------------------------------------------------------------------
     def add_file(self, data: dict, family: str = "", *, characters: bool = True) -> None:
@@ -107,8 +149,6 @@ class FandomTables:
             self.family[name] = family or name
             for word in fandom.get("evidence", []):
                 self.evidence[word] = name
-                cap = _CAP_TOKEN.search(word)
-                self.evidence_token[word] = cap.group() if cap else None
             for alias in [name, *fandom.get("aliases", [])]:
                 self.fandom_keys.setdefault(_key(alias), name)
         if not characters:
@@ -188,7 +228,7 @@ class FandomTables:
         declared_relationships: Iterable[str],
         text: str,
         counts: Counter[str],
-        words: Counter[str] | None = None,
+        names: TextNames | None = None,
     ) -> set[str]:
         """The fandom families (table files) whose tables apply to a story.
 
@@ -196,7 +236,7 @@ class FandomTables:
         table: the story's names are kept as written). Otherwise strong evidence does: a
         distinctive character name (not an everyday word, not a short form or initial) in
         the declared characters / relationships or in the text, or evidence words in the
-        text (`evident_families`; `words`: `capital_words(text)` if already counted)."""
+        text (`evident_families`; `names`: `names_in(text)` if already found)."""
         declared = [d for d in declared_fandoms if d and d.strip().lower() not in _NO_FANDOM]
         if declared:
             families: set[str] = set()
@@ -206,7 +246,7 @@ class FandomTables:
                     if name is not None:
                         families.add(self.family.get(name, name))
             return families
-        found = self.evident_families(text, counts, words)
+        found = self.evident_families(text, counts, names)
         names = list(declared_characters)
         for rel in declared_relationships:
             names.extend(_ANY_SEP.split(rel))
@@ -226,34 +266,23 @@ class FandomTables:
         return self.fandom_keys.get(stripped)
 
     def evident_families(
-        self, text: str, counts: Counter[str], words: Counter[str] | None = None
+        self, text: str, counts: Counter[str], names: TextNames | None = None
     ) -> set[str]:
         """Fandom families (table files) a text is plainly in: a distinctive name ("Buffy",
-        "Xander", "Giles") is named, or an evidence word ("Sunnydale") occurs twice.
-        Everyday-word names ("Dawn", "Faith", "Angel") alone do not count.
-
-        An evidence word with a capital in it is only counted when the text has a
-        capitalised word starting with its capitalised part (every occurrence of
-        "Scooby Gang" starts a "Scooby" token): most stories name none of the other
-        fandoms' places, and looking them up among the text's capitalised words is
-        cheaper than scanning the text for each (same answer)."""
+        "Xander", "Giles") is named, or an evidence word ("Sunnydale") occurs twice
+        (`str.count`, found with the other names in one pass: `names_in`).
+        Everyday-word names ("Dawn", "Faith", "Angel") alone do not count."""
         found = {
             self.family.get(fandom, fandom)
             for name, n in counts.items()
             if n and name not in self.common
             for fandom in self.home.get(name, ())
         }
-        tokens = sorted(self.capital_words(text) if words is None else words)
+        if names is None:
+            names = self.names_in(text)
         for word, fandom in self.evidence.items():
             family = self.family.get(fandom, fandom)
-            if family in found:
-                continue
-            token = self.evidence_token.get(word)
-            if token is not None:
-                at = bisect.bisect_left(tokens, token)
-                if at == len(tokens) or not tokens[at].startswith(token):
-                    continue  # no capitalised word starts with it: the word is absent
-            if text.count(word) >= 2:
+            if family not in found and names.count(word) >= 2:
                 found.add(family)
         return found
 
@@ -296,21 +325,31 @@ class FandomTables:
         found = self.character_candidates(token, allow_initials=False)
         return found[0] if found else None
 
-    @staticmethod
-    def capital_words(text: str) -> Counter[str]:
-        """The text's capitalised words ("Buffy", "Sunnydale", "X"), counted."""
-        return Counter(_CAP_TOKEN.findall(text))
+    def names_in(self, text: str) -> TextNames:
+        """The aliases and evidence words `text` holds, found in one pass (the automaton is
+        built on first use, once per tables object)."""
+        if self._finder is None:
+            tokens = {*self.single_aliases, *self.first_cap.values()}
+            counted = {*(alias for alias, _ in self.multi_aliases), *self.evidence}
+            literals = Literals(sorted(tokens | counted))
+            self._finder = _NameFinder(
+                literals,
+                token=tuple(s in tokens for s in literals.strings),
+                counted=tuple(s in counted for s in literals.strings),
+            )
+        return self._finder.find(text)
 
-    def count_mentions(self, text: str, words: Counter[str] | None = None) -> Counter[str]:
+    def count_mentions(self, text: str, names: TextNames | None = None) -> Counter[str]:
         """How often each canonical character is named in `text` (case-sensitive aliases).
 
-        One-word aliases are counted from a Counter of capitalised words (`words`, when
-        the caller has `capital_words(text)` already); longer aliases ("The Immortal",
-        "Captain Cardboard") with `str.count`, unless one of their words is already a
-        one-word alias of the same character.
+        One-word aliases count as whole capitalised words (`[A-Z][a-z]*` tokens); longer
+        aliases ("The Immortal", "Captain Cardboard") as `str.count` does, when the text
+        has their first capitalised word, unless one of their words is already a one-word
+        alias of the same character. `names`: `names_in(text)`, when already found.
         """
-        if words is None:
-            words = self.capital_words(text)
+        if names is None:
+            names = self.names_in(text)
+        words = names.tokens
         counts: Counter[str] = Counter()
         for alias, name in self.single_aliases.items():
             n = words.get(alias)
@@ -318,7 +357,7 @@ class FandomTables:
                 counts[name] += n
         for alias, name in self.multi_aliases:
             if words.get(self.first_cap[alias]):
-                n = text.count(alias)
+                n = names.count(alias)
                 if n:
                     counts[name] += n
         return counts

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import DATA_DIR
+from bot.library.literals import WholeWords
 from bot.library.model import Status
 
 log = logging.getLogger(__name__)
@@ -292,10 +293,15 @@ class ContentRules:
     strong_scan: re.Pattern[str] | None = None  # `word_scanner` forms of the above
     teen_scan: re.Pattern[str] | None = None
     romance_scan: re.Pattern[str] | None = None  # case-sensitive: for lower-case text
+    strong_words: WholeWords | None = None  # one-pass (Aho–Corasick) forms of strong, teen
+    teen_words: WholeWords | None = None
 
     def hits(self, lowered: str) -> dict[str, Counter[str]]:
         """Occurrences of each explicit and mature term in lower-case `lowered`."""
-        found = Counter(m.group(m.lastindex or 0) for m in self._strong(lowered))
+        if self.strong_words is not None:
+            found = Counter(self.strong_words.find(lowered))
+        else:
+            found = Counter(m.group(m.lastindex or 0) for m in self._strong(lowered))
         return {
             level: Counter({t: n for t, n in found.items() if t in self.levels[level]})
             for level in ("explicit", "mature")
@@ -306,6 +312,8 @@ class ContentRules:
 
     def teen_hits(self, lowered: str, enough: int) -> int:
         """Teen terms in `lowered`, counted up to `enough`."""
+        if self.teen_words is not None:
+            return min(len(self.teen_words.find(lowered)), enough)
         n = 0
         for _ in scan_words(self.teen_scan, self.teen, lowered):
             n += 1
@@ -333,4 +341,6 @@ def content_rules() -> ContentRules:
         strong_scan=word_scanner(strong),
         teen_scan=word_scanner(teen),
         romance_scan=word_scanner(romance),
+        strong_words=WholeWords.of(strong),
+        teen_words=WholeWords.of(teen),
     )

@@ -165,8 +165,8 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
 
     # characters: declared first, then as named in the text (main before mentioned)
     text_sample = sample(body)
-    words = tables.capital_words(text_sample)
-    counts = tables.count_mentions(text_sample, words)
+    names = tables.names_in(text_sample)
+    counts = tables.count_mentions(text_sample, names)
     # a fandom table applies only to stories of its fandom (declared, or plainly evident)
     evident = tables.story_families(
         declared_fandoms=[*raw.fandoms, *(t for t in raw.tags if tables.fandom_name(t))],
@@ -174,7 +174,7 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
         declared_relationships=raw.relationships,
         text=text_sample,
         counts=counts,
-        words=words,
+        names=names,
     )
     tables = tables.scoped(evident)
     counts = Counter({n: c for n, c in counts.items() if n in tables.home})
