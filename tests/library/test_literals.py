@@ -104,7 +104,7 @@ def test_name_counts_and_evidence_are_the_token_and_str_count_answers(text):
 
 def test_a_name_counts_only_as_a_whole_capitalised_word():
     text = "Buffy. Buffys Buffy's xBuffy BUFFY Buffy"
-    assert _TABLES.count_mentions(text)["Buffy Summers"] == _reference_mentions(text)[
-        "Buffy Summers"
-    ]
+    assert (
+        _TABLES.count_mentions(text)["Buffy Summers"] == _reference_mentions(text)["Buffy Summers"]
+    )
     assert _TABLES.names_in(text).tokens["Buffy"] == 4  # "xBuffy" is a token too
