@@ -230,13 +230,6 @@ def review_line(rating: ReaderRating) -> str:
     return f"{stars(rating.stars)} “{text}” — <@{rating.user_id}>"
 
 
-def adult_refusal(story: StoryRecord) -> str:
-    return (
-        f"“{clip(safe(story.title), 100)}” is rated {story.rating_level.value}: its text can "
-        "only be shown in an age-restricted channel."
-    )
-
-
 def passage_embed(
     story: StoryRecord, passage: Passage, *, heading: str | None = None
 ) -> discord.Embed:

@@ -74,9 +74,12 @@ class StoryTransformer(app_commands.Transformer):
     async def transform(self, interaction: discord.Interaction, value: str) -> StoryRecord:
         if interaction.guild_id is None:
             raise LibraryError("Stories live in a server's library: use this in the server.")
-        suggest_adult = self.list_every_title or (await audience_for(interaction)).adult_titles
-        return await library_of(interaction).resolve(
-            interaction.guild_id, typed(value), suggest_adult=suggest_adult
+        library = library_of(interaction)
+        if self.list_every_title:  # moderator tools: every story, privately
+            return await library.resolve(interaction.guild_id, typed(value), suggest_adult=True)
+        # members: what the channel's audience may see (extra-safe: adult stories refused)
+        return await library.resolve(
+            interaction.guild_id, typed(value), audience=await audience_for(interaction)
         )
 
 

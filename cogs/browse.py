@@ -118,6 +118,8 @@ class Browse(commands.Cog):
         sort = sort or "title"
         if pairing:  # ship names, initials, either order: "Spuffy", "B/A", "spike/buffy"
             pairing = await library.resolve_pairing(guild_id, pairing)
+        if rating and audience.hide_adult and RatingLevel(rating).is_adult:
+            raise LibraryError("No stories match those filters.")  # extra-safe: none here
         if rating and not audience.may_list_rating(RatingLevel(rating)):
             raise LibraryError(
                 f"{rating} stories are listed only in age-restricted channels: browse there."
@@ -142,16 +144,18 @@ class Browse(commands.Cog):
                 guild_id,
                 **filters,
                 sort=sort,
-                include_adult=audience.adult_titles,
+                audience=audience,
                 limit=limit,
                 offset=offset,
             )
             return found, total
 
         _, total, hidden = await library.browse_fast(
-            guild_id, **filters, sort=sort, include_adult=audience.adult_titles, limit=0
+            guild_id, **filters, sort=sort, audience=audience, limit=0
         )
         if total == 0 and hidden == 0 and not any(filters.values()):
+            if audience.hide_adult:  # extra-safe: hidden stories are not counted
+                raise LibraryError("There are no stories to list here yet.")
             raise LibraryError(
                 "The library is empty so far: moderators add stories with /library add."
             )
@@ -176,10 +180,10 @@ class Browse(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         parts = await self.bot.library.series_parts(interaction.guild_id, name)
-        listed = [p for p in parts if audience.may_list(p)]
-        hidden = len(parts) - len(listed)
+        listed, hidden = audience.listable(parts)  # extra-safe: hidden parts not counted
         if not listed:
-            message = f"No series called “{clip(safe(name), 100)}” in this library."
+            where = "here" if audience.hide_adult else "in this library"
+            message = f"No series called “{clip(safe(name), 100)}” {where}."
             if hidden:
                 message = (
                     f"The series “{clip(safe(name), 100)}” is listed only in age-restricted "

@@ -8,6 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.audience import audience_for
+
 if TYPE_CHECKING:
     from bot.client import StoryBot
 
@@ -43,6 +45,10 @@ HELP = [
         "age-restricted channels; elsewhere you see the title and rating. The bot never pings.",
     ),
 ]
+EXTRA_SAFE_SAFETY = (
+    "This server is extra-safe: stories rated Mature, Explicit or Not Rated are not "
+    "available here. The bot never pings."
+)
 
 
 class Help(commands.Cog):
@@ -57,7 +63,10 @@ class Help(commands.Cog):
             description="This server's fan-fiction library: find, read and rate stories.",
             colour=0x5865F2,
         )
+        hiding = (await audience_for(interaction)).hide_adult
         for name, value in HELP:
+            if hiding and name == "Ratings & safety":
+                value = EXTRA_SAFE_SAFETY  # noqa: PLW2901 - the extra-safe wording
             embed.add_field(name=name, value=value, inline=False)
         embed.set_footer(text="Start typing a title in any story option: it autocompletes.")
         await interaction.response.send_message(

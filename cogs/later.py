@@ -55,19 +55,19 @@ class Later(
         assert interaction.guild_id is not None
         audience = await audience_for(interaction)
         stories = await self.bot.library.later(interaction.guild_id, interaction.user.id)
-        shown = [s for s in stories if audience.may_list(s)]
+        shown, hidden = audience.listable(stories)  # extra-safe: hidden ones not counted
         if not shown:
-            extra = (
-                " here (the stories on it are listed only in age-restricted channels)"
-                if stories
-                else ""
-            )
+            extra = ""
+            if hidden:
+                extra = " here (the stories on it are listed only in age-restricted channels)"
+            elif audience.hide_adult:
+                extra = " here"
             raise LibraryError(
                 f"Your reading list is empty{extra}. Add stories with /later add or the"
                 " “Read later” button on a story card."
             )
         note = "Only you see this list; reading a story to its end takes it off."
-        if len(shown) < len(stories):
+        if hidden:
             note += " " + ADULT_HIDDEN_NOTE
         await send_story_list(interaction, "Your reading list", shown, note=note, ephemeral=True)
 

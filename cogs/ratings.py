@@ -56,10 +56,12 @@ class Ratings(commands.Cog):
         library = self.bot.library
         audience = await audience_for(interaction)
         rated = await library.ratings_by_user(interaction.guild_id, who.id)
-        shown = [(s, r) for s, r in rated if audience.may_list(s)]
+        listed, hidden = audience.listable(s for s, _ in rated)  # extra-safe: not counted
+        keep = {s.id for s in listed}
+        shown = [(s, r) for s, r in rated if s.id in keep]
         name = clip(safe(who.display_name), 80)
         if not shown:
-            extra = " that can be listed here" if rated else ""
+            extra = " that can be listed here" if hidden or audience.hide_adult else ""
             raise LibraryError(f"{name} hasn't rated any stories{extra} yet.")
         reviews = {s.id: r for s, r in shown}
 
@@ -70,7 +72,7 @@ class Ratings(commands.Cog):
                 line += f" — “{clip(safe(r.review), 150)}”"
             return line
 
-        note = ADULT_HIDDEN_NOTE if len(shown) < len(rated) else None
+        note = ADULT_HIDDEN_NOTE if hidden else None
         await send_story_list(
             interaction, f"{name}'s ratings", [s for s, _ in shown], note=note, extra=extra_line
         )
@@ -97,7 +99,7 @@ class Ratings(commands.Cog):
             interaction.guild_id,
             min_ratings=TOP_MIN_RATINGS,
             pairing=pairing,
-            include_adult=audience.adult_titles,
+            audience=audience,
             limit=TOP_LIMIT,
         )
         if not best:

@@ -56,10 +56,10 @@ class Recommend(commands.Cog):
             pairings=[pairing] if pairing else [],
             only_named=pairing is not None,
             count=count,
-            include_adult=audience.adult_titles,
+            audience=audience,
         )
         if not result.picks:
-            raise LibraryError(nothing_text(result))
+            raise LibraryError(nothing_text(result, hiding=audience.hide_adult))
         reasons = {p.story.id: reason_text(p) for p in result.picks}
         title = f"Recommended for {clip(safe(interaction.user.display_name), 80)}"
         if result.named:

@@ -47,9 +47,11 @@ class Search(commands.Cog):
         library = self.bot.library
         audience = await audience_for(interaction)
         shown = clip(safe(query), 80)
+        # extra-safe: adult stories are not "in the library" for members, so say "here"
+        where = "here" if audience.hide_adult else "in the library"
         if author is None:
             box, stories, hidden = await library.search_box(
-                interaction.guild_id, query, limit=RESULTS, include_adult=audience.adult_titles
+                interaction.guild_id, query, limit=RESULTS, audience=audience
             )
             if not stories:
                 within = f" ({box.describe()})" if box.filters else ""
@@ -59,7 +61,7 @@ class Search(commands.Cog):
                         f"{within}; they are listed in age-restricted channels."
                     )
                 raise LibraryError(
-                    f"Nothing in the library is close to “{shown}”{within}. "
+                    f"Nothing {where} is close to “{shown}”{within}. "
                     "Try /browse to look through everything."
                 )
             await send_story_list(interaction, f"Search: {shown}", stories)
@@ -69,13 +71,13 @@ class Search(commands.Cog):
             query,
             limit=RESULTS,
             author=author,
-            include_adult=audience.adult_titles,
+            audience=audience,
         )
         stories = await library.get_stories(interaction.guild_id, [h.story_id for h in hits])
         if not stories:
             by = f" by {clip(safe(author), 60)}"
             hidden = not audience.adult_titles and library.hidden_adult_matches(
-                interaction.guild_id, query, author=author
+                interaction.guild_id, query, author=author, audience=audience
             )
             if hidden:
                 raise LibraryError(
@@ -83,7 +85,7 @@ class Search(commands.Cog):
                     "they are listed in age-restricted channels."
                 )
             raise LibraryError(
-                f"Nothing in the library is close to “{shown}”{by}. "
+                f"Nothing {where} is close to “{shown}”{by}. "
                 "Try /browse to look through everything."
             )
         await send_story_list(interaction, f"Search: {shown}", stories)

@@ -1,4 +1,5 @@
-"""`/settings show|adult-listing|moderator-role|announcements`: a server's own storybot settings.
+"""`/settings show|adult-listing|extra-safe|moderator-role|announcements`: a server's own
+storybot settings.
 
 Settings live per guild in the library (every change is audit logged); a guild that
 never set one follows the bot-wide default from the config. Moderators may use every
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 LIST_ADULT_TITLES = "list_adult_titles"
 MODERATOR_ROLE_ID = "moderator_role_id"
 ANNOUNCE_CHANNEL_ID = "announce_channel_id"
+EXTRA_SAFE = "extra_safe"
 
 
 @app_commands.guild_only()
@@ -94,6 +96,28 @@ class SettingsCog(
                 "Adult titles are now left out of search and browse outside age-restricted "
                 "channels."
             )
+        await self.send_settings(interaction, guild, text)
+
+    @app_commands.command(
+        name="extra-safe",
+        description="Hide adult stories (Mature, Explicit, Not Rated) from members everywhere",
+    )
+    @app_commands.describe(
+        enabled="On: adult stories are hidden entirely, titles included, in every channel"
+    )
+    async def extra_safe(self, interaction: discord.Interaction, enabled: bool) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        await self.library.set_setting(guild.id, EXTRA_SAFE, enabled, actor_id=interaction.user.id)
+        if enabled:
+            text = (
+                "Extra-safe mode is on: Mature, Explicit and Not Rated stories are hidden "
+                "from members in every channel, age-restricted ones too — not listed, not "
+                "counted, not announced; asking for one answers that it is not available "
+                "here. Moderators still manage them with /library (privately)."
+            )
+        else:
+            text = "Extra-safe mode is off: adult stories follow the usual channel rules again."
         await self.send_settings(interaction, guild, text)
 
     @app_commands.command(

@@ -166,6 +166,7 @@ class GuildSettings:
     moderator_role_id: int | None = None
     announce_channel_id: int | None = None  # where new and updated stories are announced
     daily_pick: DailySchedule | None = None  # /settings daily-pick; None: off
+    extra_safe: bool = False  # adult stories hidden entirely from members (bot.library.audience)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ It keeps the store and the in-memory search indexes in step: every change to a s
 (add, edit, remove) goes through here, and changes another process makes (the CLI, a
 second bot) are picked up from the audit log (`watch`). Policy that does not need
 Discord lives here too, so it is tested without it: rating keeps an earlier review,
-lists count the adult stories they leave out, `/library stats` is one call. Reading
+lists count the adult stories they leave out (never in an extra-safe guild: the methods
+that take an `audience` apply `bot.library.audience`), `/library stats` is one call. Reading
 helpers cut chapter text into passages (`bot.library.excerpts`) and keep a small cache
 of recently read chapters.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import random
 import sqlite3
@@ -23,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.library.audience import Audience, audience_from
 from bot.library.daily_pick import DAILY_PICK, check_hour, new_schedule
 from bot.library.errors import LibraryError
 from bot.library.excerpts import (
@@ -354,13 +357,26 @@ class Library:
         """A story's community rating (from the in-memory catalog)."""
         return (await self.discovery.summaries(guild_id, [story_id]))[story_id]
 
-    async def recommend(self, guild_id: int, user_id: int, **options: Any) -> Recommendations:
-        """Stories for a reader (see `Discovery.recommend`)."""
-        return await self.discovery.recommend(guild_id, user_id, **options)
+    async def recommend(
+        self, guild_id: int, user_id: int, *, audience: Audience | None = None, **options: Any
+    ) -> Recommendations:
+        """Stories for a reader (see `Discovery.recommend`); with `audience`, only what
+        it may list, and no hint of adult stories where it may not have one."""
+        if audience is not None:
+            options["include_adult"] = audience.include_adult
+        result = await self.discovery.recommend(guild_id, user_id, **options)
+        return _without_hint(result, audience)
 
-    async def similar(self, guild_id: int, story_id: int, **options: Any) -> Recommendations:
-        """Stories like one story (see `Discovery.similar`)."""
-        return await self.discovery.similar(guild_id, story_id, **options)
+    async def similar(
+        self, guild_id: int, story_id: int, *, audience: Audience | None = None, **options: Any
+    ) -> Recommendations:
+        """Stories like one story (see `Discovery.similar`); `audience` as in `recommend`
+        (a story hidden from it is refused as not available)."""
+        if audience is not None:
+            audience.check_available(await self.get(guild_id, story_id))
+            options["include_adult"] = audience.include_adult
+        result = await self.discovery.similar(guild_id, story_id, **options)
+        return _without_hint(result, audience)
 
     async def browse_top(
         self, guild_id: int, *, length: str | None = None, **filters: Any
@@ -371,15 +387,25 @@ class Library:
         return await self.discovery.browse_top(guild_id, min_words=low, max_words=high, **filters)
 
     async def browse_fast(
-        self, guild_id: int, *, length: str | None = None, **filters: Any
+        self,
+        guild_id: int,
+        *,
+        length: str | None = None,
+        audience: Audience | None = None,
+        **filters: Any,
     ) -> tuple[list[StoryRecord], int, int]:
         """A page of stories matching the filters, from memory (see
         `Discovery.browse_memory`: tag, exclude, natural title order); the total and the
-        adult matches that may not be listed. `length` is a `LENGTHS` name."""
+        adult matches that may not be listed (with `audience`: what it may list, and the
+        adult matches counted only where it may be told — 0 in extra-safe). `length` is a
+        `LENGTHS` name."""
         low, high = word_bounds(length)
-        return await self.discovery.browse_memory(
+        if audience is not None:
+            filters["include_adult"] = audience.include_adult
+        found, total, hidden = await self.discovery.browse_memory(
             guild_id, min_words=low, max_words=high, **filters
         )
+        return found, total, audience.hint(hidden) if audience is not None else hidden
 
     def discovery_ready(self, guild_id: int) -> bool:
         """The guild's in-memory catalog is loaded (browsing and top lists answer at once)."""
@@ -391,9 +417,12 @@ class Library:
         return await resolve_pairing(self._store, guild_id, text)
 
     async def top(
-        self, guild_id: int, **options: Any
+        self, guild_id: int, *, audience: Audience | None = None, **options: Any
     ) -> tuple[list[tuple[StoryRecord, RatingSummary]], int, int]:
-        """The best-rated stories with enough ratings (see `Discovery.top`)."""
+        """The best-rated stories with enough ratings (see `Discovery.top`); with
+        `audience`, only those it may list."""
+        if audience is not None:
+            options["include_adult"] = audience.include_adult
         return await self.discovery.top(guild_id, **options)
 
     async def _refresh(
@@ -440,6 +469,25 @@ class Library:
         """A story of this guild, or None."""
         return await self._store.stories.get_story(guild_id, story_id)
 
+    async def get_for(self, guild_id: int, story_id: int, audience: Audience) -> StoryRecord:
+        """A story of this guild that `audience` may know of (a card button, a menu, a
+        remembered place): LibraryError saying it was removed, or — hidden from it by
+        extra-safe — `NOT_AVAILABLE` (no title)."""
+        record = await self.get(guild_id, story_id)
+        audience.check_available(record)
+        return record
+
+    async def audience(
+        self, guild_id: int | None, *, age_restricted: bool, default_adult_titles: bool = False
+    ) -> Audience:
+        """What members may be shown in a channel of this guild (see
+        `bot.library.audience`): `age_restricted` is the channel's mark,
+        `default_adult_titles` the bot-wide default for listing adult titles."""
+        settings = await self.settings(guild_id) if guild_id is not None else None
+        return audience_from(
+            settings, age_restricted=age_restricted, default_adult_titles=default_adult_titles
+        )
+
     async def get_stories(self, guild_id: int, story_ids: Sequence[int]) -> list[StoryRecord]:
         """Several stories of this guild, in the order asked; unknown ids are skipped."""
         return await self._store.stories.get_stories(guild_id, story_ids)
@@ -452,18 +500,30 @@ class Library:
         limit: int = 10,
         author: str | None = None,
         include_adult: bool = True,
+        audience: Audience | None = None,
     ) -> list[SearchHit]:
+        if audience is not None:
+            include_adult = audience.include_adult
         return self.indexes.get(guild_id).search(
             query, limit=limit, author=author, include_adult=include_adult
         )
 
     async def search_box(
-        self, guild_id: int, query: str, *, limit: int = 25, include_adult: bool = True
+        self,
+        guild_id: int,
+        query: str,
+        *,
+        limit: int = 25,
+        include_adult: bool = True,
+        audience: Audience | None = None,
     ) -> tuple[BoxQuery, list[StoryRecord], bool]:
         """The one search box ("spuffy angst wip"): words naming a pairing, character,
         status or rating filter; the rest match titles (typos forgiven), summaries, tags,
         characters and pairings (see `bot.library.search_box`). Returns the parsed query,
-        the stories best first, and — when none may be listed — whether adult ones match."""
+        the stories best first, and — when none may be listed — whether adult ones match
+        (never told to an `audience` that may not hear of them: extra-safe)."""
+        if audience is not None:
+            include_adult = audience.include_adult
         box, ids = await search_box(
             self._store,
             self.indexes.get(guild_id),
@@ -474,7 +534,7 @@ class Library:
         )
         stories = await self.get_stories(guild_id, ids)
         hidden = False
-        if not stories and not include_adult:
+        if not stories and not include_adult and (audience is None or audience.may_hint):
             _box, adult = await search_box(
                 self._store,
                 self.indexes.get(guild_id),
@@ -487,20 +547,46 @@ class Library:
         return box, stories, hidden
 
     def autocomplete(
-        self, guild_id: int, query: str, *, limit: int = 25, include_adult: bool = True
+        self,
+        guild_id: int,
+        query: str,
+        *,
+        limit: int = 25,
+        include_adult: bool = True,
+        audience: Audience | None = None,
     ) -> list[SearchHit]:
+        if audience is not None:
+            include_adult = audience.include_adult
         return self.indexes.get(guild_id).autocomplete(
             query, limit=limit, include_adult=include_adult
         )
 
     async def resolve(
-        self, guild_id: int, value: str, *, suggest_adult: bool = True
+        self,
+        guild_id: int,
+        value: str,
+        *,
+        suggest_adult: bool = True,
+        audience: Audience | None = None,
     ) -> StoryRecord:
         """A story from what a member sent: an id (autocomplete) or free text (fuzzy).
 
         Raises LibraryError "No story called X. Did you mean: A, B, C?" when nothing is a
-        confident match. `suggest_adult` decides whether adult titles may be suggested.
+        confident match. `suggest_adult` decides whether adult titles may be suggested;
+        an `audience` decides it instead, and in extra-safe an adult story asked for by
+        id or exact title is refused as `NOT_AVAILABLE` while typos match only the
+        stories it may see.
         """
+        if audience is not None:
+            suggest_adult = audience.include_adult
+            record = await self._resolve(guild_id, value, suggest_adult, audience.hide_adult)
+            audience.check_available(record)
+            return record
+        return await self._resolve(guild_id, value, suggest_adult, False)
+
+    async def _resolve(
+        self, guild_id: int, value: str, suggest_adult: bool, hide_adult: bool
+    ) -> StoryRecord:
         text = (value or "").strip()
         if not text:
             raise LibraryError("Tell me which story: start typing its title and pick one.")
@@ -515,6 +601,13 @@ class Library:
         hits = index.search(text, limit=5)
         wanted = normalize(text)
         exact = [h for h in hits if normalize(h.title) == wanted]
+        if hide_adult:
+            # a title that only a hidden story has is refused (by the caller) as not
+            # available; anything less than the exact title matches only visible stories
+            visible = index.search(text, limit=5, include_adult=False)
+            seen = [h for h in visible if normalize(h.title) == wanted]
+            exact = seen or exact[:1]
+            hits = visible
         if len(exact) == 1 or (exact and all(h.story_id == exact[0].story_id for h in exact)):
             return await self.get(guild_id, exact[0].story_id)
         if story_id is not None and not any(normalize(h.title).startswith(wanted) for h in hits):
@@ -560,23 +653,37 @@ class Library:
         self,
         guild_id: int,
         *,
-        include_adult: bool,
+        include_adult: bool = True,
+        audience: Audience | None = None,
         sort: str = "title",
         limit: int | None = 10,
         offset: int = 0,
         **filters: Any,
     ) -> StoryPage:
-        """`list_stories`, plus how many adult stories match but are left out here."""
+        """`list_stories`, plus how many adult stories match but are left out here (with
+        an `audience`: what it may list, and the count only where it may be told)."""
+        if audience is not None:
+            include_adult = audience.include_adult
         stories, total = await self.list_stories(
             guild_id, include_adult=include_adult, sort=sort, limit=limit, offset=offset, **filters
         )
         hidden = 0
-        if not include_adult:
+        if not include_adult and (audience is None or audience.may_hint):
             _, hidden = await self._store.listings.count(guild_id, **filters)
         return StoryPage(stories, total, hidden)
 
-    def hidden_adult_matches(self, guild_id: int, query: str, *, author: str | None = None) -> bool:
-        """Whether a title search that found nothing listable would find adult stories."""
+    def hidden_adult_matches(
+        self,
+        guild_id: int,
+        query: str,
+        *,
+        author: str | None = None,
+        audience: Audience | None = None,
+    ) -> bool:
+        """Whether a title search that found nothing listable would find adult stories
+        (never said to an `audience` that may not be told: extra-safe)."""
+        if audience is not None and not audience.may_hint:
+            return False
         hits = self.search(guild_id, query, limit=1, author=author, include_adult=True)
         return bool(hits)
 
@@ -900,6 +1007,14 @@ def chapter_heading(info: ChapterInfo) -> str | None:
     if label and title:
         return f"{label}: {title}"
     return label or title or None
+
+
+def _without_hint(result: Recommendations, audience: Audience | None) -> Recommendations:
+    """`result` without its "an adult story was left out" flag where `audience` may not be
+    told of adult stories (extra-safe)."""
+    if audience is None or audience.may_hint or not result.hidden_adult:
+        return result
+    return dataclasses.replace(result, hidden_adult=False)
 
 
 def _confident(hits: list[SearchHit]) -> bool:

@@ -1,9 +1,11 @@
 """Announcing new and updated stories in the channel a guild chose
 (`/settings announcements`), after `/library add` → Save and `/library import`.
 
-What a story's announcement may show follows bot/audience.py: in an age-restricted channel
-everything; elsewhere a non-adult story's title and summary, an adult story's title only
-when the guild lists adult titles everywhere — otherwise it is counted, never named."""
+What a story's announcement may show follows the channel's Audience
+(bot/library/audience.py): in an age-restricted channel everything; elsewhere a non-adult
+story's title and summary, an adult story's title only when the guild lists adult titles
+everywhere — otherwise it is counted, never named. In an extra-safe guild an adult story
+is not announced at all, nor counted, in any channel."""
 
 from __future__ import annotations
 
@@ -40,22 +42,24 @@ async def announce(bot: StoryBot, guild_id: int, changes: Sequence[tuple[str, in
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             log.warning("guild %s: announcement channel %s is gone", guild_id, channel_id)
             return
-        restricted = channel_is_age_restricted(channel)
-        adult_titles = settings.list_adult_titles
-        if adult_titles is None:
-            adult_titles = bool(bot.config.list_adult_titles)
+        audience = await bot.library.audience(
+            guild_id,
+            age_restricted=channel_is_age_restricted(channel),
+            default_adult_titles=bool(bot.config.list_adult_titles),
+        )
         action = dict((i, a) for a, i in changes)
-        stories = await bot.library.get_stories(guild_id, list(action))
+        found = await bot.library.get_stories(guild_id, list(action))
+        stories = [s for s in found if audience.may_see(s)]  # extra-safe: not a word
         lines: list[str] = []
         unnamed = 0
         for story in stories:
-            if story.is_adult and not (restricted or adult_titles):
+            if not audience.may_list(story):
                 unnamed += 1
                 continue
             verb = "New" if action[story.id] == "added" else "Updated"
             line = f"{verb}: **{clip(safe(story.title), 120)}** by {clip(authors_text(story), 80)}"
             line += f" · {badge(story.rating_level)} · `/story {story.id}`"
-            if story.summary and (restricted or not story.is_adult) and len(stories) == 1:
+            if story.summary and audience.may_read(story) and len(stories) == 1:
                 line += "\n" + clip(safe(story.summary), 600)
             lines.append(line)
         if unnamed:

@@ -38,10 +38,13 @@ def _guild_id(interaction: discord.Interaction) -> int:
 
 
 async def story_for(interaction: discord.Interaction, story_id: int) -> StoryRecord:
+    """The story behind a button or menu, if the member may know of it here (extra-safe:
+    an adult story — an old card's, a forged id's — is refused as not available)."""
     guild_id = _guild_id(interaction)
     if not valid_story_id(story_id):  # a forged or ancient button: no story has that id
         raise LibraryError("That story is no longer in this server's library.")
-    return await library_of(interaction).get(guild_id, story_id)
+    audience = await audience_for(interaction)
+    return await library_of(interaction).get_for(guild_id, story_id, audience)
 
 
 async def readable_story(interaction: discord.Interaction, story_id: int) -> StoryRecord:
@@ -92,6 +95,7 @@ async def card_message(
     if audience.may_read(story):
         latest, total = await library.reviews(story.guild_id, story.id, limit=CARD_REVIEWS)
     parts = await library.series_parts(story.guild_id, story.series) if story.series else []
+    parts = [p for p in parts if audience.may_see(p)]  # extra-safe: not even counted
     embed = story_card(
         story,
         summary,
@@ -326,6 +330,7 @@ async def send_similar(
     from bot.ui.recommendations import reason_text, similar_note
 
     audience = await audience_for(interaction)
+    audience.check_available(story)
     if not audience.may_list(story):
         raise LibraryError(
             f"“{clip(safe(story.title), 100)}” is rated {story.rating_level.value}: stories "
@@ -333,7 +338,7 @@ async def send_similar(
         )
     await interaction.response.defer(ephemeral=True, thinking=True)
     result = await library_of(interaction).similar(
-        story.guild_id, story.id, count=count, include_adult=audience.adult_titles
+        story.guild_id, story.id, count=count, audience=audience
     )
     if not result.picks:
         raise LibraryError("There is no other story here to compare it with yet.")
@@ -345,6 +350,7 @@ async def send_similar(
         note=similar_note(result),
         reason=lambda s: reasons[s.id],
         ephemeral=True,
+        about=[story],
     )
 
 
@@ -409,7 +415,9 @@ async def send_reviews(interaction: discord.Interaction, story: StoryRecord) -> 
         return embed
 
     source = PageSource(fetch, render, per_page=REVIEWS_PER_PAGE)
-    await Paginator(source, owner_id=interaction.user.id).start(interaction, ephemeral=True)
+    await Paginator(source, owner_id=interaction.user.id, about=[story]).start(
+        interaction, ephemeral=True
+    )
 
 
 class ReviewsButton(

@@ -245,6 +245,9 @@ def trash_card(entries: list[Any], *, keep_days: int) -> discord.Embed:
 SETTING_WORDS = {
     ("list_adult_titles", True): "turned on adult titles in lists",
     ("list_adult_titles", False): "turned off adult titles in lists",
+    ("extra_safe", True): "turned on extra-safe mode (adult stories hidden from members)",
+    ("extra_safe", False): "turned off extra-safe mode",
+    ("extra_safe", None): "turned off extra-safe mode",
 }
 FIELD_WORDS = {
     "title": "the title",

@@ -50,11 +50,12 @@ async def send_story_list(
     extra: Extra | None = None,
     reason: Reason | None = None,
     ephemeral: bool = False,
+    about: Sequence[StoryRecord] = (),
 ) -> None:
+    """`about`: the stories the list is about (its title names them), see `Paginator`."""
     source = PageSource.from_list(stories, renderer(title, note=note, extra=extra, reason=reason))
-    await Paginator(source, owner_id=interaction.user.id, open_card=open_card).start(
-        interaction, ephemeral=ephemeral
-    )
+    paginator = Paginator(source, owner_id=interaction.user.id, open_card=open_card, about=about)
+    await paginator.start(interaction, ephemeral=ephemeral)
 
 
 async def send_story_query(

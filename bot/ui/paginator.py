@@ -1,6 +1,9 @@
 """The one paginator every list uses: First / Previous / "Page n of N" / Next / Last, a
 Go-to-page box, and a select menu that opens a story card. Only the member who opened
-the list turns its pages; anyone may open a card from it."""
+the list turns its pages; anyone may open a card from it.
+
+A list made before its guild turned on extra-safe may hold adult stories: a page turn
+that would show one (or a list about one, such as its reviews) is refused as out of date."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from typing import Any
 
 import discord
 
+from bot.audience import audience_for
 from bot.library.errors import LibraryError
 from bot.library.numbers import parse_number, parse_story_id
 from bot.library.records import StoryRecord
@@ -19,6 +23,7 @@ from bot.ui.base import BaseView
 from bot.ui.errors import reply
 
 PER_PAGE = 10
+OUT_OF_DATE = "This list is out of date: run the command again for the current one."
 
 
 @dataclass(slots=True)
@@ -125,9 +130,11 @@ class Paginator(BaseView):
         owner_id: int,
         open_card: CardOpener | None = None,
         timeout: float = 600,
+        about: Sequence[StoryRecord] = (),
     ) -> None:
         super().__init__(owner_id=owner_id, timeout=timeout)
         self.source = source
+        self.about = list(about)  # the stories the list is about (reviews of, like)
         self.index = 0
         self.select = StorySelect(open_card) if open_card else None
         if self.select is not None:
@@ -160,6 +167,10 @@ class Paginator(BaseView):
         if self.index >= self.source.pages:  # the list shrank meanwhile
             self.index = self.source.pages - 1
             page = await self.source.page(self.index)
+        audience = await audience_for(interaction)
+        if not all(audience.may_see(s) for s in (*self.about, *page.stories)):
+            self.stop()
+            raise LibraryError(OUT_OF_DATE)
         self._update(page)
         await interaction.response.edit_message(
             embed=page.embed, view=self, allowed_mentions=discord.AllowedMentions.none()

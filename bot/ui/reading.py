@@ -77,8 +77,14 @@ class ReadingView(BaseView):
         """Show `passage` on the (already deferred) interaction's message."""
         if passage is None:
             return
-        # the channel could have changed its age restriction since the session opened
-        (await audience_for(interaction)).check_read(self.story)
+        # the channel could have changed its age restriction since the session opened, or
+        # the guild turned on extra-safe: the passage shown so far is taken away too
+        try:
+            (await audience_for(interaction)).check_read(self.story)
+        except LibraryError as refused:
+            self.stop()
+            await interaction.edit_original_response(content=str(refused), embed=None, view=None)
+            return
         self.passage = passage
         self._sync_controls()
         note = await save(interaction, self.story, passage)

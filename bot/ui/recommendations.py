@@ -46,8 +46,9 @@ def note_text(result: Recommendations) -> str:
     return note
 
 
-def nothing_text(result: Recommendations) -> str:
-    """The refusal when no story can be recommended."""
+def nothing_text(result: Recommendations, *, hiding: bool = False) -> str:
+    """The refusal when no story can be recommended (`hiding`: the guild is extra-safe,
+    so ratings of hidden stories may be why — nothing says so)."""
     hidden = (
         " (the rest are adult stories, listed only in age-restricted channels)"
         if result.hidden_adult
@@ -61,6 +62,11 @@ def nothing_text(result: Recommendations) -> str:
             return (
                 "The server's best-rated stories are adult stories, listed only in "
                 "age-restricted channels: ask there, or rate a story you liked with /rate."
+            )
+        if hiding:
+            return (
+                "There are no rated stories to go on here yet: rate one you liked with "
+                "/rate (or the stars on a story card) and ask again."
             )
         return (
             "Nobody has rated a story here yet, so I have nothing to go on: rate one you "

@@ -59,6 +59,16 @@ def settings_card(
         + "\nMembers with Manage Server are always moderators.",
         inline=False,
     )
+    embed.add_field(
+        name="Extra-safe mode",
+        value=(
+            "on — adult stories (Mature, Explicit, Not Rated) are hidden from members in "
+            "every channel, titles included; moderator tools still list them, privately"
+            if settings.extra_safe
+            else "off"
+        ),
+        inline=False,
+    )
     channel = settings.announce_channel_id
     embed.add_field(
         name="Announcements of new and updated stories",

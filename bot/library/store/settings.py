@@ -19,6 +19,7 @@ SETTINGS: dict[str, type] = {
     "moderator_role_id": int,
     "announce_channel_id": int,
     "daily_pick": dict,  # a DailySchedule as JSON
+    "extra_safe": bool,
 }
 
 
