@@ -1,9 +1,11 @@
 """Uploaded zips kept on disk while `/library import` reads them.
 
-Each import gets its own folder under the system temp folder, named for the bot process
+Each import gets its own folder beside the library file (`<database>.imports/`: one
+library's imports, whatever else runs on the machine), named for the bot process
 (`storybot-import-<pid>-…`) and removed when the import ends. A process killed mid-import
 (kill -9, a host restart, the power) cannot remove its folder, so the next start removes
-the folders of processes that are gone (`sweep`).
+the folders of processes that are gone (`sweep`) and learns which imports they were
+running (`RunRecord`), to tell their moderators.
 """
 
 from __future__ import annotations
@@ -23,9 +25,15 @@ PREFIX = "storybot-import-"
 _OWNED = re.compile(rf"^{PREFIX}(\d+)-")
 
 
-def new_folder() -> Path:
-    """A fresh folder for one import's upload, named for this process."""
-    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+def root_for(database: Path) -> Path:
+    """Where the imports into the library at `database` keep their uploads."""
+    return database.with_name(database.name + ".imports")
+
+
+def new_folder(root: Path) -> Path:
+    """A fresh folder under `root` for one import's upload, named for this process."""
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=root))
 
 
 def remove(folder: Path) -> None:
@@ -42,14 +50,13 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def sweep(root: Path | None = None) -> list[RunRecord]:
-    """Remove import folders left by bot processes that no longer run; the records of the
-    imports they were running (to tell their moderators)."""
-    base = root or Path(tempfile.gettempdir())
+def sweep(root: Path) -> list[RunRecord]:
+    """Remove import folders under `root` left by bot processes that no longer run; the
+    records of the imports they were running (to tell their moderators)."""
     gone: list[Path] = []
     stopped: list[RunRecord] = []
     try:
-        candidates = list(base.glob(f"{PREFIX}*"))
+        candidates = list(root.glob(f"{PREFIX}*"))
     except OSError:
         return stopped
     for folder in candidates:

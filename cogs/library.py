@@ -41,6 +41,7 @@ from bot.transformers import (
 from bot.ui.announce import announce
 from bot.ui.confirm import ConfirmRemove, EmptyTrash
 from bot.ui.import_progress import (
+    ImportControls,
     Progress,
     on_card,
     progress_text,
@@ -133,7 +134,7 @@ class LibraryCog(
     async def cog_load(self) -> None:
         # a bot killed mid-import could not remove the zip it was reading, nor tell the
         # moderator that it stopped: do both now
-        stopped = await asyncio.to_thread(uploads.sweep)
+        stopped = await asyncio.to_thread(uploads.sweep, self.upload_root)
         if stopped:
             task = asyncio.get_running_loop().create_task(self.tell_stopped(stopped))
             self.tasks.add(task)
@@ -163,6 +164,11 @@ class LibraryCog(
     @property
     def library(self) -> Library:
         return self.bot.library
+
+    @property
+    def upload_root(self) -> Path:
+        """Where this library's imports keep their zips (beside the library file)."""
+        return uploads.root_for(self.library.path)
 
     @property
     def max_upload_bytes(self) -> int:
@@ -420,7 +426,7 @@ class LibraryCog(
                 f"({err.status}). Try again."
             )
             return
-        folder = await asyncio.to_thread(uploads.new_folder)
+        folder = await asyncio.to_thread(uploads.new_folder, self.upload_root)
         archive = folder / "upload.zip"
         await asyncio.to_thread(archive.write_bytes, data)
         entries, refused = await asyncio.to_thread(collect, [archive])
@@ -477,21 +483,29 @@ class LibraryCog(
                 except discord.HTTPException:
                     log.info("could not edit the import progress", exc_info=True)
 
+        controls = ImportControls(progress)
         reporter = asyncio.get_running_loop().create_task(report())
         try:
-            message = await interaction.edit_original_response(content=progress_text(progress))
+            message = await interaction.edit_original_response(
+                content=progress_text(progress), view=controls
+            )
             run.message_id = message.id
             await asyncio.to_thread(uploads.write_run, folder, run)
-            await self.library.import_entries(
+            result = await self.library.import_entries(
                 guild_id,
                 entries,
                 actor_id=interaction.user.id,
                 max_bytes=self.max_upload_bytes,
                 on_result=on_result,
+                stop=lambda: progress.cancelled,
+                isolate=True,  # parsed in a worker process: this loop keeps answering
             )
+            shown = {entry.name: entry.member or entry.file_name for entry in entries}
+            progress.not_processed = [shown.get(name, name) for name in result.not_processed]
             reporter.cancel()
+            controls.stop()
             await interaction.edit_original_response(
-                content=None, embed=summary_card(progress, refused)
+                content=None, embed=summary_card(progress, refused), view=None
             )
             await announce(self.bot, guild_id, changed)
             lines = rejection_lines(progress, refused)
@@ -511,9 +525,12 @@ class LibraryCog(
                 await interaction.edit_original_response(
                     content=f"The import stopped after {done} of {progress.total} files "
                     f"({type(err).__name__}); every story stored so far is whole. Run "
-                    "`/library import` again to finish: what is there already is skipped."
+                    "`/library import` again to finish: what is there already is skipped.",
+                    view=None,
                 )
         finally:
+            reporter.cancel()
+            controls.stop()
             self.imports.pop(guild_id, None)
             await asyncio.to_thread(uploads.remove, folder)
 

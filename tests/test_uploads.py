@@ -53,11 +53,11 @@ def test_a_folder_without_a_readable_record_is_still_removed(tmp_path: Path) -> 
     assert not dead.exists()
 
 
-def test_new_folder_is_named_for_this_process() -> None:
-    folder = uploads.new_folder()
-    try:
-        assert folder.name.startswith(f"{uploads.PREFIX}{os.getpid()}-")
-        assert uploads.sweep(folder.parent) == [] or folder.exists()
-        assert folder.exists()
-    finally:
-        uploads.remove(folder)
+def test_new_folder_is_beside_the_library_and_named_for_this_process(tmp_path: Path) -> None:
+    root = uploads.root_for(tmp_path / "storybot.db")
+    assert root == tmp_path / "storybot.db.imports"
+    folder = uploads.new_folder(root)
+    assert folder.parent == root
+    assert folder.name.startswith(f"{uploads.PREFIX}{os.getpid()}-")
+    assert uploads.sweep(root) == []
+    assert folder.exists()

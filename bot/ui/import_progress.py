@@ -1,5 +1,6 @@
-"""What `/library import` shows: a progress line edited as the zip is imported, then the
-summary (added, updated, unchanged, rejected with each reason)."""
+"""What `/library import` shows: a progress line edited as the zip is imported, with a
+Cancel button, then the summary (added, updated, unchanged, rejected with each reason;
+after a cancel, what was not processed)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.render import FIELD_VALUE_MAX, clip, fit_lines, safe
+from bot.ui.confirm import ModeratorView
 from bot.ui.library_cards import code_name
 from bot.uploads import RunRecord
 
@@ -29,6 +31,12 @@ class Progress:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    cancelled_by: int | None = None  # the moderator who pressed Cancel
+    not_processed: list[str] = field(default_factory=list)  # names, once it has stopped
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_by is not None
 
     def count(self, action: str | None) -> None:
         self.done += 1
@@ -48,10 +56,30 @@ def progress_text(p: Progress, now: float | None = None) -> str:
     share = p.done / p.total if p.total else 1.0
     left = (p.total - p.done) / rate if rate > 0 else None
     eta = f"about {left:.0f} s left" if left is not None else "estimating time left"
+    if p.cancelled:
+        eta = "cancelling after the files being stored now"
     return (
         f"Importing `{code_name(p.source, 80)}`: {p.done} of {p.total} "
         f"`[{bar(p.done, p.total)}]` {share:.0%} · {rate:.1f} files/s · {eta}"
     )
+
+
+class ImportControls(ModeratorView):
+    """The Cancel button under an import's progress: only the moderator who started the
+    import, and only while still a moderator (checked on the press), may stop it. The
+    import then stops after the files being stored at that moment."""
+
+    action = "this import"
+
+    def __init__(self, progress: Progress) -> None:
+        super().__init__(progress.started_by, timeout=None)  # as long as the import runs
+        self.progress = progress
+
+    @discord.ui.button(label="Cancel import", style=discord.ButtonStyle.danger)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.progress.cancelled_by = interaction.user.id
+        self.stop()
+        await interaction.response.edit_message(content=progress_text(self.progress), view=None)
 
 
 def restarted_text(run: RunRecord) -> str:
@@ -66,13 +94,35 @@ def restarted_text(run: RunRecord) -> str:
 
 
 def summary_card(p: Progress, refused: list[tuple[str, str]]) -> discord.Embed:
-    """The finished import: counts, then every rejected file with its reason."""
+    """The finished import: counts, then every rejected file with its reason (after a
+    cancel: what was stored before it, and what was not processed)."""
     rejected = refused + p.rejected
-    embed = discord.Embed(title=clip(f"Imported {p.source}", 256), colour=discord.Colour.green())
-    embed.description = (
+    counts = (
         f"**{p.added}** added · **{p.updated}** updated · **{p.unchanged}** unchanged · "
         f"**{len(rejected)}** rejected ({time.monotonic() - p.started:.1f} s)"
     )
+    if p.cancelled:
+        embed = discord.Embed(
+            title=clip(f"Import of {p.source} cancelled", 256), colour=discord.Colour.orange()
+        )
+        embed.description = (
+            f"Cancelled by <@{p.cancelled_by}> after {p.done} of {p.total} files. Stored "
+            f"before the stop: {counts}.\n**{len(p.not_processed)}** not processed: nothing "
+            "of them was stored. Run `/library import` again with the same zip to import "
+            "them — stories already stored are reported unchanged."
+        )
+        if p.not_processed:
+            lines = [f"`{code_name(name, 60)}`" for name in p.not_processed]
+            shown = fit_lines(lines, CARD_ROOM)
+            count = shown.count("\n") + 1 if shown else 0
+            if count < len(lines):
+                shown += f"\n… and {len(lines) - count} more"
+            embed.add_field(name="Not processed", value=shown or "—", inline=False)
+    else:
+        embed = discord.Embed(
+            title=clip(f"Imported {p.source}", 256), colour=discord.Colour.green()
+        )
+        embed.description = counts
     if rejected:
         lines = rejection_lines(p, refused)
         shown = fit_lines(lines, CARD_ROOM)

@@ -15,7 +15,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -204,8 +203,8 @@ def reaped(procs: list[BotProcess]) -> Iterator[None]:
                 bot.kill()
 
 
-def import_folders(pid: int) -> list[Path]:
-    return list(Path(tempfile.gettempdir()).glob(f"storybot-import-{pid}-*"))
+def import_folders(db: Path, pid: int) -> list[Path]:
+    return list(db.with_name(db.name + ".imports").glob(f"storybot-import-{pid}-*"))
 
 
 @pytest.mark.timeout(240)
@@ -239,7 +238,7 @@ async def test_a_restart_mid_import_leaves_whole_stories_and_the_import_can_run_
                 assert time.monotonic() < deadline, "nothing was stored within 60 s"
                 await asyncio.sleep(0.005)
             killed = procs[0].proc.pid
-            assert import_folders(killed), "the import keeps its zip in a folder named for it"
+            assert import_folders(db, killed), "the import keeps its zip in a folder named for it"
             procs[0].kill()
             assert procs[0].proc.returncode == -signal.SIGKILL
 
@@ -265,7 +264,7 @@ async def test_a_restart_mid_import_leaves_whole_stories_and_the_import_can_run_
                 "**0** rejected"
             ), again.embed["description"]
             assert check_every_story_whole(db, want) == STORIES
-            assert not import_folders(killed), "the killed import's zip was left behind"
+            assert not import_folders(db, killed), "the killed import's zip was left behind"
 
             # nothing is stuck: a further import runs (and finds everything there)
             third = await moderator.slash(

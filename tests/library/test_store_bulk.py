@@ -156,3 +156,27 @@ async def test_parser_processes_read_the_files_themselves(tmp_path: Path) -> Non
     assert reasons[str(folder / "b.txt")].startswith("could not be read")
     assert "over the 1000 bytes limit" in reasons[str(folder / "c.txt")]
     assert report.bytes_read == (folder / "a.txt").stat().st_size + 1001
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+async def test_stop_ends_the_import_after_the_file_being_stored(tmp_path: Path, jobs: int) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(150):
+        (folder / f"s{i:03d}.txt").write_text(f"Title: Story {i}\nAuthor: A\n\nSome text {i}.")
+    entries, _ = collect([folder])
+    seen: list[str] = []
+
+    def on_result(entry: Entry, outcome: object, reason: str | None) -> None:
+        seen.append(entry.name)
+
+    async with await Store.open(tmp_path / "lib.db") as store:
+        report = await bulk_import(
+            store, 1, entries, jobs=jobs, on_result=on_result, stop=lambda: len(seen) >= 40
+        )
+        stored = (await store.listings.stats()).counts["stories"]
+    # the batch being written when the stop came is finished; nothing after it is stored
+    assert 40 <= len(report.added) == stored == len(seen) < 150
+    names = [e.name for e in entries]
+    assert [name for name, _ in report.added] == names[: len(seen)]
+    assert report.not_processed == names[len(seen) :]

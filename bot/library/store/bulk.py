@@ -81,6 +81,7 @@ class ImportReport:
     updated: list[tuple[str, ImportOutcome]] = field(default_factory=list)
     unchanged: list[tuple[str, ImportOutcome]] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+    not_processed: list[str] = field(default_factory=list)  # stopped before these (names)
     bytes_read: int = 0
 
     @property
@@ -319,16 +320,21 @@ async def bulk_import(
     max_bytes: int = DEFAULT_MAX_BYTES,
     executor: Executor | None = None,
     on_result: Callable[[Entry, ImportOutcome | None, str | None], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    isolate: bool = False,
 ) -> ImportReport:
-    """Parse and store every entry, in order.
+    """Parse and store every entry, in order — or until `stop()` says so: then the file
+    being stored is finished and nothing after it is stored (`report.not_processed`).
 
     Workers parse up to `AHEAD_STORIES` files (`AHEAD_BYTES` of input) ahead of the writer;
     the writer stores parsed stories in batches of up to `BATCH_STORIES` (`BATCH_BYTES`)
-    per transaction, each story whole or not at all (`Stories.import_prepared_many`)."""
+    per transaction, each story whole or not at all (`Stories.import_prepared_many`).
+    With `isolate`, files are parsed in worker processes even for one job or a few files
+    (the bot: its event loop never parses, each parse is bounded in time and memory)."""
     report = ImportReport()
     reader = EntryReader(max_bytes)
     own_pool = None
-    if executor is None and jobs > 1 and len(entries) >= POOL_THRESHOLD:
+    if executor is None and (isolate or (jobs > 1 and len(entries) >= POOL_THRESHOLD)):
         executor = own_pool = make_pool(jobs)
     pending: deque[_Pending] = deque()
     ahead_bytes = 0
@@ -379,7 +385,12 @@ async def bulk_import(
         nonlocal ahead_bytes
         batch: list[tuple[Entry, PreparedStory | None, str | None]] = []
         size = 0
-        while pending and len(batch) < BATCH_STORIES and (not batch or size < BATCH_BYTES):
+        while (
+            pending
+            and not stopped()
+            and len(batch) < BATCH_STORIES
+            and (not batch or size < BATCH_BYTES)
+        ):
             item = pending.popleft()
             size += item.size
             job = item.job
@@ -405,15 +416,26 @@ async def bulk_import(
             if on_result is not None:
                 on_result(entry, outcome, reason)
 
+    def stopped() -> bool:
+        return stop is not None and stop()
+
+    submitted = 0
     try:
         for entry in entries:
+            if stopped():
+                break
             submit(entry)
+            submitted += 1
             if len(pending) + len(group) >= AHEAD_STORIES or ahead_bytes >= AHEAD_BYTES:
                 flush()
                 await write_batch()
-        flush()
-        while pending:
+        if not stopped():
+            flush()
+        while pending and not stopped():
             await write_batch()
+        report.not_processed = [item.entry.name for item in pending]
+        report.not_processed += [entry.name for entry, _, _ in group]
+        report.not_processed += [entry.name for entry in entries[submitted:]]
     finally:
         reader.close()
         for item in pending:
