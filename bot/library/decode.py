@@ -334,6 +334,23 @@ _LATIN_SCRIPT = {
 }
 
 
+_LONE_CARONS = "ŠšŽžŸˆ˜ƒ"
+# non-ASCII characters `_implausible` never counts wherever they are: the plausible
+# punctuation, and letters that are not upper case (nor a caron/tilde letter that may
+# stand alone) — most of a Western text's non-ASCII characters, skipped by the regex
+_NEVER_COUNTED = sorted(
+    _PLAUSIBLE
+    | {
+        ch
+        for ch in map(chr, range(0x80, 0x3000))
+        if ch.isalpha() and not ch.isupper() and ch not in _LONE_CARONS
+    }
+)
+_MAYBE_IMPLAUSIBLE = re.compile(
+    "[^\x00-\x7f" + "".join(re.escape(ch) for ch in _NEVER_COUNTED) + "]"
+)
+
+
 def _implausible(text: str) -> int:
     """How many non-ASCII characters of `text` a Western story would not hold where they
     are: an upper-case letter straight after a lower-case one ("CafŽ", "donÕt", "quotesÓ"),
@@ -341,14 +358,14 @@ def _implausible(text: str) -> int:
     Latin-1)."""
     bad = 0
     n = len(text)
-    for m in _NON_ASCII.finditer(text):
+    for m in _MAYBE_IMPLAUSIBLE.finditer(text):
         i = m.start()
         c = m.group()
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < n else " "
         if c.isalpha():
             upper_inside = c.isupper() and before.isalpha() and before.islower()
-            lone_caron = c in "ŠšŽžŸˆ˜ƒ" and not (before.isalpha() or after.isalpha())
+            lone_caron = c in _LONE_CARONS and not (before.isalpha() or after.isalpha())
             bad += upper_inside or lone_caron
         elif c == "¤" or c < "\xa0" or c == "\ufffd":
             bad += 2

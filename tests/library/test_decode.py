@@ -274,3 +274,38 @@ def test_a_story_quoting_a_transfer_header_is_left_alone():
         "Nothing happened for a long time; then the reply came.\n"
     )
     assert decode_bytes(story.encode())[0] == story
+
+
+def _implausible_every_char(text: str) -> int:
+    """`decode._implausible` as it was first written: every non-ASCII character looked at."""
+    bad = 0
+    for i, c in enumerate(text):
+        if c < "\x80":
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < len(text) else " "
+        if c.isalpha():
+            upper_inside = c.isupper() and before.isalpha() and before.islower()
+            lone_caron = c in "ŠšŽžŸˆ˜ƒ" and not (before.isalpha() or after.isalpha())
+            bad += upper_inside or lone_caron
+        elif c == "¤" or c < "\xa0" or c == "\ufffd":
+            bad += 2
+        elif c not in decode._PLAUSIBLE:
+            bad += (before.isalpha() and after.isalpha()) or c not in "¦¬±µ¼½¾"
+    return bad
+
+
+_WESTERN_PIECES = [
+    "a", "Z", " ", "é", "É", "ß", "Ž", "ž", "Š", "ˆ", "˜", "ƒ", "Ÿ", "ÿ", "ª", "º", "µ", "½",
+    "¤", "\x85", "\x9f", "\ufffd", "\u00a0", "’", "“", "…", "—", "√", "Õ", "Ó", "ǅ", "ſ",
+    "ı", "Ω", "ω", "д", "Д", "中", "¬", "×", "\u0301",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WESTERN_PIECES), max_size=40).map("".join))
+def test_implausible_skips_only_characters_it_never_counts(text):
+    assert decode._implausible(text) == _implausible_every_char(text)
+    for codec in ("cp1252", "mac_roman", "iso8859_15"):
+        read = text.encode("utf-8").decode(codec, errors="replace")
+        assert decode._implausible(read) == _implausible_every_char(read)

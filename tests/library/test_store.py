@@ -18,7 +18,13 @@ from bot.library.model import count_words as model_count_words
 from bot.library.store import Store
 from bot.library.store.imports import SAME_HASH_SQL, SAME_NAME_SQL
 from bot.library.store.migrations import MIGRATIONS_DIR, apply_migrations, load_migrations
-from bot.library.store.prepare import count_squashed, prepare_story, squash
+from bot.library.store.prepare import (
+    SPLIT_SPACE,
+    count_squashed,
+    prepare_story,
+    squash,
+    squash_text,
+)
 
 G1, G2 = 111, 222
 MOD = 42
@@ -703,6 +709,28 @@ async def test_stats(store: Store) -> None:
 )
 def test_store_word_count_matches_the_model(text: str) -> None:
     assert count_squashed(squash(text)) == model_count_words(text)
+    no_underscore = text.replace("_", "")  # the punctuation-only regex's path
+    assert count_squashed(squash(no_underscore)) == model_count_words(no_underscore)
+
+
+_CHAPTER_PIECES = [
+    *"ab Z9_-—…*'\".,!?é中",
+    "\n", "\n\n", "\n\n\n", "  ", "\t", "\r", "\u00a0", "\u2003", "\u200b", "\x85", "\u3000",
+    "word", " ", " ", "Word.",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CHAPTER_PIECES), max_size=40).map("".join))
+def test_squash_text_is_squash(text: str) -> None:
+    assert squash_text(text) == squash(text)
+
+
+def test_squash_text_knows_every_space_str_split_splits_at() -> None:
+    every = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
+    assert every == SPLIT_SPACE
+    for ch in every:
+        assert squash_text(f"a{ch}b") == "a b"
 
 
 async def test_a_namesake_with_a_different_text_is_added_not_merged(store: Store) -> None:
