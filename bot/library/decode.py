@@ -1,6 +1,8 @@
 """Bytes -> text: detect the encoding (never assume one), refuse binary files.
 
-Order: byte-order marks (UTF-8, UTF-16, UTF-32) -> strict UTF-8 -> UTF-16 without a BOM
+Order: byte-order marks (UTF-8, UTF-16, UTF-32) -> a MIME-wrapped mail or Usenet post
+(multipart, quoted-printable, base64: `read_mail`, each part in its own charset) ->
+strict UTF-8 -> UTF-16 without a BOM
 (NUL-byte pattern) -> a charset the file declares (a MIME `Content-Type: text/plain;
 charset=...` header of a mail or Usenet post, an XML declaration, an HTML `<meta charset>`)
 when the bytes decode as it says -> charset-normalizer on a bounded sample. Western text
@@ -12,10 +14,14 @@ The result is normalised: CRLF/CR -> LF, stray C1 controls mapped as cp1252, BOM
 
 from __future__ import annotations
 
-import binascii
 import codecs
+import email
+import email.errors
+import email.header
+import email.message
 import logging
 import re
+from dataclasses import dataclass
 
 from bot.library.errors import StoryRejected
 
@@ -233,6 +239,9 @@ _MIME_CHARSET = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _XML_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_DECLARATION_ANYWHERE = re.compile(
+    rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I
+)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
 )
@@ -250,22 +259,33 @@ _LABEL_ALIASES = {
     "x-user-defined": "cp1252",
     "macintosh": "mac_roman",
     "x-mac-roman": "mac_roman",
+    "x-mac": "mac_roman",
     "mac": "mac_roman",
+    "latin-9": "iso8859_15",
+    "latin9": "iso8859_15",
 }
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The codec a file names for itself, if Python knows it: a MIME `Content-Type`
-    header (mail, Usenet, mailing-list archives), an XML declaration, `<meta charset>`."""
+    """The codec a file names for itself, if Python knows it: an XML declaration, a MIME
+    `Content-Type` header (mail, Usenet, mailing-list archives), an HTML `<meta charset>`
+    or http-equiv. The one reader of declared charsets, for text, HTML and EPUB."""
     head = data[:16384].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     m = (
         _XML_DECLARATION.match(head)
         or _MIME_CHARSET.search(head)
         or _META_CHARSET.search(head[:4096])
+        or _XML_DECLARATION_ANYWHERE.search(head[:4096])
     )
     if not m:
         return None
-    label = m.group(1).decode("ascii", "replace").strip().lower()
+    return charset_codec(m.group(1).decode("ascii", "replace"))
+
+
+def charset_codec(label: str) -> str | None:
+    """A charset label as files and MIME headers write it -> Python's codec name, with
+    the labels that in practice mean another code page (WHATWG: Latin-1 is Windows-1252)."""
+    label = label.strip().strip("\"'").lower()
     label = _LABEL_ALIASES.get(label, label)
     try:
         return codecs.lookup(label).name
@@ -274,38 +294,152 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
-_TRANSFER = re.compile(
-    rb"^Content-Transfer-Encoding:[ \t]*(quoted-printable|base64)[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
+# ---- mail and Usenet posts (MIME) ---------------------------------------------------
+
 _HEADER_LINE = re.compile(rb"^(?:[A-Za-z][A-Za-z0-9-]{0,60}:|[ \t])")
 _BLANK_LINE = re.compile(rb"\r?\n[ \t]*\r?\n")
+_MBOX_FROM = re.compile(rb"^From \S+")
+_MIME_SIGN = re.compile(
+    rb"^content-type:[^\n]*multipart/|^content-transfer-encoding:[ \t]*"
+    rb"(?:quoted-printable|base64)|=\?[\w.:-]+\?[bq]\?",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MAIL_HEAD_MAX = 16384
+_NOTE_RATIO = 4  # a text part under a quarter of the longest one is a note
 
 
-def transfer_decoded(data: bytes) -> bytes:
-    """A mail or Usenet post saved with its headers, whose body is quoted-printable or
-    base64 (`Content-Transfer-Encoding`): the body decoded, the headers kept. Anything
-    else is returned unchanged."""
-    head_end = _BLANK_LINE.search(data, 0, 16384)
-    if head_end is None:
-        return data
-    head = data[: head_end.start()]
-    m = _TRANSFER.search(head)
-    if m is None or b"multipart/" in head.lower():
-        return data
-    lines = head.replace(b"\r\n", b"\n").split(b"\n")
-    if sum(1 for ln in lines if _HEADER_LINE.match(ln)) < 0.8 * len(lines):
-        return data  # not a header block: a story that quotes a header
-    body = data[head_end.end() :]
+@dataclass(frozen=True, slots=True)
+class MailPost:
+    """A saved mail or Usenet post, unwrapped: the part a reader reads, decoded."""
+
+    text: str  # plain: the post's headers (not the MIME ones) + the text; html: the page
+    html: bool  # the post has no text/plain part: `text` is its text/html part
+    encoding: str  # the codec the part was read with
+    poster: str | None  # the From header, decoded ("Jo Writer <jo@example.invalid>")
+    notes: tuple[str, ...] = ()  # short text parts beside the story ("Feedback adored!")
+
+
+def read_mail(data: bytes) -> MailPost | None:
+    """A mail or Usenet post saved with its headers whose body MIME wraps (multipart,
+    quoted-printable or base64, RFC 2047 encoded headers), read with the stdlib `email`
+    package: multipart/alternative gives its text/plain part, else its text/html part;
+    multipart/mixed its text parts in order (an attached story.txt included; images and
+    other attachments left out); each part decoded from its transfer encoding in its own
+    charset. None for anything else (a plain post goes through `decode_bytes` as text).
+    """
+    head = _mail_head(data)
+    if head is None or not _MIME_SIGN.search(head):
+        return None
     try:
-        if m.group(1).lower() == b"base64":
-            decoded = binascii.a2b_base64(body)
-        else:
-            decoded = binascii.a2b_qp(body.replace(b"\r\n", b"\n"))
-    except (binascii.Error, ValueError):
-        log.info("the post's %s body does not decode; read as it is", m.group(1).decode())
-        return data
-    return data[: head_end.end()] + decoded
+        message = email.message_from_bytes(data)  # compat32: lenient, keeps comments
+        leaves = _mail_leaves(message)
+        plain = [leaf for leaf in leaves if leaf.get_content_subtype() == "plain"]
+        html = [leaf for leaf in leaves if leaf.get_content_subtype() == "html"]
+        chosen = plain or html[:1]
+        if not chosen:
+            return None
+        texts, codecs_used = [], []
+        for leaf in chosen:
+            text, codec = _part_text(leaf)
+            texts.append(text.strip("\n"))
+            codecs_used.append(codec)
+        poster = _header_text(message, "from")
+    except StoryRejected:
+        raise
+    except Exception:  # a damaged post: read it as the text it is
+        log.info("the post's MIME structure could not be read; read as plain text")
+        return None
+    main = max(range(len(texts)), key=lambda k: len(texts[k]))
+    codec = codecs_used[main]  # the story's part's charset names the post's
+    longest = len(texts[main])
+    texts = [t for t in texts if t]
+    # a short note sent with the story as another part (a cover letter, an attached
+    # story.txt after "here it is") is a note, not the story's opening
+    notes = tuple(normalise_text(t) for t in texts if len(t) * _NOTE_RATIO < longest)
+    body = "\n\n".join(t for t in texts if len(t) * _NOTE_RATIO >= longest)
+    if not plain:
+        return MailPost(normalise_text(body), True, codec, poster, notes)
+    kept = [
+        f"{name}: {_decoded_header(value)}"
+        for name, value in message.items()
+        if not name.lower().startswith("content-") and name.lower() != "mime-version"
+    ]
+    text = normalise_text("\n".join([*kept, "", body]) + "\n")
+    return MailPost(text, False, codec, poster, notes)
+
+
+def _mail_head(data: bytes) -> bytes | None:
+    """The header block at the top of `data` when it is one (most of its lines are
+    "Name: value" or continuations), else None: a story that quotes a header is not mail."""
+    start = len(data) - len(data.lstrip(b"\r\n"))
+    end = _BLANK_LINE.search(data, start, _MAIL_HEAD_MAX)
+    if end is None:
+        return None
+    head = data[start : end.start()]
+    lines = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    if lines and _MBOX_FROM.match(lines[0]):
+        lines = lines[1:]
+    if not lines or not _HEADER_LINE.match(lines[0]) or lines[0][:1] in b" \t":
+        return None
+    if sum(1 for ln in lines if _HEADER_LINE.match(ln)) < 0.8 * len(lines):
+        return None
+    return head
+
+
+def _mail_leaves(part: email.message.Message) -> list[email.message.Message]:
+    """The text/plain and text/html parts a reader sees, in order; of a
+    multipart/alternative only the first alternative holding text/plain (else HTML)."""
+    if part.is_multipart():
+        subparts = [p for p in part.get_payload() if isinstance(p, email.message.Message)]
+        if part.get_content_subtype() == "alternative":
+            options = [_mail_leaves(p) for p in subparts]
+            for leaves in options:
+                if any(leaf.get_content_subtype() == "plain" for leaf in leaves):
+                    return leaves
+            return next((leaves for leaves in options if leaves), [])
+        return [leaf for p in subparts for leaf in _mail_leaves(p)]
+    if part.get_content_maintype() == "message":  # a forwarded post
+        inner = part.get_payload()
+        inner = inner[0] if isinstance(inner, list) and inner else inner
+        return _mail_leaves(inner) if isinstance(inner, email.message.Message) else []
+    if part.get_content_maintype() == "text" and part.get_content_subtype() in ("plain", "html"):
+        return [part]
+    return []
+
+
+def _part_text(part: email.message.Message) -> tuple[str, str]:
+    """A leaf part's text: its transfer encoding undone, read as UTF-8 when it is, else in
+    the charset it declares, else as `decode_bytes` would (detection, `<meta charset>`)."""
+    payload = part.get_payload(decode=True) or b""
+    declared = part.get_content_charset()
+    codec = charset_codec(declared) if declared else None
+    if codec is not None:
+        try:
+            return payload.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        try:
+            return payload.decode(codec), codec
+        except (UnicodeDecodeError, LookupError):
+            log.info("a part declares %s but does not decode as it", codec)
+    if not payload.strip():
+        return "", codec or "utf-8"
+    return decode_bytes(payload)
+
+
+def _header_text(message: email.message.Message, name: str) -> str | None:
+    value = message.get(name)
+    return (_decoded_header(value) or None) if value is not None else None
+
+
+def _decoded_header(value: object) -> str:
+    """A header's text: RFC 2047 encoded words ("=?ISO-8859-1?Q?Caf=E9?=") decoded,
+    whitespace folded."""
+    try:
+        text = str(email.header.make_header(email.header.decode_header(str(value))))
+    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+        text = str(value)
+    return " ".join(text.split())
 
 
 def _declared(data: bytes) -> tuple[str, str] | None:
@@ -457,7 +591,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     kind = binary_kind(data)
     if kind:
         raise StoryRejected(f"This is {kind}, not a story file.")
-    data = transfer_decoded(data)
+    post = read_mail(data)
+    if post is not None:  # a MIME post: its text part (an HTML-only post: the page)
+        _check_text(post.text, post.encoding)
+        return post.text, post.encoding
     if b"\x00" in data[:8192]:
         utf16 = _utf16_without_bom(data)
         if not utf16:

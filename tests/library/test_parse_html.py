@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from bot.library.decode import declared_charset
 from bot.library.errors import StoryRejected
 from bot.library.model import Status
-from bot.library.parse.html import declared_charset, decode_html, parse_html
+from bot.library.parse.html import decode_html, parse_html
 from bot.library.parse.html_meta import progress, split_heading
 from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_text import node_paragraphs

@@ -12,13 +12,14 @@ import logging
 import re
 from pathlib import PurePath
 
-from bot.library.decode import decode_bytes
+from bot.library.decode import decode_bytes, read_mail
 from bot.library.errors import StoryRejected
 from bot.library.limits import too_large
 from bot.library.model import ParsedStory
 from bot.library.parse.finish import finish
 from bot.library.parse.formats import DOCUMENT_KINDS, is_rtf, parse_document, zip_kind
 from bot.library.parse.layouts import parse_text_layout
+from bot.library.parse.layouts.usenet import mail_name
 from bot.library.parse.not_story import refuse_if_not_a_story, refuse_page
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text import parse_text
@@ -66,6 +67,7 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
         kind = _kind(data, name)
         encoding: str | None
         text = ""
+        post = None
         if kind in DOCUMENT_KINDS:  # .docx / .odt / .rtf: their text, read as text
             raw, encoding = parse_document(kind, data, name)
         elif kind == "epub":
@@ -78,9 +80,20 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
 
             text, encoding = decode_html(data)
             raw = parse_html(text, name)
+        elif (post := read_mail(data)) is not None and post.html:
+            # a mail or Usenet post whose only text is HTML: read as the page it is
+            from bot.library.parse.html import parse_html
+
+            text, encoding = post.text, post.encoding
+            raw = parse_html(text, name)
+            poster = mail_name(post.poster)
+            if poster and not raw.authors:
+                raw.authors.append(poster)
         else:
-            text, encoding = decode_bytes(data)
+            text, encoding = (post.text, post.encoding) if post else decode_bytes(data)
             raw = parse_text_layout(text, name)
+        if kind == "text" and post is not None:
+            raw.notes.extend(n for n in post.notes if n not in raw.notes)
         story = finish(raw, source_name=name, encoding=encoding)
         if not story.chapters or not _HAS_WORD.search(story.body):
             refuse_page(text)  # a login wall or error page says so

@@ -10,15 +10,13 @@ flattened first (`html_depth`).
 
 from __future__ import annotations
 
-import codecs
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.library.decode import binary_kind, decode_bytes, normalise_text
+from bot.library.decode import decode_bytes
 from bot.library.parse.html_depth import flatten_deep
 from bot.library.parse.html_refuse import refuse_non_story
 from bot.library.parse.layouts import (
@@ -88,56 +86,10 @@ def parse_html(text: str, source_name: str) -> RawStory:
 
 # ------------------------------------------------------------------- charset
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
-)
-_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
-# the WHATWG encoding standard: pages labelled Latin-1/ASCII are decoded as Windows-1252
-_LABEL_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "windows-1252": "cp1252",
-    "x-user-defined": "cp1252",
-    "x-mac-roman": "mac_roman",
-    "x-mac": "mac_roman",
-    "mac": "mac_roman",
-    "latin-9": "iso8859_15",
-    "latin9": "iso8859_15",
-}
-
-
-def declared_charset(data: bytes) -> str | None:
-    """The codec named by `<meta charset>` / http-equiv / the XML declaration, if known."""
-    head = data[:4096]
-    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
-    if not m:
-        return None
-    label = m.group(1).decode("ascii", "replace").strip().lower()
-    label = _LABEL_ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """Bytes of an HTML page → (text, encoding).
-
-    `decode_bytes` decides (BOMs, strict UTF-8 — pages often mislabel UTF-8 as Latin-1 —,
-    binary refusal, detection), except that a page which is not UTF-8 and names a legacy
-    charset in `<meta charset>` / http-equiv / its XML declaration is read as it says.
-    """
-    declared = declared_charset(data)
-    if declared and not declared.startswith("utf") and binary_kind(data) is None:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                return normalise_text(data.decode(declared)), declared
-            except UnicodeDecodeError:
-                log.info("page declares %s but does not decode as it", declared)
+    """Bytes of an HTML page → (text, encoding): `decode.decode_bytes`, which honours the
+    charset a page declares (`<meta charset>`, http-equiv, the XML declaration; the one
+    reader is `decode.declared_charset`) when the bytes are not UTF-8 — pages often
+    mislabel UTF-8 as Latin-1 — and detects it otherwise."""
     return decode_bytes(data)

@@ -78,11 +78,13 @@ class _State:
 
 _REPLY = re.compile(r"^\s*re\s*:", re.IGNORECASE)
 _SUBJECT = re.compile(
-    r"^(?:(?:re|fwd?)\s*:\s*)*(?:\[[^\]]{1,40}\]\s*)?(?:(?:(?:new\s+)?fic|fanfic|story)\s*[:\-]\s*)?"
-    r"(?P<title>[^()\[\]]{1,120}?)\s*(?:[(\[](?P<meta>[^)\]]{1,160})[)\]])?\s*"
-    r"(?P<part>\d+\s*/\s*(?:\d+|\?))?\s*$",
+    r"^(?:(?:re|fwd?)\s*:\s*)*(?:\[[^\]]{1,40}\]\s*)?"
+    r"(?:(?:(?:new\s+)?(?:fic|fanfic|story)|new|repost)\s*[:\-]\s*)?"
+    r"(?P<title>[^()\[\]]{1,120}?)\s*(?P<meta>(?:[(\[][^)\]]{1,160}[)\]]\s*)*)"
+    r"(?P<part>\d+\s*/\s*(?:\d+|\?))?\s*(?P<after>(?:[(\[][^)\]]{1,160}[)\]]\s*)*)$",
     re.IGNORECASE,
 )
+_SUBJECT_GROUP = re.compile(r"[(\[]([^)\]]*)[)\]]")
 
 
 def _apply_subject(h: Header, value: str) -> None:
@@ -95,7 +97,8 @@ def _apply_subject(h: Header, value: str) -> None:
     raw = h.raw
     if raw.title is None:
         h.subject_title = m.group("title").strip().strip("\"'“”")
-    for part in LIST_SPLIT.split(m.group("meta") or ""):
+    groups = _SUBJECT_GROUP.findall(f"{m.group('meta')} {m.group('after')}")
+    for part in (item for group in groups for item in LIST_SPLIT.split(group)):
         item = part.strip()
         if not item:
             continue

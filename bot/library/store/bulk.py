@@ -44,6 +44,7 @@ STORY_SUFFIXES = frozenset(
         ".docx",
         ".odt",
         ".rtf",
+        ".eml",
     }
 )
 MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024  # what one zip may expand to, in total

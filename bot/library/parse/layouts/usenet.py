@@ -93,6 +93,11 @@ def detect(text: str, source_name: str) -> float:
     return 0.3
 
 
+def mail_name(value: str | None) -> str | None:
+    """The poster's name in a From header ("Jo Writer <jo@…>", "jo@… (Jo Writer)")."""
+    return _from_name(value) if value else None
+
+
 def _from_name(value: str) -> str | None:
     m = _FROM_NAME.match(value)
     if not m:
