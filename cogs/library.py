@@ -41,14 +41,11 @@ from bot.transformers import (
 from bot.ui.announce import announce
 from bot.ui.confirm import ConfirmRemove, EmptyTrash
 from bot.ui.import_progress import (
+    HANDOFF_AFTER,
     ImportControls,
+    ImportDisplay,
     Progress,
-    on_card,
-    progress_text,
-    rejection_lines,
-    rejection_page,
     restarted_text,
-    summary_card,
 )
 from bot.ui.library_cards import (
     FIELD_NAMES,
@@ -72,9 +69,9 @@ log = logging.getLogger(__name__)
 CONFIRM_TIMEOUT = 60.0
 PREVIEW_TIMEOUT = 600.0  # within the 15 minutes Discord lets the bot edit its reply
 LOG_PAGE = 10
-REJECTED_PER_PAGE = 15
 IMPORT_EDIT_EVERY = 2.0  # seconds between progress edits (Discord's rate limits)
 TOKEN_LIFETIME = 15 * 60.0  # an interaction's token (its reply can be edited) lasts this
+CHANNEL_EDIT_EVERY = 5.0  # seconds between edits of progress moved to a channel message
 TOP_PAIRINGS = 10
 CLEAR = "-"  # typed as a value in /library edit: clear that field
 PAIRINGS = facet_list_autocomplete("pairing")
@@ -471,25 +468,36 @@ class LibraryCog(
             started_at=time.time(),
         )
 
+        ended = asyncio.Event()  # the import is over: the reporter stops between edits
+
         async def report() -> None:
-            while True:
-                await asyncio.sleep(IMPORT_EDIT_EVERY)
+            while not ended.is_set():
+                every = CHANNEL_EDIT_EVERY if display.moved else IMPORT_EDIT_EVERY
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(ended.wait(), every)
+                if ended.is_set():
+                    return
                 if run.message_id:
                     run.done = progress.done
                     with contextlib.suppress(OSError):
                         await asyncio.to_thread(uploads.write_run, folder, run)
                 try:
-                    await interaction.edit_original_response(content=progress_text(progress))
+                    await display.update()
                 except discord.HTTPException:
-                    log.info("could not edit the import progress", exc_info=True)
+                    log.info("could not show the import progress", exc_info=True)
+
+        async def stop_reporting() -> None:
+            """Let an edit in flight finish (never cancel it halfway: a message posted but
+            not known would be left behind), then stop the reporter."""
+            ended.set()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(reporter), 30)
 
         controls = ImportControls(progress)
+        display = ImportDisplay(interaction, progress, controls, handoff_after=HANDOFF_AFTER)
         reporter = asyncio.get_running_loop().create_task(report())
         try:
-            message = await interaction.edit_original_response(
-                content=progress_text(progress), view=controls
-            )
-            run.message_id = message.id
+            run.message_id = await display.start()
             await asyncio.to_thread(uploads.write_run, folder, run)
             result = await self.library.import_entries(
                 guild_id,
@@ -502,32 +510,24 @@ class LibraryCog(
             )
             shown = {entry.name: entry.member or entry.file_name for entry in entries}
             progress.not_processed = [shown.get(name, name) for name in result.not_processed]
-            reporter.cancel()
+            await stop_reporting()
             controls.stop()
-            await interaction.edit_original_response(
-                content=None, embed=summary_card(progress, refused), view=None
-            )
+            await display.finish(refused)
             await announce(self.bot, guild_id, changed)
-            lines = rejection_lines(progress, refused)
-            if on_card(lines) < len(lines):  # all of them, paged, privately
-                source = PageSource.from_list(
-                    lines,  # type: ignore[arg-type]
-                    rejection_page,  # type: ignore[arg-type]
-                    per_page=REJECTED_PER_PAGE,
-                )
-                pages = Paginator(source, owner_id=interaction.user.id)
-                await pages.start(interaction, ephemeral=True)
         except Exception as err:  # answered and logged, never silent
-            reporter.cancel()
+            await stop_reporting()
             log.exception("import of %s in guild %s failed", progress.source, guild_id)
             done = progress.added + progress.updated + progress.unchanged
+            text = (
+                f"The import stopped after {done} of {progress.total} files "
+                f"({type(err).__name__}); every story stored so far is whole. Run "
+                "`/library import` again to finish: what is there already is skipped."
+            )
             with contextlib.suppress(discord.HTTPException):
-                await interaction.edit_original_response(
-                    content=f"The import stopped after {done} of {progress.total} files "
-                    f"({type(err).__name__}); every story stored so far is whole. Run "
-                    "`/library import` again to finish: what is there already is skipped.",
-                    view=None,
-                )
+                if display.message is not None:
+                    await display.message.edit(content=text, embed=None, view=None)
+                else:
+                    await interaction.edit_original_response(content=text, view=None)
         finally:
             reporter.cancel()
             controls.stop()
