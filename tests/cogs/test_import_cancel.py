@@ -73,7 +73,7 @@ async def test_cancel_stops_the_import_and_the_summary_says_what_was_not_process
     skipped = int(re.search(r"\*\*(\d+)\*\* not processed", text)[1])
     assert f"after {added} of {FILES} files" in text
     assert "**0** updated · **0** unchanged · **0** rejected" in text
-    assert added > 0 and skipped > 0 and added + skipped == FILES
+    assert skipped > 0 and added + skipped == FILES  # none stored yet is fine too
     assert await story_count(app) == added
     listed = next(f for f in summary["fields"] if f["name"] == "Not processed")["value"]
     assert listed.startswith(f"`cancel-{added:03d}.txt`")
