@@ -802,6 +802,11 @@ def test_fixture_matches_its_expected_json(expected_path: Path) -> None:
         assert _SAFETY.index(level) >= _SAFETY.index(want["level_at_least"]), level
     if "status" in want:
         assert str(story.status) == want["status"]
+    for name in ("series", "series_part", "fandoms", "characters", "notes", "summary", "tags"):
+        if name in want:
+            assert getattr(story, name) == want[name], name
+    if "pairings" in want:
+        assert [p.name for p in story.pairings] == want["pairings"]
     if "chapters" in want:
         assert [[c.number, c.label, c.title] for c in story.chapters] == want["chapters"]
     assert story.body.startswith(want["body_starts"])

@@ -12,6 +12,7 @@ from bot.library.model import Chapter, Pairing, ParsedStory, Status
 from bot.library.parse.infer import couple_from_text, main_characters, sample
 from bot.library.parse.rating import decide_rating
 from bot.library.parse.raw import RawStory
+from bot.library.parse.series import apply_series, title_part
 from bot.library.rules import boilerplate, none_values
 
 log = logging.getLogger(__name__)
@@ -40,9 +41,17 @@ def _clean_list(values: list[str]) -> list[str]:
 
 
 def _title_part(raw: RawStory) -> None:
-    """ "Title (2/5)": the part number and the declared total leave the title."""
+    """ "Title (2/5)": the part number and the declared total leave the title. A title
+    naming its part ("Dark Days, Part III", "Dark Days (part 2 of 5)") or a "Part: 3"
+    label declares a part of the series the title names (series.title_part)."""
     if not raw.title:
         return
+    if raw.series is None:
+        declared = title_part(raw.title)
+        if declared is not None:
+            apply_series(raw, *declared)
+        elif raw.series_part is not None:  # "Part: 3" under "Title: Dark Days"
+            raw.series = raw.title.strip()
     m = _TITLE_PART.match(raw.title.strip())
     if not m:
         return

@@ -4,6 +4,7 @@ Series: Dark Days [2]              (FanFicFare's title page)
 Series: Part 2 of Dark Days        (AO3 downloads)
 Series: Dark Days, Part III / Dark Days #3 / Dark Days (book 2)
 Part 2 of the Dark Days series     (a line of its own in a header)
+Dark Days, Part III                (a title naming its part: `title_part`)
 """
 
 from __future__ import annotations
@@ -84,10 +85,44 @@ def series_line(line: str) -> tuple[str, int | None] | None:
     return (name, _part(m.group("n"))) if name else None
 
 
+# "Dark Days, Part III" / "Dark Days Part 3: Dusk" / "Dark Days - Pt. 2" / "Dark Days (part
+# 2 of 5)": a title that names its part. The marker follows the name after a space or a
+# separator; a title that starts with it ("Part 3", "Part-Time Lover") names no series.
+_TITLE_PART = re.compile(
+    rf"^(?P<name>.*?[^\W_].*?)\s*(?:[,:;\-–—]\s*|\s)[(\[]?\s*(?:part|pt\.?)\s*{_NUM}"
+    r"(?:\s*(?:of|/)\s*(?:\d{1,3}|[ivxlc]{1,6}|\w+))?\s*[)\]]?"
+    r"(?:\s*[:.\-–—]\s*(?P<sub>\S.*))?$",
+    re.IGNORECASE,
+)
+
+
+def title_part(title: str | None) -> tuple[str, int] | None:
+    """A title that declares which part it is -> (series name, part): the name is the
+    title without the part marker (and without a part title after it)."""
+    if not title:
+        return None
+    m = _TITLE_PART.match(" ".join(title.split()))
+    if m is None:
+        return None
+    part = _part(m.group("n"))
+    name = _clean_name(m.group("name"))
+    if part is None or name is None or name.lower() in _NOT_A_NAME:
+        return None
+    if sum(ch.isalpha() for ch in name) < 2:
+        return None  # "A Part 3", "I, Part II": a sentence, not a named series
+    return name, part
+
+
+def part_number(value: str) -> int | None:
+    """A "Part:" label's value ("3", "III", "Three", "2 of 5", "2/5") -> this part."""
+    m = re.match(rf"^\s*(?:(?:part|pt\.?|#|no\.?)\s*)?{_NUM}\b", value, re.IGNORECASE)
+    return _part(m.group("n")) if m else None
+
+
 def apply_series(raw: RawStory, name: str | None, part: int | None) -> None:
     """Store a series declaration; the first one in a file wins."""
     if name and raw.series is None:
         raw.series = name
-        raw.series_part = part
+        raw.series_part = part if part is not None else raw.series_part
     elif name and name == raw.series and raw.series_part is None:
         raw.series_part = part

@@ -17,7 +17,7 @@ from bot.library.parse.chapters import (
 )
 from bot.library.parse.rating import rating_scales
 from bot.library.parse.raw import RawStory
-from bot.library.parse.series import apply_series, series_line
+from bot.library.parse.series import apply_series, part_number, series_line
 from bot.library.parse.text_blocks import LIST_SPLIT, Block
 from bot.library.parse.text_lines import (
     QUOTE_START,
@@ -84,6 +84,7 @@ _SUBJECT = re.compile(
     r"(?P<part>\d+\s*/\s*(?:\d+|\?))?\s*(?P<after>(?:[(\[][^)\]]{1,160}[)\]]\s*)*)$",
     re.IGNORECASE,
 )
+_SUBJECT_PART = re.compile(r"^(?:part|pt\.?)\s*\w", re.IGNORECASE)
 _SUBJECT_GROUP = re.compile(r"[(\[]([^)\]]*)[)\]]")
 
 
@@ -105,6 +106,8 @@ def _apply_subject(h: Header, value: str) -> None:
         if _CHAPTERS_VALUE.fullmatch(item):
             apply_chapters(raw, item)  # "(1/3)": the part, not a pairing
             raw.status_declared = None
+        elif _SUBJECT_PART.match(item):  # "(part 2 of 5)": a part of the series it names
+            raw.series_part = raw.series_part or part_number(item)
         elif rating_scales().level(item) is not None and raw.rating is None:
             raw.rating = item
         elif "/" in item or " x " in item.lower():

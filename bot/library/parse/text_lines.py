@@ -48,6 +48,7 @@ SINGLE_VALUE = {
     "language",
     "subject",
     "series",
+    "series_part",
 }
 
 
@@ -88,6 +89,7 @@ _SPLITTABLE = {
     "fandoms",
     "characters",
     "series",
+    "series_part",
 }
 
 

@@ -19,7 +19,7 @@ from bot.library.model import Status
 from bot.library.parse.ffnet_info import apply_info_line, read_info_line, split_genres
 from bot.library.parse.rating import rating_scales
 from bot.library.parse.raw import RawStory
-from bot.library.parse.series import apply_series, read_series
+from bot.library.parse.series import apply_series, part_number, read_series
 from bot.library.rules import (
     declared_status,
     ffnet_words,
@@ -145,6 +145,9 @@ def apply_field(
         raw.language = raw.language or value
     elif fieldname == "series":
         apply_series(raw, *read_series(value))
+    elif fieldname == "series_part":
+        if raw.series_part is None:
+            raw.series_part = part_number(value)
     elif fieldname == "ignore":
         apply_stats(raw, key, value)
 
