@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.admission import Admission
+from bot.clock import SystemClock, WallClock
 from bot.config import Config
 from bot.library.service import Library
 from bot.ui.cards import DYNAMIC_ITEMS
@@ -41,7 +42,7 @@ def discover_extensions() -> list[str]:
 class StoryBot(commands.Bot):
     library: Library
 
-    def __init__(self, config: Config, **kwargs) -> None:
+    def __init__(self, config: Config, *, clock: WallClock | None = None, **kwargs) -> None:
         # A text bot: discord.py's "PyNaCl/davey is not installed, voice will NOT be
         # supported" warnings (logged when a client is created) tell a user nothing to do.
         discord.VoiceClient.warn_nacl = False
@@ -55,6 +56,7 @@ class StoryBot(commands.Bot):
             **kwargs,
         )
         self.config = config
+        self.clock: WallClock = clock or SystemClock()  # "now" for schedules (tests move it)
         self.tree.on_error = self.on_app_command_error
         self.admission = Admission()
         self._stale_answers: set[asyncio.Task[None]] = set()

@@ -51,6 +51,7 @@ class Config:
     moderator_role: str | None = None
     list_adult_titles: bool = False
     log_level: str = "INFO"
+    daily_pick_check_seconds: float = 60.0  # how often due daily picks are looked for
 
 
 def load_config(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Config:

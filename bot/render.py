@@ -140,7 +140,7 @@ def story_card(
     summary: RatingSummary,
     *,
     own: ReaderRating | None,
-    own_label: str = "Your rating",
+    own_label: str | None = "Your rating",
     show_text: bool,
     reviews: Sequence[ReaderRating] = (),
     review_count: int = 0,
@@ -188,8 +188,9 @@ def story_card(
             name="Series", value=series_text(story, series_parts, list_adult), inline=False
         )
     embed.add_field(name="Community rating", value=community_rating(summary), inline=True)
-    mine = f"{stars(own.stars)} ({own.stars}/5)" if own else "Not rated — use the stars below"
-    embed.add_field(name=clip(safe(own_label), FIELD_NAME_MAX), value=mine, inline=True)
+    if own_label is not None:
+        mine = f"{stars(own.stars)} ({own.stars}/5)" if own else "Not rated — use the stars below"
+        embed.add_field(name=clip(safe(own_label), FIELD_NAME_MAX), value=mine, inline=True)
     if reviews:
         name = "Latest reviews" if review_count > len(reviews) else "Reviews"
         if review_count > len(reviews):

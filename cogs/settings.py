@@ -1,5 +1,5 @@
-"""`/settings show|adult-listing|extra-safe|moderator-role|announcements`: a server's own
-storybot settings.
+"""`/settings show|adult-listing|extra-safe|moderator-role|announcements|daily-pick`: a
+server's own storybot settings.
 
 Settings live per guild in the library (every change is audit logged); a guild that
 never set one follows the bot-wide default from the config. Moderators may use every
@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.audience import channel_is_age_restricted
 from bot.permissions import blocked_commands, require_manage_server, require_moderator
 from bot.render import safe
+from bot.ui.daily_pick import set_daily_pick
 from bot.ui.settings_card import role_label, settings_card
 
 if TYPE_CHECKING:
@@ -182,6 +183,24 @@ class SettingsCog(
                 "age-restricted: adult stories are named there only when adult titles are "
                 "listed everywhere (`/settings adult-listing`), and their summaries never."
             )
+        await self.send_settings(interaction, guild, text)
+
+    @app_commands.command(
+        name="daily-pick", description="Post a well-rated story in a channel every day (UTC)"
+    )
+    @app_commands.describe(
+        channel="Where to post it; give no options to turn the daily pick off",
+        hour="The hour of the day, 0-23, in UTC (18 = 18:00 UTC)",
+    )
+    async def daily_pick(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        hour: int | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        text = await set_daily_pick(self.bot, interaction, channel, hour)
         await self.send_settings(interaction, guild, text)
 
 

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 READY_TIMEOUT = 10.0
 LIBRARIAN = "Librarian"
+DAILY_PICK_CHECK = 0.05  # seconds: the bot looks for due daily picks this often (its
+# clock is the emulator's, so a test moves time forward and the next look sees it)
 
 
 @dataclass
@@ -120,9 +122,15 @@ async def run_bot(
     try:
         world = build_demo_world(emu)
         base = config or Config(moderator_role=LIBRARIAN)
-        cfg = replace(base, token=emu.token, database=database, dev_guild_id=None)
+        cfg = replace(
+            base,
+            token=emu.token,
+            database=database,
+            dev_guild_id=None,
+            daily_pick_check_seconds=DAILY_PICK_CHECK,
+        )
         with emu.patch_discord():
-            bot = StoryBot(cfg, guild_ready_timeout=guild_ready_timeout)
+            bot = StoryBot(cfg, clock=emu.clock, guild_ready_timeout=guild_ready_timeout)
             await bot.login(emu.token)
             connect = asyncio.get_running_loop().create_task(bot.connect(reconnect=True))
             ready = asyncio.get_running_loop().create_task(bot.wait_until_ready())

@@ -234,6 +234,10 @@ class Member:
     async def click(self, reply: Reply, target: str, **kwargs: Any) -> Reply:
         return await reply.click(target, by=self, **kwargs)
 
+    async def click_message(self, message: Message, target: str, **kwargs: Any) -> Reply:
+        """Click a button on a message the bot posted by itself (the daily pick's card)."""
+        return await Reply.posted(self, message).click(target, **kwargs)
+
     async def select(self, reply: Reply, *values: str, **kwargs: Any) -> Reply:
         return await reply.select(*values, by=self, **kwargs)
 

@@ -30,6 +30,12 @@ class Reply:
         self._message = message
 
     @classmethod
+    def posted(cls, by: Member, message: Message) -> Reply:
+        """A message the bot posted by itself, to act on (no interaction of `by` behind it:
+        only its buttons and menus are used)."""
+        return cls(by, message.interaction, message)  # type: ignore[arg-type]
+
+    @classmethod
     async def settle(
         cls,
         by: Member,

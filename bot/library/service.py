@@ -74,6 +74,8 @@ __all__ = [
     "MAX_REVIEW_CHARS",
     "SORTS",
     "TRASH_DAYS",
+    "Claim",
+    "DuePick",
     "Entry",
     "ImportReport",
     "Library",
@@ -808,15 +810,17 @@ class Library:
         that nobody has claimed yet."""
         return await self._store.featured.due(now)
 
-    async def claim_daily_pick(self, due: DuePick, *, include_adult: bool, now: datetime) -> Claim:
+    async def claim_daily_pick(self, due: DuePick, *, age_restricted: bool, now: datetime) -> Claim:
         """Claim `due.day` for the guild and choose its story, in one transaction: only
         the caller that gets `claimed` posts (never twice a day, whatever the number of
-        bots on this library). `include_adult` only for an age-restricted channel."""
+        bots on this library). An adult story only where the channel's audience may read
+        it: an `age_restricted` channel, and never in an extra-safe guild."""
+        audience = await self.audience(due.guild_id, age_restricted=age_restricted)
         return await self._store.featured.claim(
             due.guild_id,
             due.day,
             due.schedule.channel_id,
-            include_adult=include_adult,
+            include_adult=audience.adult_text and not audience.hide_adult,
             at=now,
         )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable
-from typing import Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import discord
 
@@ -18,11 +18,14 @@ from bot.audience import Audience, audience_for
 from bot.library.errors import LibraryError
 from bot.library.excerpts import OPENING, Passage
 from bot.library.numbers import valid_story_id
-from bot.library.records import StoryRecord
+from bot.library.records import ReaderRating, StoryRecord
 from bot.render import clip, community_rating, passage_embed, safe, stars, story_card
 from bot.ui.context import library_of
 from bot.ui.errors import answer, handle_error
 from bot.ui.reading import start_reading
+
+if TYPE_CHECKING:
+    from bot.library.service import Library
 
 NONE = discord.AllowedMentions.none()
 SLOW_WRITE = 1.0  # seconds a rating may take before its interaction is deferred
@@ -88,8 +91,21 @@ async def card_message(
 ) -> tuple[discord.Embed, discord.ui.View]:
     library = library_of(interaction)
     audience = await audience_for(interaction)
-    summary = await library.rating_summary(story.guild_id, story.id)
     own = await library.user_rating(story.id, interaction.user.id)
+    return await card_parts(library, story, audience, own=own, own_label=own_label)
+
+
+async def card_parts(
+    library: Library,
+    story: StoryRecord,
+    audience: Audience,
+    *,
+    own: ReaderRating | None = None,
+    own_label: str | None = "Your rating",
+) -> tuple[discord.Embed, discord.ui.View]:
+    """A story's card and its buttons for `audience` (`own_label` None: no own-rating
+    field — a post for everyone, such as the daily pick)."""
+    summary = await library.rating_summary(story.guild_id, story.id)
     # reviews are text about the story: never shown where its text may not be
     latest, total = ([], 0)
     if audience.may_read(story):

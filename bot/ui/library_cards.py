@@ -266,6 +266,11 @@ FIELD_WORDS = {
 
 def setting_words(key: str, value: Any, guild: discord.Guild | None) -> str:
     """A setting change in plain words ("turned on adult titles in lists")."""
+    if key == "daily_pick":
+        if not isinstance(value, dict):
+            return "turned off the daily pick"
+        channel, hour = safe(str(value.get("channel_id"))), safe(str(value.get("hour")))
+        return f"set the daily pick to <#{channel}> at {hour.zfill(2)}:00 UTC"
     known = SETTING_WORDS.get((key, value))
     if known:
         return known
@@ -279,11 +284,6 @@ def setting_words(key: str, value: Any, guild: discord.Guild | None) -> str:
         if value is None:
             return "turned off story announcements"
         return f"set story announcements to <#{safe(str(value))}>"
-    if key == "daily_pick":
-        if not isinstance(value, dict):
-            return "turned off the daily pick"
-        channel, hour = safe(str(value.get("channel_id"))), safe(str(value.get("hour")))
-        return f"set the daily pick to <#{channel}> at {hour.zfill(2)}:00 UTC"
     shown = "on" if value is True else "off" if value is False else safe(str(value))
     return f"set {safe(key.replace('_', ' '))} to {shown}"
 

@@ -75,4 +75,10 @@ def settings_card(
         value=f"<#{channel}>" if channel is not None else "off",
         inline=False,
     )
+    pick = settings.daily_pick
+    embed.add_field(
+        name="Daily pick",
+        value=f"<#{pick.channel_id}> every day at {pick.hour:02d}:00 UTC" if pick else "off",
+        inline=False,
+    )
     return embed

@@ -103,7 +103,7 @@ async def feature(library: Library, day: date, *, adult: bool = False, guild: in
     """Claim `day`'s pick the way the bot does; the story id (None: nothing qualified)."""
     due = [d for d in await library.daily_picks_due(at(day, 10)) if d.guild_id == guild]
     assert len(due) == 1 and due[0].day == day
-    claim = await library.claim_daily_pick(due[0], include_adult=adult, now=at(day, 10))
+    claim = await library.claim_daily_pick(due[0], age_restricted=adult, now=at(day, 10))
     assert claim.claimed
     if claim.story is None:
         return None
@@ -134,8 +134,8 @@ async def test_a_day_is_claimed_once_even_by_two_libraries_at_once(tmp_path: Pat
         (due_a,) = await first.daily_picks_due(at(DAY, 9))
         (due_b,) = await second.daily_picks_due(at(DAY, 9))
         claims = await asyncio.gather(
-            first.claim_daily_pick(due_a, include_adult=False, now=at(DAY, 9)),
-            second.claim_daily_pick(due_b, include_adult=False, now=at(DAY, 9)),
+            first.claim_daily_pick(due_a, age_restricted=False, now=at(DAY, 9)),
+            second.claim_daily_pick(due_b, age_restricted=False, now=at(DAY, 9)),
         )
         assert sorted(c.claimed for c in claims) == [False, True]
         assert await first.daily_picks_due(at(DAY, 12)) == []  # claimed: no longer due
@@ -155,6 +155,14 @@ async def test_adult_stories_only_when_allowed_and_trashed_ones_never(library: L
 
     assert await feature(library, DAY) is None  # ordinary channel: nothing may be shown
     assert await feature(library, DAY + timedelta(days=1), adult=True) in {adult, unrated}
+
+
+async def test_an_extra_safe_guild_never_features_an_adult_story(library: Library) -> None:
+    await add_rated(library, "After Dark", [5, 5, 5], level=RatingLevel.EXPLICIT)
+    await library.set_setting(G1, "extra_safe", True, actor_id=MOD)
+    await library.set_daily_pick(G1, CHANNEL, 9, now=at(DAY, 8), actor_id=MOD)
+
+    assert await feature(library, DAY, adult=True) is None  # even age-restricted
 
 
 async def test_schedules_are_per_guild_and_off_stops_them(library: Library) -> None:
@@ -179,7 +187,7 @@ async def test_a_failed_post_is_recorded_and_its_story_may_be_picked_again(
     story = await add_rated(library, "Only One", [5, 5])
     await library.set_daily_pick(G1, CHANNEL, 9, now=at(DAY, 8), actor_id=MOD)
     (due,) = await library.daily_picks_due(at(DAY, 9))
-    claim = await library.claim_daily_pick(due, include_adult=False, now=at(DAY, 9))
+    claim = await library.claim_daily_pick(due, age_restricted=False, now=at(DAY, 9))
     await library.daily_pick_done(G1, DAY, now=at(DAY, 9), failure="the channel is gone")
 
     (row,) = await library.featured(G1)
