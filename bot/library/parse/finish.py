@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from pathlib import PurePath
 
-from bot.library.fandoms import FandomTables, Relationship, fandom_tables
+from bot.library.fandoms import FandomTables, Relationship, TextNames, fandom_tables
 from bot.library.model import Chapter, Pairing, ParsedStory, Status
 from bot.library.parse.infer import couple_from_text, main_characters, sample
 from bot.library.parse.rating import decide_rating
@@ -141,6 +141,36 @@ def _relationships(
     return romantic, platonic, unresolved
 
 
+def _place_candidates(
+    raw: RawStory, tables: FandomTables, text: str, counts: Counter[str], names: TextNames
+) -> list[str]:
+    """A site's categories that may name the fandom (`RawStory.fandom_candidates`): a
+    fandom the tables know is declared; the others are the fandom only when the story
+    declares none and neither its names nor its text place it in a known fandom (a
+    "Labyrinth" archive's category), else they are tags ("Post-Chosen" on a Buffy site):
+    the tags are returned."""
+    known = [c for c in raw.fandom_candidates if _known_fandom(tables, c)]
+    unknown = [c for c in raw.fandom_candidates if c not in known]
+    placed = bool(raw.fandoms or known)
+    if unknown and not placed:
+        placed = bool(
+            tables.story_families(
+                declared_fandoms=[t for t in raw.tags if tables.fandom_name(t)],
+                declared_characters=raw.characters,
+                declared_relationships=raw.relationships,
+                text=text,
+                counts=counts,
+                names=names,
+            )
+        )
+    raw.fandoms.extend(c for c in [*known, *([] if placed else unknown)] if c not in raw.fandoms)
+    return unknown if placed else []
+
+
+def _known_fandom(tables: FandomTables, category: str) -> bool:
+    return any(tables.fandom_name(p) for p in [category, *re.split(r"\s*>\s*", category)])
+
+
 def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedStory:
     """Normalise a layout's extraction into the shared story record."""
     tables = fandom_tables()
@@ -176,6 +206,10 @@ def finish(raw: RawStory, *, source_name: str, encoding: str | None) -> ParsedSt
     text_sample = sample(body)
     names = tables.names_in(text_sample)
     counts = tables.count_mentions(text_sample, names)
+    if raw.fandom_candidates:
+        for tag in _place_candidates(raw, tables, text_sample, counts, names):
+            if tag not in story.tags:
+                story.tags.append(tag)
     # a fandom table applies only to stories of its fandom (declared, or plainly evident)
     evident = tables.story_families(
         declared_fandoms=[*raw.fandoms, *(t for t in raw.tags if tables.fandom_name(t))],

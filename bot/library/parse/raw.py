@@ -22,6 +22,9 @@ class RawStory:
     relationships: list[str] = field(default_factory=list)  # raw ship strings: "B/A", "Spuffy"
     characters: list[str] = field(default_factory=list)  # raw character names as declared
     fandoms: list[str] = field(default_factory=list)
+    # values of a label that names the fandom on some sites and a genre or era on others
+    # (eFiction's "Categories"): fandoms when nothing else places the story, else tags
+    fandom_candidates: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     summary: str | None = None
     notes: list[str] = field(default_factory=list)  # author notes, review pleas, sign-offs

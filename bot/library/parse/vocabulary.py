@@ -125,6 +125,12 @@ def apply_field(
             _extend(raw.relationships, pairs)
             if rest:
                 _extend(raw.tags, [rest])
+    elif fieldname == "fandom_candidates":
+        for item in _values(value, items):
+            if "/" in item:  # "Buffy/Giles", "Harry Potter > Snape/Hermione"
+                apply_field(raw, "tags", item, key="categories")
+            elif item not in raw.fandom_candidates:
+                raw.fandom_candidates.append(item)
     elif fieldname in LIST_FIELDS:
         _extend(getattr(raw, fieldname), _values(value, items))
     elif fieldname == "summary":
