@@ -92,6 +92,7 @@ class SettingsCog(
                 "Adult titles are now listed in search and browse in every channel. Their "
                 "summaries, excerpts and text stay in age-restricted channels."
             )
+            text += await self.extra_safe_note(guild.id)
         else:
             text = (
                 "Adult titles are now left out of search and browse outside age-restricted "
@@ -183,6 +184,8 @@ class SettingsCog(
                 "age-restricted: adult stories are named there only when adult titles are "
                 "listed everywhere (`/settings adult-listing`), and their summaries never."
             )
+        if channel is not None:
+            text += await self.extra_safe_note(guild.id)
         await self.send_settings(interaction, guild, text)
 
     @app_commands.command(
@@ -202,6 +205,15 @@ class SettingsCog(
         assert guild is not None
         text = await set_daily_pick(self.bot, interaction, channel, hour)
         await self.send_settings(interaction, guild, text)
+
+    async def extra_safe_note(self, guild_id: int) -> str:
+        """What an answer about adult stories must add while extra-safe mode is on."""
+        if not (await self.library.settings(guild_id)).extra_safe:
+            return ""
+        return (
+            " Extra-safe mode is on, so adult stories stay hidden from members (and are "
+            "not announced) until `/settings extra-safe` turns it off."
+        )
 
 
 async def setup(bot: StoryBot) -> None:

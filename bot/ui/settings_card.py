@@ -50,6 +50,7 @@ def settings_card(
     embed.add_field(
         name="Adult titles in search and browse outside age-restricted channels",
         value=adult_listing_line(settings, default_adult_listing)
+        + (" (no effect while extra-safe mode is on)" if settings.extra_safe else "")
         + "\nTheir text is only ever shown in age-restricted channels.",
         inline=False,
     )

@@ -135,8 +135,17 @@ async def test_turning_it_on_is_for_moderators_shown_and_logged_in_plain_words(a
     on = await extra_safe(app, True)
     assert on.content.startswith("Extra-safe mode is on:")
     assert _field(on, "Extra-safe mode").startswith("on — adult stories")
+    # answers about adult titles and announcements say that extra-safe still hides them
+    listing = await app.moderator.slash("settings adult-listing", enabled=True, channel=app.general)
+    assert "Extra-safe mode is on, so adult stories stay hidden" in listing.content
+    assert _field(listing, "Adult titles").startswith("on (no effect while extra-safe")
+    news = await app.moderator.slash(
+        "settings announcements", options={"channel": app.adult}, channel=app.general
+    )
+    assert "(and are not announced)" in news.content
     off = await extra_safe(app, False)
     assert off.content.startswith("Extra-safe mode is off")
+    assert _field(off, "Adult titles").startswith("on\n")
     assert _field(off, "Extra-safe mode") == "off"
 
     log = await app.moderator.slash("library log", channel=app.general)
@@ -147,7 +156,7 @@ async def test_turning_it_on_is_for_moderators_shown_and_logged_in_plain_words(a
 
 def _field(reply: Reply, name: str) -> str:
     for item in reply.embed.get("fields", []):
-        if item["name"] == name:
+        if item["name"].startswith(name):
             return item["value"]
     raise AssertionError(f"no field {name!r} in {reply.embed}")
 
