@@ -297,7 +297,9 @@ def charset_codec(label: str) -> str | None:
 # ---- mail and Usenet posts (MIME) ---------------------------------------------------
 
 _HEADER_LINE = re.compile(rb"^(?:[A-Za-z][A-Za-z0-9-]{0,60}:|[ \t])")
-_BLANK_LINE = re.compile(rb"\r?\n[ \t]*\r?\n")
+# a blank line, `\r?\n[ \t]*\r?\n`: searched from its "\n" (a regex that starts with a
+# literal skips ahead; one that starts with "\r?" is tried at every byte), `_blank_line`
+_BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
 _MBOX_FROM = re.compile(rb"^From \S+")
 _MIME_SIGN = re.compile(
     rb"^content-type:[^\n]*multipart/|^content-transfer-encoding:[ \t]*"
@@ -368,14 +370,23 @@ def read_mail(data: bytes) -> MailPost | None:
     return MailPost(text, False, codec, poster, notes)
 
 
+def _blank_line(data: bytes, pos: int, endpos: int) -> tuple[int, int] | None:
+    """(start, end) of the first `\r?\n[ \t]*\r?\n` in data[pos:endpos], or None."""
+    m = _BLANK_LINE.search(data, pos, endpos)
+    if m is None:
+        return None
+    start = m.start()
+    return (start - 1 if start > pos and data[start - 1] == 0x0D else start), m.end()
+
+
 def _mail_head(data: bytes) -> bytes | None:
     """The header block at the top of `data` when it is one (most of its lines are
     "Name: value" or continuations), else None: a story that quotes a header is not mail."""
     start = len(data) - len(data.lstrip(b"\r\n"))
-    end = _BLANK_LINE.search(data, start, _MAIL_HEAD_MAX)
+    end = _blank_line(data, start, _MAIL_HEAD_MAX)
     if end is None:
         return None
-    head = data[start : end.start()]
+    head = data[start : end[0]]
     lines = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
     if lines and _MBOX_FROM.match(lines[0]):
         lines = lines[1:]

@@ -309,3 +309,15 @@ def test_implausible_skips_only_characters_it_never_counts(text):
     for codec in ("cp1252", "mac_roman", "iso8859_15"):
         read = text.encode("utf-8").decode(codec, errors="replace")
         assert decode._implausible(read) == _implausible_every_char(read)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from([b"\r", b"\n", b" ", b"\t", b"a", b":", b"\r\n"]), max_size=30),
+    st.integers(0, 4),
+)
+def test_blank_line_search_is_the_carriage_return_aware_pattern(pieces, pos):
+    data = b"".join(pieces)
+    reference = re.compile(rb"\r?\n[ \t]*\r?\n").search(data, pos, 16384)
+    found = decode._blank_line(data, pos, 16384)
+    assert found == (reference.span() if reference is not None else None)

@@ -78,8 +78,9 @@ def parse_html(text: str, source_name: str) -> RawStory:
         if not any(c.text.strip() for c in raw.chapters):
             log.info("%s: looked like %s but had no story text", source_name, best.name)
             raw = None
-    if raw is None:
-        raw = article.extract(LexborHTMLParser(text), source_name)
+    if raw is None:  # a layout's extract changes the tree: the article reader gets a fresh one
+        fresh = tree if best_score < MIN_SCORE else LexborHTMLParser(text)  # detect only reads
+        raw = article.extract(fresh, source_name)
     refuse_non_story(text, raw)
     return raw
 

@@ -101,7 +101,7 @@ def _label(label: str) -> str:
 def extract(text: str, source_name: str) -> RawStory:
     lines = text.split("\n")
     toc_at = next((k for k, ln in enumerate(lines) if _TOC.match(ln)), None)
-    intros = [k for k, ln in enumerate(lines) if _INTRO.match(ln)]
+    intros = [k for k, ln in enumerate(lines) if ln[:1] in "\t " and _INTRO.match(ln)]
     if toc_at is not None:
         first_intro = next((k for k in intros if k > toc_at), len(lines))
         entries = {" ".join(ln.split()) for ln in lines[toc_at + 1 : first_intro] if ln.strip()}
@@ -130,7 +130,7 @@ def extract(text: str, source_name: str) -> RawStory:
     for n, k in enumerate(intros):
         end = intros[n + 1] if n + 1 < len(intros) else len(lines)
         out.extend(["", f"## {lines[k].strip()}", ""])
-        out.extend(_ESCAPE.sub(r"\1", ln) for ln in lines[k + 1 : end])
+        out.extend(_ESCAPE.sub(r"\1", ln) if "\\" in ln else ln for ln in lines[k + 1 : end])
     raw = read("\n".join(out), source_name)
     raw.layout = LAYOUT
     for k, chapter in enumerate(raw.chapters, start=1):
