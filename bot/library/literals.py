@@ -31,9 +31,18 @@ class Literals:
     def __init__(self, strings: Iterable[str]) -> None:
         self.strings: tuple[str, ...] = tuple(dict.fromkeys(s for s in strings if s))
         self._index = {s: k for k, s in enumerate(self.strings)}
+        dfa = ahocorasick_rs.Implementation.DFA
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(
-                list(self.strings), implementation=ahocorasick_rs.Implementation.DFA
+            ahocorasick_rs.AhoCorasick(list(self.strings), implementation=dfa)
+            if self.strings
+            else None
+        )
+        # the same automaton over bytes, for ASCII texts (whose byte offsets are their
+        # character offsets; a string with other characters cannot match in them): ~20 %
+        # cheaper than handing the str over
+        self._ascii_automaton = (
+            ahocorasick_rs.BytesAhoCorasick(
+                [s.encode("utf-8") for s in self.strings], implementation=dfa
             )
             if self.strings
             else None
@@ -46,6 +55,10 @@ class Literals:
         """(string index, start, end) of every occurrence, ordered by end (code points)."""
         if self._automaton is None or not text:
             return []
+        if text.isascii() and self._ascii_automaton is not None:
+            return self._ascii_automaton.find_matches_as_indexes(
+                text.encode("ascii"), overlapping=True
+            )
         return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
 

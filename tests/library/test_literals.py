@@ -108,3 +108,16 @@ def test_a_name_counts_only_as_a_whole_capitalised_word():
         _TABLES.count_mentions(text)["Buffy Summers"] == _reference_mentions(text)["Buffy Summers"]
     )
     assert _TABLES.names_in(text).tokens["Buffy"] == 4  # "xBuffy" is a token too
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts(["a", "b", "ab", "é", "ü", " ", "Ω"], size=30))
+def test_places_are_the_same_for_ascii_and_other_texts(text):
+    lit = Literals(["ab", "b", "é", "aé", "Ω b"])
+    expected = sorted(
+        (k, s, s + len(p))
+        for k, p in enumerate(lit.strings)
+        for s in range(len(text))
+        if text.startswith(p, s)
+    )
+    assert sorted(lit.places(text)) == expected
