@@ -30,7 +30,7 @@ from bot.library.parse.layouts import (
     usenet,
     wordpress_text,
 )
-from bot.library.parse.layouts.generic import read
+from bot.library.parse.layouts.generic import detecting, read
 from bot.library.parse.raw import RawStory
 
 THRESHOLD = 0.5
@@ -61,10 +61,11 @@ def choose(text: str, source_name: str) -> tuple[TextLayout | None, float]:
     """The most confident layout for `text` (None: the generic reader)."""
     best: TextLayout | None = None
     best_score = 0.0
-    for layout in LAYOUTS:
-        score = layout.detect(text, source_name)
-        if score > best_score:
-            best, best_score = layout, score
+    with detecting(text):  # the layouts' sign words looked for once, not once per layout
+        for layout in LAYOUTS:
+            score = layout.detect(text, source_name)
+            if score > best_score:
+                best, best_score = layout, score
     if best_score < THRESHOLD:
         return None, best_score
     return best, best_score

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from bot.library.parse.html_meta import split_heading
-from bot.library.parse.layouts.generic import read, signs, tail
+from bot.library.parse.layouts.generic import read, signs_at, tail
 from bot.library.parse.raw import RawStory
 from bot.library.parse.vocabulary import field_of
 
@@ -54,8 +54,7 @@ _SIGNS = (
 
 
 def detect(text: str, source_name: str) -> float:
-    head = text[:20_000]
-    score = signs(head, _SIGNS)
+    score = signs_at(text, _SIGNS, 20_000)
     if _END_FILE.search(tail(text, 200)):
         score += 0.25
     return min(score, 1.0)

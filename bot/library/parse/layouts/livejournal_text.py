@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.library.parse.layouts.generic import read, signs
+from bot.library.parse.layouts.generic import read, signs_at
 from bot.library.parse.raw import RawStory
 
 LAYOUT = "livejournal-text"
@@ -20,7 +20,7 @@ _SIGNS = (
 
 
 def detect(text: str, source_name: str) -> float:
-    return signs(text[:8000] + "\n" + text[-4000:], _SIGNS)
+    return signs_at(text, _SIGNS, 8000, 4000)
 
 
 def extract(text: str, source_name: str) -> RawStory:
