@@ -63,9 +63,13 @@ _ROMAN = r"(?=[IVXLC])M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3
 _NUM = rf"(?:\d{{1,4}}|{_ROMAN}|{_WORD_NUM})"
 _ROMAN_NUMERAL = re.compile(_ROMAN)
 _DECOR = r"[*_~=\-–—#\[\]()<>:.|\s]*"
+# "Chapter" in the other languages archives write (French, Spanish, Portuguese, German,
+# Italian, Dutch): "Chapitre 2 : La tempête", "Capítulo 3", "Kapitel 4"
+_OTHER_KINDS = r"chapitre|partie|cap[ií]tulo|kapitel|capitolo|hoofdstuk"
 
 _CHAPTER = re.compile(
-    rf"^{_DECOR}(?P<kind>chapter|chap\.?|ch\.?|part|section|episode|act|book)\s+(?P<num>{_NUM})"
+    rf"^{_DECOR}(?P<kind>chapter|chap\.?|ch\.?|part|section|episode|act|book|{_OTHER_KINDS})"
+    rf"\s+(?P<num>{_NUM})"
     rf"(?:\s+of\s+(?P<total>{_NUM}))?"
     rf"(?:(?:\s*(?P<sep>[:.\-–—|)\]~]+)|\s)\s*(?P<title>.{{0,150}}?))?{_DECOR}$",
     re.IGNORECASE,
@@ -76,7 +80,7 @@ _ORDINAL_CHAPTER = re.compile(
     re.IGNORECASE,
 )
 _SPECIAL = re.compile(
-    rf"^{_DECOR}(?P<kind>prologue|epilogue|interlude|coda|intermission|entr'acte)"
+    rf"^{_DECOR}(?P<kind>prologue|epilogue|[ée]pilogue|interlude|coda|intermission|entr'acte)"
     rf"(?:\s*(?:[:.\-–—|]+|\s)\s*(?P<title>.{{1,150}}?))?{_DECOR}$",
     re.IGNORECASE,
 )
@@ -87,7 +91,8 @@ _BARE_NUMBER = re.compile(
 # a cheap first test: what a heading can start with (after decoration)
 _HEAD_START = re.compile(
     r"^[\W_]*(?:chap|ch\b|part|sect|epis|act|book|prol|epil|inter|coda|entr|first|second|"
-    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|[0-9]|[ivxlc]+\b)",
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|[0-9]|[ivxlc]+\b|"
+    r"cap[ií]t|kapit|hoofd|[ée]pil)",
     re.IGNORECASE,
 )
 # `match_heading`'s first test, public so a caller can apply it to many lines cheaply:

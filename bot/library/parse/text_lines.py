@@ -13,9 +13,16 @@ from bot.library.parse.text_blocks import Block
 from bot.library.rules import boilerplate, fold, header_labels, label_key
 
 _BYLINE = re.compile(
-    r"^(?:[*_]{1,2})?\s*(?:(?:a\s+)?(?:story|fic|fanfic|poem)\s+)?(?:written\s+)?by\s*:?\s+"
-    r"(?P<name>[^\s].{0,79}?)\s*(?:[*_]{1,2})?$",
+    r"^(?:[*_]{1,2})?\s*(?:(?:(?:a\s+)?(?:story|fic|fanfic|poem)\s+)?(?:written\s+)?by"
+    # French: "par Nom", "écrit par Nom", "Une fanfiction de Nom"
+    r"|(?:(?:une?\s+)?(?:histoire|fic|fanfic|fanfiction|fiction|po[eè]me)\s+)?(?:[ée]crite?\s+)?par"
+    r"|une?\s+(?:histoire|fic|fanfic|fanfiction|fiction|po[eè]me)\s+(?:[ée]crite?\s+)?de)"
+    r"\s*:?\s+(?P<name>[^\s].{0,79}?)\s*(?:[*_]{1,2})?$",
     re.IGNORECASE,
+)
+# a byline's name does not open with an article ("By the sea", "Par la fenêtre")
+_ARTICLE = re.compile(
+    r"^(?:[Tt]he\s|(?:[Aa]n?|[Ll][ae]s?|[Uu]ne?|[Dd](?:es|u|e))\s+[a-zà-ÿ]|[Ll]['’][a-zà-ÿ])"
 )
 
 
@@ -147,7 +154,7 @@ def byline(line: str) -> str | None:
     if not m:
         return None
     name = m.group("name").strip().strip("*_").strip()
-    if not name or word_count(name) > 6 or name[-1] in ".!?," or name.lower().startswith("the "):
+    if not name or word_count(name) > 6 or name[-1] in ".!?," or _ARTICLE.match(name):
         return None
     return name
 

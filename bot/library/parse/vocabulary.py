@@ -209,7 +209,7 @@ def apply_chapters(raw: RawStory, value: str) -> bool:
 
 
 def apply_status(raw: RawStory, key: str, value: str) -> None:
-    status = declared_status(value, dated=key.startswith("complete"))
+    status = declared_status(value, dated=key.startswith(("complete", "termin")))
     if status is not None:
         raw.status_declared = status
 

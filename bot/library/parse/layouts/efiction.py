@@ -17,7 +17,7 @@ from bot.library.parse.html_meta import dedupe, labelled_values, selector_score,
 from bot.library.parse.html_notes import lift_front_matter, same_words, take_bold_heading
 from bot.library.parse.html_text import inline_text, node_paragraphs, node_text, within
 from bot.library.parse.raw import RawStory
-from bot.library.parse.vocabulary import apply_labelled
+from bot.library.parse.vocabulary import apply_labelled, field_of
 
 NAME = "efiction-html"
 # words one of which the page must contain for `detect` to score it at all (a
@@ -25,6 +25,7 @@ NAME = "efiction-html"
 HINTS = ("pagetitle", "viewuser", "viewstory")
 
 _BODIES = "#story, div.story, div.chapter"
+_BY = re.compile(r"\s+(?:by|par|von|por|di|door|av)\s+")  # eFiction's _BY in its languages
 
 
 _SIGNS = (
@@ -54,11 +55,11 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
         )
         if raw.title is None:
             text = inline_text(page_title)
-            raw.title = re.split(r"\s+by\s+", text, maxsplit=1)[0].strip() or None
+            raw.title = _BY.split(text, maxsplit=1)[0].strip() or None
     title_tag = inline_text(tree.css_first("title"))
     if title_tag:
         tail = title_tag.split("::")[-1].strip()
-        raw.title_fallback = re.split(r"\s+by\s+", tail, maxsplit=1)[0].strip() or None
+        raw.title_fallback = _BY.split(tail, maxsplit=1)[0].strip() or None
 
     bodies = list(root.css(_BODIES))
     body_ids = {b.mem_id for b in bodies}
@@ -71,7 +72,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     for label, value, items in labelled_values(
         root, "span.label, .label, b, strong", exclude=story_text
     ):
-        if label.lower().startswith("summary"):
+        if field_of(label) == "summary":
             continue  # read below with its paragraphs
         apply_labelled(raw, label, value, items, site="efiction")
     _summary(root, raw, story_text)
@@ -112,8 +113,8 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
         ):
             heading = heading or bold
             text = rest
-        for author in raw.authors:  # "Let's Talk by Mistress Ember"
-            heading = re.sub(rf"\s+by\s+{re.escape(author)}\s*$", "", heading)
+        for author in raw.authors:  # "Let's Talk by Mistress Ember" / "… par Noctambule"
+            heading = re.sub(rf"{_BY.pattern}{re.escape(author)}\s*$", "", heading)
         head = split_heading(heading)
         chapter_number = head.number or (number if len(bodies) == 1 else index + 1)
         chapters.append(Chapter(chapter_number, head.label, head.title, text))
@@ -128,7 +129,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
 def _summary(root: LexborNode, raw: RawStory, story_text: frozenset[int]) -> None:
     """ "<span class=label>Summary:</span> text…<br>" (up to the next label)."""
     for label in root.css("span.label, .label, b, strong"):
-        if not inline_text(label).lower().startswith("summary"):
+        if field_of(inline_text(label)) != "summary":
             continue
         if within(label, story_text):
             continue
