@@ -702,7 +702,7 @@ async def test_stats(store: Store) -> None:
 @given(
     st.text(
         alphabet=st.sampled_from(
-            list("ab Z9_-—…*'\"\n\r\t.,!?é中\u00a0\u2003\u200b\x1c\x85\u2028")
+            list("ab Z9_-—…*'\"\n\r\t.,!?é中\u00a0\u2003\u200b\x1c\x85\u2028\x00\x7f~")
         ),
         max_size=80,
     )
@@ -711,6 +711,8 @@ def test_store_word_count_matches_the_model(text: str) -> None:
     assert count_squashed(squash(text)) == model_count_words(text)
     no_underscore = text.replace("_", "")  # the punctuation-only regex's path
     assert count_squashed(squash(no_underscore)) == model_count_words(no_underscore)
+    ascii_only = text.encode("ascii", "ignore").decode()  # the bytes.translate path
+    assert count_squashed(squash(ascii_only)) == model_count_words(ascii_only)
 
 
 _CHAPTER_PIECES = [
