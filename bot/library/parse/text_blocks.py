@@ -7,7 +7,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from bot.library.rules import label_key
+from bot.library.rules import header_labels, label_key
 
 _SENTENCE_END = re.compile(r"[.,;!?…]\s*[\"”'’)]*$")
 LIST_SPLIT = re.compile(r"\s*(?:,|;|\|)\s*")
@@ -146,7 +146,12 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     body = lines[:-1]
     lengths = [len(x) for x in body]
     in_range = sum(1 for n in lengths if 40 <= n <= 100)
-    return in_range / len(body) >= 0.75 and max(lengths) <= 120
+    if in_range / len(body) < 0.75 or max(lengths) > 120:
+        return False
+    # a header of long "Label: value" lines is one field a line, not a wrapped paragraph
+    pattern = header_labels().pattern
+    labels = sum(1 for x in lines if pattern.match(x))
+    return labels < 2 or labels * 2 < len(lines)
 
 
 def paragraph_blocks(lines: list[str], indents: list[int]) -> list[Block]:

@@ -3,7 +3,8 @@ Message-ID, Content-Type …), a blank line, then the post — usually a fic hea
 own ("TITLE:", "AUTHOR:", "RATING:", "KEYWORDS:", "SUMMARY:") and the story.
 
 The transport headers leave; the Subject is kept (the shared vocabulary reads "FIC: Title
-(Pairing, Rating) 1/3"); the From name is the author when the post names none. The
+(Pairing, Rating) 1/3"), and so are headers naming story fields (RFC 1036's "Summary:" and
+"Keywords:"); the From name is the author when the post names none. The
 charset in Content-Type is honoured by the decoder before this runs.
 """
 
@@ -13,6 +14,7 @@ import re
 
 from bot.library.parse.layouts.generic import read
 from bot.library.parse.raw import RawStory
+from bot.library.parse.vocabulary import field_of
 
 LAYOUT = "usenet"
 _HEADER = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9\-]{1,40}):[ \t]*(?P<value>.*)$")
@@ -109,7 +111,13 @@ def _from_name(value: str) -> str | None:
 def extract(text: str, source_name: str) -> RawStory:
     lines = text.split("\n")
     headers, body_at = _headers(lines)
-    kept = [f"Subject: {value}" for name, value in headers if name == "subject"]
+    # the Subject, and story fields a post may carry among its headers (RFC 1036's
+    # "Summary:" and "Keywords:", an archive's "Rating:")
+    kept = [
+        f"{name.title()}: {value}"
+        for name, value in headers
+        if name == "subject" or (name not in _TRANSPORT and field_of(name) not in (None, "ignore"))
+    ]
     raw = read("\n".join([*kept, "", *lines[body_at:]]), source_name, LAYOUT)
     poster = next((_from_name(v) for n, v in headers if n == "from"), None)
     if poster and not raw.authors:
