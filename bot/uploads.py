@@ -93,7 +93,7 @@ class RunRecord:
     source: str
     total: int
     done: int
-    started_at: float  # wall-clock seconds (time.time): the token lasts 15 minutes
+    started_at: float  # when Discord created the interaction (epoch s): the token lasts 15 min
 
 
 def write_run(folder: Path, record: RunRecord) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +41,7 @@ from bot.ui.announce import announce
 from bot.ui.confirm import ConfirmRemove, EmptyTrash
 from bot.ui.import_progress import (
     HANDOFF_AFTER,
+    TOKEN_LIFETIME,
     ImportControls,
     ImportDisplay,
     Progress,
@@ -70,7 +70,6 @@ CONFIRM_TIMEOUT = 60.0
 PREVIEW_TIMEOUT = 600.0  # within the 15 minutes Discord lets the bot edit its reply
 LOG_PAGE = 10
 IMPORT_EDIT_EVERY = 2.0  # seconds between progress edits (Discord's rate limits)
-TOKEN_LIFETIME = 15 * 60.0  # an interaction's token (its reply can be edited) lasts this
 CHANNEL_EDIT_EVERY = 5.0  # seconds between edits of progress moved to a channel message
 TOP_PAIRINGS = 10
 CLEAR = "-"  # typed as a value in /library edit: clear that field
@@ -141,7 +140,7 @@ class LibraryCog(
         """Edit the progress reply of each import a restart stopped (while its
         interaction token lasts) to say so and how to finish it."""
         for record in records:
-            if time.time() - record.started_at > TOKEN_LIFETIME:
+            if self.bot.clock.utcnow().timestamp() - record.started_at > TOKEN_LIFETIME:
                 log.info("import of %s stopped by a restart: too old to tell", record.source)
                 continue
             webhook = discord.Webhook.partial(record.application_id, record.token, client=self.bot)
@@ -287,12 +286,15 @@ class LibraryCog(
         self, draft: Draft, interaction: discord.Interaction, choice: Choice | None
     ) -> SaveResult:
         """Save pressed: store the draft — or first ask, when a stored story shares its
-        title and author but not its text, or has a longer version of it."""
+        title and author but not its text, has a longer version of it, or has its text
+        under another title or author."""
         guild_id = interaction.guild_id
         assert guild_id is not None
         if choice is None:
             match = await self.library.identify(guild_id, draft.story)
-            if match is not None and match.relation in (Relation.DIFFERENT, Relation.SHORTER):
+            if match is not None and (
+                match.renamed or match.relation in (Relation.DIFFERENT, Relation.SHORTER)
+            ):
                 return SaveResult(ask=match)
         outcome = await self.library.add_parsed(
             guild_id,
@@ -465,7 +467,7 @@ class LibraryCog(
             source=progress.source,
             total=progress.total,
             done=0,
-            started_at=time.time(),
+            started_at=interaction.created_at.timestamp(),
         )
 
         ended = asyncio.Event()  # the import is over: the reporter stops between edits
@@ -494,7 +496,9 @@ class LibraryCog(
                 await asyncio.wait_for(asyncio.shield(reporter), 30)
 
         controls = ImportControls(progress)
-        display = ImportDisplay(interaction, progress, controls, handoff_after=HANDOFF_AFTER)
+        display = ImportDisplay(
+            interaction, progress, controls, clock=self.bot.clock, handoff_after=HANDOFF_AFTER
+        )
         reporter = asyncio.get_running_loop().create_task(report())
         try:
             run.message_id = await display.start()

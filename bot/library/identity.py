@@ -11,6 +11,10 @@ in the other. From that, the upload relates to the stored story as:
 - SHORTER: an older or shorter version — replaces the stored one only when a moderator
   says so;
 - DIFFERENT: another story that happens to share the name — never overwrites it.
+
+The stored story to compare with is found by name (title + authors) or by text: each
+story keeps a small sample of paragraph fingerprints (`text_prints`), indexed in the store,
+so a re-upload under a changed title or author spelling is found too (`Match.renamed`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+PRINTS_MAX = 48  # paragraph fingerprints kept per story
+PRINTS_PER_CHAPTER = 3  # … taken from the opening of each chapter, fewer when there are many
+PRINT_MIN_CHARS = 60  # a paragraph long enough to be the story's own (not "* * *")
 SHINGLE_WORDS = 5
 SAMPLE_MOD = 4  # keep the shingles whose hash is 0 mod this: a fair, bounded sample
 REVISED_CONTAINMENT = 0.5  # share of the shorter text's shingles found in the other
@@ -44,6 +51,42 @@ def chapter_print(text: str) -> str:
     """A chapter's fingerprint: its words, case- and spacing-insensitive."""
     words = " ".join(_WORD.findall(text.casefold()))
     return hashlib.blake2b(words.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def paragraph_print(paragraph: str) -> int:
+    """A paragraph's fingerprint (case- and spacing-insensitive) as a 63-bit integer."""
+    key = " ".join(paragraph.split()).casefold().encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") >> 1
+
+
+def text_prints(chapter_texts: Sequence[str]) -> list[int]:
+    """A bounded sample of a story's paragraph fingerprints: the first long paragraphs of
+    each chapter (`PRINTS_PER_CHAPTER`, fewer when there are many chapters; at most
+    `PRINTS_MAX`). The same text under another title shares all of them; a longer version
+    shares its earlier chapters'; a revised one most. Cheap: only a chapter's opening is
+    looked at, whatever its length."""
+    if not chapter_texts:
+        return []
+    per = max(1, min(PRINTS_PER_CHAPTER, PRINTS_MAX // len(chapter_texts)))
+    limit = 4 * per + 16  # paragraphs looked at per chapter
+    out: list[int] = []
+    seen: set[int] = set()
+    for text in chapter_texts:
+        taken = looked = start = 0
+        size = len(text)
+        while taken < per and looked < limit and start < size and len(out) < PRINTS_MAX:
+            end = text.find("\n\n", start)
+            if end < 0:
+                end = size
+            looked += 1
+            if end - start >= PRINT_MIN_CHARS:
+                value = paragraph_print(text[start:end])
+                if value not in seen:
+                    seen.add(value)
+                    out.append(value)
+                    taken += 1
+            start = end + 2
+    return out
 
 
 def shingles(texts: Sequence[str]) -> set[int]:
@@ -102,9 +145,11 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A stored story the upload shares a name or text with, and how it relates."""
+    """A stored story the upload shares a name or text with, and how it relates;
+    `renamed`: found by its text, under another title or author (a moderator is asked)."""
 
     story_id: int
     title: str
     chapter_count: int
     relation: Relation
+    renamed: bool = False

@@ -84,6 +84,8 @@ __all__ = [
 
 _CHAPTER_CACHE_SIZE = 64
 WATCH_INTERVAL = 0.5  # seconds between looks for other processes' writes
+FILL_PAUSE = 0.05  # seconds between batches of stories given their content fingerprints
+FILL_RETRY = 5.0  # seconds to wait when the library is busy
 REMOVED = "That story is no longer in this server's library."
 
 
@@ -102,6 +104,7 @@ class Library:
         self._seen_version: int | None = None
         self._audit_mark = 0
         self._watcher: asyncio.Task | None = None
+        self._filler: asyncio.Task | None = None
 
     @classmethod
     async def open(
@@ -139,6 +142,8 @@ class Library:
             library.discovery.start_warming(guilds)
         if index if watch is None else watch:
             library._watcher = asyncio.get_running_loop().create_task(library._watch())
+        if index:  # stories stored before fingerprints were kept get theirs, meanwhile
+            library._filler = asyncio.get_running_loop().create_task(library.fill_prints())
         log.info("library open: %s", path)
         return library
 
@@ -147,6 +152,11 @@ class Library:
         return self._store.path
 
     async def close(self) -> None:
+        if self._filler is not None:
+            self._filler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._filler
+            self._filler = None
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -154,6 +164,29 @@ class Library:
             self._watcher = None
         await self.discovery.close()
         await self._store.close()
+
+    async def fill_prints(self, pause: float = FILL_PAUSE) -> int:
+        """Give the stories stored before content fingerprints were kept (story_prints)
+        theirs, a batch per write with a pause between, so a re-upload under a changed
+        title finds them too; how many were done. Runs in the background for the bot."""
+        done = 0
+        while True:
+            try:
+                count = await self._store.stories.fill_prints()
+            except asyncio.CancelledError:
+                raise
+            except LibraryError:  # busy: another process is writing; try again later
+                await asyncio.sleep(FILL_RETRY)
+                continue
+            except Exception:
+                log.exception("library: computing content fingerprints failed")
+                return done
+            if not count:
+                if done:
+                    log.info("library: content fingerprints computed for %d stories", done)
+                return done
+            done += count
+            await asyncio.sleep(pause)
 
     # ---- other processes' writes ---------------------------------------------------------
 

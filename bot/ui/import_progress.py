@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.clock import WallClock
 from bot.render import FIELD_VALUE_MAX, clip, fit_lines, safe
 from bot.ui.confirm import ModeratorView
 from bot.ui.library_cards import code_name
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 BAR_WIDTH = 20
 HANDOFF_AFTER = 13 * 60.0  # s: move to a channel message before the 15-minute token ends
+TOKEN_LIFETIME = 15 * 60.0  # s an interaction's token lets the bot edit its reply
 REJECTED_PER_PAGE = 15  # rejected files per private page
 DETAILS_TIMEOUT = 3600.0  # s the Details button under a channel summary answers
 INVALID_WEBHOOK_TOKEN = 50027  # Discord's code for an expired interaction token
@@ -147,11 +149,13 @@ class ImportDisplay:
         progress: Progress,
         controls: ImportControls,
         *,
+        clock: WallClock,
         handoff_after: float = HANDOFF_AFTER,
     ) -> None:
         self.interaction = interaction
         self.progress = progress
         self.controls = controls
+        self.clock = clock  # the bot's "now" (tests move it with the loopback Discord's)
         self.handoff_after = handoff_after
         self.can_post = may_post(interaction)
         self.message: discord.Message | None = None  # in the channel, once moved
@@ -160,6 +164,10 @@ class ImportDisplay:
     @property
     def moved(self) -> bool:
         return self.message is not None
+
+    def token_age(self) -> float:
+        """Seconds since Discord created the interaction (its token lasts 15 minutes)."""
+        return (self.clock.utcnow() - self.interaction.created_at).total_seconds()
 
     def _private_text(self) -> str:
         text = progress_text(self.progress)
@@ -176,8 +184,9 @@ class ImportDisplay:
         """Show the progress now (moving it first when the token is nearly over)."""
         if self.lost:
             return
-        if not self.moved and time.monotonic() - self.progress.started > self.handoff_after:
-            await self.move(expired=False)
+        age = self.token_age()
+        if not self.moved and age > self.handoff_after:
+            await self.move(expired=age > TOKEN_LIFETIME)
         if self.message is not None:
             if self.controls.is_finished():  # cancelled: the button is gone
                 self.message = await self.message.edit(
@@ -226,6 +235,8 @@ class ImportDisplay:
     async def finish(self, refused: list[tuple[str, str]]) -> None:
         """The summary: in the private reply (long rejection lists as private pages), or —
         once moved — counts in the channel message, the names behind Details."""
+        if not self.moved and not self.lost and self.token_age() > TOKEN_LIFETIME:
+            await self.move(expired=True)
         if not self.moved and not self.lost:
             try:
                 await self.interaction.edit_original_response(

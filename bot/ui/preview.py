@@ -196,6 +196,17 @@ class IdentityQuestion(ModeratorView):
     def text(self) -> str:
         match = self.match
         title = clip(safe(match.title), 100)
+        if match.renamed and match.relation is not Relation.SHORTER:
+            how = {
+                Relation.SAME: "has the same text",
+                Relation.EXTENDS: "is a shorter version of this file",
+                Relation.REVISES: "has this story's text, revised",
+            }[match.relation]
+            return (
+                f"The library's **{title}** (#{match.story_id}) {how}, under another title "
+                f"or author. Update **{title}** with this file, or add it as a new story? "
+                "Nothing is stored until you choose."
+            )
         if match.relation is Relation.SHORTER:
             return (
                 f"The library's **{title}** (#{match.story_id}) is longer or newer "

@@ -65,8 +65,9 @@ async def test_an_import_past_15_minutes_continues_and_ends_in_a_channel_message
         assert reply.content.startswith("Importing `long.zip`")
         app.emu.clock.advance(TOKEN_LIFETIME + 1)  # 15 minutes pass
         posted = await bot_message(app)
-    # the refused edit was the bot's only refused request: Invalid Webhook Token
-    assert refused and {r.code for r in refused} == {50027}
+    # the bot saw the 15 minutes were over on its own clock and did not use the dead token
+    # (an edit already on its way when the clock moved may be refused: that one only)
+    assert len(refused) <= 1 and {r.code for r in refused} <= {50027}
     assert posted.content.startswith(f"<@{app.moderator.id}>'s import — Importing `long.zip`")
     assert not posted.pings.users  # names the moderator, pings nobody
 
@@ -100,12 +101,12 @@ async def test_a_long_import_moves_to_the_channel_before_the_token_ends(
     cog = sys.modules["cogs.library"]
     monkeypatch.setattr(cog, "IMPORT_EDIT_EVERY", 0.05)
     monkeypatch.setattr(cog, "CHANNEL_EDIT_EVERY", 0.05)
-    monkeypatch.setattr(cog, "HANDOFF_AFTER", 0.0)  # "13 minutes" have passed at once
     reply = await app.moderator.slash(
         "library import",
         file=app.emu.attachment("long.zip", zip_of(files(bad=0))),
         channel=app.general,
     )
+    app.emu.clock.advance(13.5 * 60)  # past the hand-over, before the token ends
     posted = await bot_message(app)
     # the private reply says where the progress went (a link to the channel message)
     await reply.wait_for(lambda r: "continue in" in r.content, timeout=30)

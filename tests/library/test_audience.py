@@ -104,7 +104,8 @@ async def library(tmp_path: Path):
 
 
 async def _add(library: Library, title: str, level: RatingLevel, **options) -> int:
-    story = make_story(title, level=level, seed=title, **options)
+    seed = title + "".join(options.get("authors", ()))  # another author, another text
+    story = make_story(title, level=level, seed=seed, **options)
     return (await library.add_parsed(G, story, actor_id=MOD)).story_id
 
 

@@ -30,7 +30,8 @@ def story(
     characters: tuple[str, ...] = (),
 ) -> ParsedStory:
     chars = sorted({*characters, *(pairing.split("/") if pairing else ())})
-    text = " ".join(f"{title.split(maxsplit=1)[0].lower()}{i}" for i in range(words))
+    key = "".join(ch for ch in f"{title}{author}".lower() if ch.isalnum())  # its own text
+    text = " ".join(f"{key}{i}" for i in range(words))
     return ParsedStory(
         title=title,
         authors=[author],

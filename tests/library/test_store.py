@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import shutil
 import sqlite3
 from contextlib import closing
@@ -46,7 +47,10 @@ def make_story(
     status: Status = Status.COMPLETE,
     seed: str = "",
 ) -> ParsedStory:
-    """A real ParsedStory as a parser would return it."""
+    """A real ParsedStory as a parser would return it. Its text is its own (seeded by
+    title and authors unless `seed` says otherwise): different stories, different texts."""
+    if not seed:
+        seed = hashlib.blake2b(f"{title}|{'|'.join(authors)}".encode(), digest_size=4).hexdigest()
     chapter_list = []
     for n in range(1, chapters + 1):
         paragraph = " ".join(f"w{seed}{n}x{i}" for i in range(words_per_chapter // 2))

@@ -35,6 +35,20 @@ SAME_NAME_SQL = (
     "SELECT id, title, chapter_count, edited_fields FROM stories"
     " WHERE guild_id = ? AND identity_key = ? ORDER BY id"
 )
+# Stories sharing paragraph fingerprints with an upload, most shared first: one index
+# search per print (story_prints' primary key), never a scan of the guild's stories.
+SAME_TEXT_SQL = (
+    "SELECT s.id, s.title, s.chapter_count, COUNT(*) AS shared"
+    # CROSS JOIN: prints first, whatever the planner guesses (never the guild's stories)
+    " FROM story_prints p CROSS JOIN stories s ON s.id = p.story_id"
+    " WHERE p.print IN ({marks}) AND s.guild_id = ?"
+    " GROUP BY s.id ORDER BY shared DESC, s.id LIMIT ?"
+)
+TEXT_CANDIDATES = 3  # stories found by their prints that are compared by text
+# … and only when they share at least this share of the fewer prints of the two
+SHARED_PRINTS = 0.5
+STORY_PRINTS_SQL = "SELECT COUNT(*) FROM story_prints WHERE story_id = ?"
+PRINT_SQL = "INSERT OR IGNORE INTO story_prints (print, story_id) VALUES (?, ?)"
 TARGET_SQL = (
     "SELECT id, title, chapter_count, edited_fields FROM stories WHERE guild_id = ? AND id = ?"
 )
@@ -72,24 +86,63 @@ def stored_texts(db: sqlite3.Connection, story_id: int) -> list[str]:
     return [r[0] for r in rows]
 
 
+def same_text_rows(db: sqlite3.Connection, guild_id: int, prints: list[int]) -> list[sqlite3.Row]:
+    """The guild's stories sharing the most paragraph fingerprints with `prints`."""
+    if not prints:
+        return []
+    sql = SAME_TEXT_SQL.format(marks=",".join("?" * len(prints)))
+    return db.execute(sql, (*prints, guild_id, TEXT_CANDIDATES)).fetchall()
+
+
 def identify(db: sqlite3.Connection, guild_id: int, p: PreparedStory) -> Match | None:
-    """The stored story this upload is (identical, same name: judged by its text), or the
-    closest same-name story that it is not (relation DIFFERENT); None when nothing shares
-    its hash or name."""
+    """The stored story this upload is, judged by its text: identical; or sharing its
+    name (title + authors) and its text; or — `renamed` — sharing its text under another
+    name (found by paragraph fingerprints). Else the closest same-name story that it is
+    not (relation DIFFERENT); None when nothing shares its hash, name or text."""
     same = db.execute(SAME_HASH_SQL, (guild_id, p.content_hash)).fetchone()
     if same is not None:
         return Match(same["id"], same["title"], p.chapter_count, Relation.SAME)
-    if p.identity_key is None:
-        return None
     texts = [chapter[-1] for chapter in p.chapters]
     different: Match | None = None
-    for row in db.execute(SAME_NAME_SQL, (guild_id, p.identity_key)).fetchall():
+    named: set[int] = set()
+    if p.identity_key is not None:
+        for row in db.execute(SAME_NAME_SQL, (guild_id, p.identity_key)).fetchall():
+            named.add(row["id"])
+            relation = compare(texts, stored_texts(db, row["id"]))
+            match = Match(row["id"], row["title"], row["chapter_count"], relation)
+            if relation is not Relation.DIFFERENT:
+                return match
+            different = different or match
+    for row in same_text_rows(db, guild_id, p.prints):
+        if row["id"] in named:
+            continue
+        (kept,) = db.execute(STORY_PRINTS_SQL, (row["id"],)).fetchone()
+        if row["shared"] < SHARED_PRINTS * min(len(p.prints), kept):
+            continue  # a paragraph or two in common (a template, a disclaimer): not its text
         relation = compare(texts, stored_texts(db, row["id"]))
-        match = Match(row["id"], row["title"], row["chapter_count"], relation)
         if relation is not Relation.DIFFERENT:
-            return match
-        different = different or match
+            return Match(row["id"], row["title"], row["chapter_count"], relation, renamed=True)
     return different
+
+
+def todo_texts(db: sqlite3.Connection, batch: int) -> list[tuple[int, list[str]]]:
+    """Up to `batch` stories stored before fingerprints were kept, with their texts."""
+    ids = [r[0] for r in db.execute("SELECT story_id FROM story_prints_todo LIMIT ?", (batch,))]
+    return [(story_id, stored_texts(db, story_id)) for story_id in ids]
+
+
+def write_filled(db: sqlite3.Connection, filled: list[tuple[int, list[int]]]) -> None:
+    """Store computed fingerprints (of stories still there) and take them off the list."""
+    for story_id, prints in filled:
+        if db.execute("SELECT 1 FROM stories WHERE id = ?", (story_id,)).fetchone():
+            write_prints(db, story_id, prints)
+        db.execute("DELETE FROM story_prints_todo WHERE story_id = ?", (story_id,))
+
+
+def write_prints(db: sqlite3.Connection, story_id: int, prints: list[int]) -> None:
+    """Replace a story's paragraph fingerprints."""
+    db.execute("DELETE FROM story_prints WHERE story_id = ?", (story_id,))
+    db.executemany(PRINT_SQL, [(value, story_id) for value in prints])
 
 
 def import_one(
@@ -112,6 +165,8 @@ def import_one(
       moderator's `choice.update` replaces it anyway);
     * same name, different text → "added" as a new story (never overwrites another story),
       with a detail naming the namesake;
+    * the text of a stored story under another title or author (paragraph fingerprints)
+      → LibraryError: a moderator must say whether it updates that story (`choice`);
     * otherwise → "added".
 
     Inside the caller's write transaction; raises one of STORY_ERRORS when the database
@@ -127,6 +182,12 @@ def import_one(
     match = identify(db, guild_id, p)
     if match is None:
         return _add(db, guild_id, p, actor_id, now, names=names)
+    if match.renamed:  # only a moderator may say whether it updates that story
+        raise LibraryError(
+            f"its text is already in the library as #{match.story_id} “{match.title}”, under "
+            "another title or author: nothing was stored (adding it on its own asks whether "
+            "it updates that story)"
+        )
     if match.relation is Relation.DIFFERENT:
         outcome = _add(db, guild_id, p, actor_id, now, names=names)
         return ImportOutcome(
@@ -166,6 +227,7 @@ def _update(  # noqa: PLR0917 - the import_one family's arguments
     edited = set(json.loads(existing["edited_fields"]))
     _update_in_place(db, story_id, p, edited, now, names=names)
     db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+    write_prints(db, story_id, p.prints)
     title = refresh_fts(db, story_id).title
     write_audit(
         db,
@@ -207,6 +269,10 @@ def import_batch(
             db.execute("ROLLBACK TO story")
             names.forget()  # names this story created are gone again
             results.append(LibraryError(f"Could not store “{p.title}”: {err}."))
+        except LibraryError as err:  # refused as it stands (a renamed copy): nothing written
+            db.execute("ROLLBACK TO story")
+            names.forget()
+            results.append(err)
         db.execute("RELEASE story")
     return results
 
@@ -242,6 +308,7 @@ def _update_in_place(
         "layout": p.layout,
         "encoding": p.encoding,
         "content_hash": p.content_hash,
+        "identity_key": p.identity_key,
         "series": p.series,
         "series_part": p.series_part,
         "updated_at": now,
@@ -319,6 +386,7 @@ def _add(
         ),
     ).lastrowid
     db.executemany(CHAPTER_SQL, [(story_id, *chapter) for chapter in p.chapters])
+    db.executemany(PRINT_SQL, [(value, story_id) for value in p.prints])
     write_links(
         db,
         story_id,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.library.errors import LibraryError
+from bot.library.identity import text_prints
 from bot.library.model import ParsedStory, RatingLevel, Status
 
 # In a squashed text: a space, then a token of only punctuation, symbols or underscores.
@@ -197,6 +198,7 @@ class PreparedStory:
     characters: list[str]
     pairings: list[PreparedPairing]
     tags: list[tuple[str, str]]  # (kind, name): kind is tag | fandom | warning
+    prints: list[int]  # paragraph fingerprints (bot.library.identity.text_prints)
 
     @property
     def chapter_count(self) -> int:
@@ -285,6 +287,7 @@ def prepare_story(story: ParsedStory, source_name: str | None = None) -> Prepare
         series_part=series_part(story.series_part),
         content_hash=hasher.hexdigest(),
         identity_key=identity_key(story.title, authors),
+        prints=text_prints([c.text for c in story.chapters if isinstance(c.text, str)]),
         chapters=chapters,
         characters=characters,
         pairings=pairings,

@@ -3,6 +3,7 @@ record, chapters and text."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -10,12 +11,19 @@ from functools import partial
 from typing import Any
 
 from bot.library.errors import LibraryError
-from bot.library.identity import Choice, Match
+from bot.library.identity import Choice, Match, text_prints
 from bot.library.model import ParsedStory, RatingLevel
 from bot.library.records import ChapterInfo, ImportOutcome, SearchEntry, StoryRecord
 from bot.library.store.database import Database, now_iso
 from bot.library.store.edits import check_edit, write_edit, write_removal
-from bot.library.store.imports import STORY_ERRORS, identify, import_batch, import_one
+from bot.library.store.imports import (
+    STORY_ERRORS,
+    identify,
+    import_batch,
+    import_one,
+    todo_texts,
+    write_filled,
+)
 from bot.library.store.prepare import PreparedStory, prepare_story
 from bot.library.store.rows import records
 
@@ -45,6 +53,18 @@ class Stories:
         """Which stored story an upload is, judged by its text (see `imports.identify`)."""
         prepared = prepare_story(story, story.source_name)
         return await self._db.read(identify, guild_id, prepared)
+
+    async def fill_prints(self, batch: int = 50) -> int:
+        """Compute the paragraph fingerprints of up to `batch` stories stored before they
+        were kept (the story_prints migration); how many were done (0: none are left)."""
+        todo = await self._db.read(todo_texts, batch)
+        if not todo:
+            return 0
+        filled = await asyncio.to_thread(
+            lambda: [(story_id, text_prints(texts)) for story_id, texts in todo]
+        )
+        await self._db.write(write_filled, filled, wait=30.0)
+        return len(todo)
 
     async def import_prepared(
         self,
