@@ -231,6 +231,27 @@ async def test_a_post_that_fails_is_logged_and_recorded_in_plain_words(app: App,
     assert titles(news) == ["Sunny Day"]
 
 
+async def test_discord_refusing_the_post_is_recorded(app: App) -> None:
+    """The bot's view of its permissions can be stale (a missed update): Discord's 403 is
+    what decides, and it is recorded like any other failure."""
+    await rated(app, "Sunny Day", [5, 5])
+    news = app.guild.create_text_channel("news")
+    app.emu.clock.advance_to(at(0, 8))
+    await set_pick(app, news)
+    bot_id = app.emu.bot_user.id
+    news.overwrites[bot_id] = (0, perms.SEND_MESSAGES)  # changed without telling the bot
+    news.overwrite_kinds[bot_id] = 1
+
+    with app.emu.expect_rejections() as rejected:
+        await move_to(app, at(0, 9))
+
+    assert [r.describe().split(" -> ")[1] for r in rejected] == ["403/50013 Missing Permissions"]
+    assert picks(news) == []
+    text = await log_text(app)
+    assert "could not post **Sunny Day** (#1) in <#" in text
+    assert "Discord refused the post: storybot may not post there" in text
+
+
 async def test_a_channel_that_is_gone_is_recorded(app: App) -> None:
     await rated(app, "Sunny Day", [5, 5])
     gone = 4242  # a channel the bot cannot see (deleted since it was set)
