@@ -21,9 +21,14 @@ def test_epub_fixture(path: Path) -> None:
     data = build_epub(case["files"], opf_path=case["opf_path"])
     story = parse_story(data, f"{path.stem}.epub")
     expected = case["expected"]
-    for key in ("title", "authors", "fandoms", "series", "series_part", "summary"):
+    for key in ("title", "authors", "fandoms", "series", "series_part", "summary", "tags"):
         if key in expected:
             assert getattr(story, key) == expected[key], key
+    for key in ("total_chapters",):
+        if key in expected:
+            assert getattr(story, key) == expected[key], key
+    if "status" in expected:
+        assert str(story.status) == expected["status"]
     if "rating" in expected:
         assert story.rating.level.value == expected["rating"]
     if "pairings" in expected:

@@ -43,7 +43,7 @@ from bot.library.parse.html_text import (
 )
 from bot.library.parse.raw import RawStory
 from bot.library.parse.series import apply_series, read_series
-from bot.library.parse.vocabulary import apply_labelled, field_of
+from bot.library.parse.vocabulary import apply_field, apply_labelled, field_of, is_rating
 from bot.library.rules import label_key
 
 log = logging.getLogger(__name__)
@@ -633,12 +633,19 @@ def _read_nav(archive: SafeZip, pkg: _Package) -> None:
 def _generic(docs: list[_Doc], pkg: _Package, source_name: str) -> RawStory:
     raw = RawStory(layout=GENERIC_LAYOUT)
     raw.chapters = _spine_chapters(docs, pkg, raw)
-    raw.tags = dedupe([*raw.tags, *pkg.meta.get("subject", [])])
+    for subject in pkg.meta.get("subject", []):
+        if not is_rating(subject):  # (a rating subject is rating evidence: _apply_opf)
+            apply_field(raw, "tags", subject, key="keywords")  # "A/B" is a pairing
     return raw
 
 
 def _apply_opf(raw: RawStory, pkg: _Package) -> None:
-    """OPF Dublin Core fills what the documents did not declare."""
+    """OPF Dublin Core fills what the documents did not declare; a subject that is a
+    rating ("Explicit", "Teen And Up Audiences", "NC-17": AO3's and calibre's tags hold
+    it there) is rating evidence."""
+    for subject in pkg.meta.get("subject", []):
+        if is_rating(subject) and subject != raw.rating and subject not in raw.rating_evidence:
+            raw.rating_evidence.append(subject)
     if raw.title is None:
         raw.title = pkg.first("title")
     if not raw.authors:

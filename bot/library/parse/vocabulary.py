@@ -17,7 +17,7 @@ import re
 
 from bot.library.model import Status
 from bot.library.parse.ffnet_info import apply_info_line, read_info_line, split_genres
-from bot.library.parse.rating import rating_scales
+from bot.library.parse.rating import rating_key, rating_scales
 from bot.library.parse.raw import RawStory
 from bot.library.parse.series import apply_series, part_number, read_series
 from bot.library.rules import (
@@ -119,8 +119,10 @@ def apply_field(
     elif fieldname == "tags":
         values = _values(value, items)
         if key in _GENRE_KEYS:
-            values = [g for v in values for g in split_genres(v)]
+            values = [g for v in values for g in _genres(v)]
         for item in values:
+            if is_rating(item) and item not in raw.rating_evidence:
+                raw.rating_evidence.append(item)  # "Keywords: MSR, NC-17": a rating
             pairs, rest = ships_in_tag(item) if key in _SHIP_KEYS else ([], item)
             _extend(raw.relationships, pairs)
             if rest:
@@ -156,6 +158,25 @@ def apply_field(
             raw.series_part = part_number(value)
     elif fieldname == "ignore":
         apply_stats(raw, key, value)
+
+
+def _genres(value: str) -> list[str]:
+    """ "Romance/Hurt/Comfort" -> its genres; a category code ("F/M", "M/M") is one tag."""
+    if "/" in value and any(len(part.strip()) <= 1 for part in value.split("/")):
+        return [value]
+    return split_genres(value)
+
+
+_NOT_A_RATING = frozenset({"none", "n/a", "na"})  # a value saying nothing
+
+
+def is_rating(value: str) -> bool:
+    """A tag or subject that is exactly a rating ("Explicit", "NC-17", "Teen And Up
+    Audiences"), not one that starts like one ("X-Men", "Teen Wolf")."""
+    key = rating_key(value)
+    if len(key) < 2 and key == value.strip().lower():
+        return False  # a lone "M" or "E" says too little; "Rated M" says it
+    return key not in _NOT_A_RATING and key in rating_scales().forms
 
 
 def apply_stats(raw: RawStory, key: str, value: str) -> None:
