@@ -139,7 +139,7 @@ def story_card(
     story: StoryRecord,
     summary: RatingSummary,
     *,
-    own: ReaderRating | None,
+    own_stars: int | None,
     own_label: str | None = "Your rating",
     show_text: bool,
     reviews: Sequence[ReaderRating] = (),
@@ -189,7 +189,11 @@ def story_card(
         )
     embed.add_field(name="Community rating", value=community_rating(summary), inline=True)
     if own_label is not None:
-        mine = f"{stars(own.stars)} ({own.stars}/5)" if own else "Not rated — use the stars below"
+        mine = (
+            f"{stars(own_stars)} ({own_stars}/5)"
+            if own_stars
+            else "Not rated — use the stars below"
+        )
         embed.add_field(name=clip(safe(own_label), FIELD_NAME_MAX), value=mine, inline=True)
     if reviews:
         name = "Latest reviews" if review_count > len(reviews) else "Reviews"

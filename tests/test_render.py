@@ -8,7 +8,7 @@ import discord
 
 from bot.library.excerpts import Passage
 from bot.library.model import RatingLevel, Status
-from bot.library.records import RatingSummary, ReaderRating, StoryRecord
+from bot.library.records import RatingSummary, StoryRecord
 from bot.library.safety import has_live_mention
 from bot.render import (
     ADULT_NOTE,
@@ -89,8 +89,7 @@ def test_clip():
 
 
 def test_card_shows_everything_for_a_readable_story():
-    own = ReaderRating(7, 5, 4, None, NOW, NOW)
-    e = story_card(record(), RatingSummary(3, 4.0, 3.5), own=own, show_text=True)
+    e = story_card(record(), RatingSummary(3, 4.0, 3.5), own_stars=4, show_text=True)
     text = embed_text(e)
     for expected in (
         "Walking in Dreams",
@@ -111,7 +110,7 @@ def test_card_for_adult_story_elsewhere_hides_summary_and_pairings():
     e = story_card(
         record(rating_level=RatingLevel.EXPLICIT, summary="SECRET SUMMARY"),
         RatingSummary(0, None, 3.0),
-        own=None,
+        own_stars=None,
         show_text=False,
     )
     text = embed_text(e)
@@ -123,7 +122,7 @@ def test_card_for_adult_story_elsewhere_hides_summary_and_pairings():
 def test_story_text_is_neutralised_everywhere():
     evil = "@everyone <@123456789012345678> <@&5> <#6>"
     r = record(title=f"Title {evil}", authors=[evil], summary=evil, pairings=[evil])
-    e = story_card(r, RatingSummary(0, None, 3.0), own=None, show_text=True)
+    e = story_card(r, RatingSummary(0, None, 3.0), own_stars=None, show_text=True)
     assert not has_live_mention(embed_text(e))
     p = Passage(story_id=7, chapter=1, chapter_count=1, number=1, count=1, text=evil)
     assert not has_live_mention(embed_text(passage_embed(r, p)))
@@ -140,7 +139,7 @@ def test_huge_fields_fit_discord_limits():
         characters=[big] * 50,
         warnings=[big],
     )
-    e = story_card(r, RatingSummary(0, None, 3.0), own=None, own_label=big, show_text=True)
+    e = story_card(r, RatingSummary(0, None, 3.0), own_stars=None, own_label=big, show_text=True)
     d = e.to_dict()
     assert len(e) <= EMBED_TOTAL_MAX
     assert len(d["title"]) <= 256

@@ -107,6 +107,32 @@ class RatingSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class CardFacts:
+    """What a story's card shows that is the same for every member (kept in memory by
+    `bot.library.cards`): the story, its latest written reviews (newest first) and how
+    many there are, and the stories of its series in part order (empty without one)."""
+
+    story: StoryRecord
+    reviews: tuple[ReaderRating, ...]
+    review_count: int
+    series_parts: tuple[StoryRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCard:
+    """Everything a story's card shows for one member: the shared facts, the community
+    rating, and the member's own stars (None when they have not rated it)."""
+
+    facts: CardFacts
+    summary: RatingSummary
+    own_stars: int | None
+
+    @property
+    def story(self) -> StoryRecord:
+        return self.facts.story
+
+
+@dataclass(frozen=True, slots=True)
 class RatedOutcome:
     """What one rating did: the reader's rating before (None if new) and after, and the
     story's community rating with it — all from the rating's own transaction."""

@@ -21,11 +21,13 @@ import random
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.library.audience import Audience, audience_from
+from bot.library.cards import CARD_REVIEWS, CardCache
 from bot.library.daily_pick import DAILY_PICK, check_hour, new_schedule
 from bot.library.errors import LibraryError
 from bot.library.excerpts import (
@@ -45,6 +47,7 @@ from bot.library.parse_worker import parse_bounded
 from bot.library.recommend import Discovery, Recommendations, resolve_pairing
 from bot.library.records import (
     AuditEntry,
+    CardFacts,
     ChapterInfo,
     DailySchedule,
     GuildSettings,
@@ -53,6 +56,7 @@ from bot.library.records import (
     RatedOutcome,
     RatingSummary,
     ReaderRating,
+    StoryCard,
     StoryPage,
     StoryRecord,
 )
@@ -105,6 +109,10 @@ class Library:
         self._audit_mark = 0
         self._watcher: asyncio.Task | None = None
         self._filler: asyncio.Task | None = None
+        # what every member's card of a story shows alike, forgotten by every write that
+        # may change it (the store tells) and by other processes' writes (`catch_up`)
+        self._cards = CardCache()
+        store.db.on_write.append(self._cards.forget)
 
     @classmethod
     async def open(
@@ -211,6 +219,7 @@ class Library:
         if version == self._seen_version:
             return False
         self._seen_version = version
+        self._cards.forget(None)  # ratings are not audited: any card may have changed
         stories: dict[int, list[int]] = {}
         while True:
             entries = await self._store.audit.changes_since(self._audit_mark)
@@ -507,8 +516,39 @@ class Library:
         return record
 
     async def find(self, guild_id: int, story_id: int) -> StoryRecord | None:
-        """A story of this guild, or None."""
-        return await self._store.stories.get_story(guild_id, story_id)
+        """A story of this guild, or None (from the card cache when it is there)."""
+        facts = await self._card_facts(guild_id, story_id)
+        return None if facts is None else facts.story
+
+    async def card(
+        self, guild_id: int, story_id: int, user_id: int | None, audience: Audience
+    ) -> StoryCard:
+        """Everything a story's card shows to one member: the story, its latest reviews
+        and their number, its series' parts (kept in memory until a write may change
+        them: `bot.library.cards`), the community rating and the member's own stars (from
+        the discovery catalog, kept with every rating; None without `user_id`: a post for
+        everyone). LibraryError when the story is
+        not in this guild, `NOT_AVAILABLE` when `audience` may not know of it
+        (extra-safe), whose hidden series parts are left out, not even counted. Whether
+        its text and reviews may show is the caller's to draw (`audience.may_read`)."""
+        facts = await self._card_facts(guild_id, story_id)
+        if facts is None:
+            raise LibraryError(REMOVED)
+        audience.check_available(facts.story)
+        if not all(audience.may_see(p) for p in facts.series_parts):
+            parts = tuple(p for p in facts.series_parts if audience.may_see(p))
+            facts = replace(facts, series_parts=parts)
+        summary, own = await self.discovery.card_ratings(guild_id, story_id, user_id)
+        return StoryCard(facts, summary, own)
+
+    async def _card_facts(self, guild_id: int, story_id: int) -> CardFacts | None:
+        found = self._cards.get(guild_id, story_id)
+        if found is None:
+            stamp = self._cards.stamp()
+            found = await self._store.cards.facts(guild_id, story_id, reviews=CARD_REVIEWS)
+            if found is not None:
+                self._cards.put(stamp, found)
+        return found
 
     async def get_for(self, guild_id: int, story_id: int, audience: Audience) -> StoryRecord:
         """A story of this guild that `audience` may know of (a card button, a menu, a

@@ -18,7 +18,7 @@ from bot.audience import Audience, audience_for
 from bot.library.errors import LibraryError
 from bot.library.excerpts import OPENING, Passage
 from bot.library.numbers import valid_story_id
-from bot.library.records import ReaderRating, StoryRecord
+from bot.library.records import StoryRecord
 from bot.render import clip, community_rating, passage_embed, safe, stars, story_card
 from bot.ui.context import library_of
 from bot.ui.errors import answer, handle_error
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 NONE = discord.AllowedMentions.none()
 SLOW_WRITE = 1.0  # seconds a rating may take before its interaction is deferred
 T = TypeVar("T")
-CARD_REVIEWS = 3  # the latest reviews on a card; the Reviews button pages through all
 REVIEWS_PER_PAGE = 8
 
 
@@ -89,10 +88,14 @@ def rating_view(story_id: int) -> discord.ui.View:
 async def card_message(
     interaction: discord.Interaction, story: StoryRecord, *, own_label: str = "Your rating"
 ) -> tuple[discord.Embed, discord.ui.View]:
-    library = library_of(interaction)
     audience = await audience_for(interaction)
-    own = await library.user_rating(story.id, interaction.user.id)
-    return await card_parts(library, story, audience, own=own, own_label=own_label)
+    return await card_parts(
+        library_of(interaction),
+        story,
+        audience,
+        member_id=interaction.user.id,
+        own_label=own_label,
+    )
 
 
 async def card_parts(
@@ -100,30 +103,30 @@ async def card_parts(
     story: StoryRecord,
     audience: Audience,
     *,
-    own: ReaderRating | None = None,
+    member_id: int | None = None,
     own_label: str | None = "Your rating",
 ) -> tuple[discord.Embed, discord.ui.View]:
-    """A story's card and its buttons for `audience` (`own_label` None: no own-rating
-    field — a post for everyone, such as the daily pick)."""
-    summary = await library.rating_summary(story.guild_id, story.id)
+    """A story's card and its buttons for `audience`, with `member_id`'s own stars under
+    `own_label` (None: no own-rating field — a post for everyone, such as the daily
+    pick). One `Library.card` call: from memory when nothing it shows has changed."""
+    card = await library.card(story.guild_id, story.id, member_id, audience)
+    story = card.story  # as the library has it now
+    facts = card.facts
     # reviews are text about the story: never shown where its text may not be
-    latest, total = ([], 0)
-    if audience.may_read(story):
-        latest, total = await library.reviews(story.guild_id, story.id, limit=CARD_REVIEWS)
-    parts = await library.series_parts(story.guild_id, story.series) if story.series else []
-    parts = [p for p in parts if audience.may_see(p)]  # extra-safe: not even counted
+    may_read = audience.may_read(story)
+    reviews = facts.review_count if may_read else 0
     embed = story_card(
         story,
-        summary,
-        own=own,
+        card.summary,
+        own_stars=card.own_stars,
         own_label=own_label,
-        show_text=audience.may_read(story),
-        reviews=latest,
-        review_count=total,
-        series_parts=parts,
+        show_text=may_read,
+        reviews=facts.reviews if may_read else (),
+        review_count=reviews,
+        series_parts=facts.series_parts,
         list_adult=audience.adult_titles,
     )
-    return embed, card_view(story, audience, reviews=total)
+    return embed, card_view(story, audience, reviews=reviews)
 
 
 async def send_card(

@@ -259,6 +259,24 @@ class Catalog:
             del out[p]
         return out
 
+    def stars_of(self, user_id: int, story_id: int) -> int | None:
+        """One reader's stars for one story (None: not rated), exact (base + overlay)."""
+        p = self.position(story_id)
+        if p is None:
+            return None
+        changed = self._changed.get(user_id, {})
+        if p in changed:
+            return changed[p] or None
+        u = self.base.reader(user_id)
+        if u is None:
+            return None
+        lo, hi = int(self.base.by_user_ptr[u]), int(self.base.by_user_ptr[u + 1])
+        items = self.base.by_user_items[lo:hi]  # sorted: built by (reader, story)
+        i = int(np.searchsorted(items, p))
+        if i < len(items) and items[i] == p:
+            return int(self.base.by_user_stars[lo + i])
+        return None
+
     def mean(self) -> float:
         n = int(self.rating_count.sum())
         return float(self.rating_sum.sum()) / n if n else 3.0

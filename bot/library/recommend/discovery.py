@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.library.errors import LibraryError
 from bot.library.fandoms import fandom_tables
-from bot.library.recommend.blend import Draft, bayesian, rank, top
+from bot.library.recommend.blend import PRIOR_WEIGHT, Draft, bayesian, rank, top
 from bot.library.recommend.catalog import (
     LEVELS,
     Catalog,
@@ -174,6 +174,15 @@ class Discovery:
         """Rating summaries (count, plain mean, Bayesian average) from the catalog."""
         catalog = await self.catalog(guild_id)
         return _summaries(catalog, story_ids)
+
+    async def card_ratings(
+        self, guild_id: int, story_id: int, user_id: int | None
+    ) -> tuple[RatingSummary, int | None]:
+        """A story's rating summary and one reader's stars for it (None: not rated, or no
+        reader), from the same catalog (so they always agree)."""
+        catalog = await self.catalog(guild_id)
+        own = None if user_id is None else catalog.stars_of(user_id, story_id)
+        return _summaries(catalog, [story_id])[story_id], own
 
     async def recommend(
         self,
@@ -409,7 +418,7 @@ class Discovery:
 
 
 def _summaries(catalog: Catalog, story_ids: Iterable[int]) -> dict[int, RatingSummary]:
-    b = bayesian(catalog)
+    """`bayesian(catalog)` for the stories asked only (a card asks for one)."""
     mean = catalog.mean()
     out = {}
     for sid in story_ids:
@@ -417,8 +426,9 @@ def _summaries(catalog: Catalog, story_ids: Iterable[int]) -> dict[int, RatingSu
         if p is None:
             out[sid] = RatingSummary(0, None, mean)
             continue
-        n, total = int(catalog.rating_count[p]), int(catalog.rating_sum[p])
-        out[sid] = RatingSummary(n, total / n if n else None, float(b[p]))
+        n, total = catalog.rating_count[p], catalog.rating_sum[p]
+        b = (PRIOR_WEIGHT * mean + total) / (PRIOR_WEIGHT + n)
+        out[sid] = RatingSummary(int(n), int(total) / int(n) if n else None, float(b))
     return out
 
 

@@ -10,6 +10,7 @@ connections beside it; see `database`):
 * `readers` — ratings (one transaction with the review) and reading positions;
 * `reading_list` — stories marked for later, and stories read to the end;
 * `settings` — per-guild settings, cached;
+* `cards` — what a story's card shows to everyone, in one read;
 * `featured` — the daily pick: one claimed story per guild and day;
 * `audit` — the audit log, which is also how another process's changes are noticed;
 * `bulk` — files, folders and zips; `migrations` — the numbered schema.
@@ -25,6 +26,7 @@ from pathlib import Path
 from bot.library.errors import LibraryOpenError
 from bot.library.limits import MAX_REVIEW_CHARS
 from bot.library.store.audit import Audit
+from bot.library.store.cards import Cards
 from bot.library.store.database import WRITE_WAIT, Database, connect
 from bot.library.store.featured import Featured
 from bot.library.store.listings import LENGTHS, SORTS, Listings
@@ -56,6 +58,7 @@ class Store:
         self.audit = Audit(db)
         self.trash = Trash(db)
         self.series = Series(db)
+        self.cards = Cards(db)
         self.featured = Featured(db)
 
     @classmethod

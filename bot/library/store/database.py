@@ -22,11 +22,12 @@ so a member told "not saved" is never wrong.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,6 +126,8 @@ class Database:
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+        # told after every write: the stories it touched, or None for "any" (see `write`)
+        self.on_write: list[Callable[[tuple[int, ...] | None], None]] = []
 
     # ---- reads -------------------------------------------------------------------------
 
@@ -152,14 +155,32 @@ class Database:
 
     # ---- writes ------------------------------------------------------------------------
 
-    async def write(self, fn: Callable[..., T], *args: Any, wait: float | None = None) -> T:
+    async def write(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        wait: float | None = None,
+        touches: Iterable[int] | None = None,
+    ) -> T:
         """``fn(conn, *args)`` inside BEGIN IMMEDIATE … COMMIT on the writer connection.
 
         Refused with `LibraryBusy` (nothing written) when the database cannot be had
-        within `wait` seconds (default `write_wait`), counted from now."""
+        within `wait` seconds (default `write_wait`), counted from now.
+
+        `touches`: the ids of the stories whose stored facts (record, reviews, series)
+        the write may change — `()` for none; None (the default) for "any story". Once
+        the transaction has ended, committed or not, every `on_write` listener is told,
+        on the event loop, before the caller resumes (`bot.library.cards` forgets)."""
         deadline = time.monotonic() + (self.write_wait if wait is None else wait)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._write_pool, self._write_job, fn, args, deadline)
+        told = None if touches is None else tuple(touches)
+        return await loop.run_in_executor(
+            self._write_pool, self._write_job, fn, args, deadline, loop, told
+        )
+
+    def _written(self, touched: tuple[int, ...] | None) -> None:
+        for listener in self.on_write:
+            listener(touched)
 
     async def run_on_writer(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(conn, *args)`` on the writer's thread, outside any transaction (migrations,
@@ -167,7 +188,23 @@ class Database:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._write_pool, fn, self._writer, *args)
 
-    def _write_job(self, fn: Callable[..., T], args: tuple, deadline: float) -> T:
+    def _write_job(
+        self,
+        fn: Callable[..., T],
+        args: tuple,
+        deadline: float,
+        loop: asyncio.AbstractEventLoop,
+        touched: tuple[int, ...] | None,
+    ) -> T:
+        try:
+            return self._transaction(fn, args, deadline)
+        finally:
+            # queued before the caller's own wake-up: listeners hear of a write before
+            # its caller goes on — even a caller cancelled meanwhile
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
+                loop.call_soon_threadsafe(self._written, touched)
+
+    def _transaction(self, fn: Callable[..., T], args: tuple, deadline: float) -> T:
         conn = self._writer
         remaining = deadline - time.monotonic()
         if remaining <= 0:

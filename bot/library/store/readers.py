@@ -66,6 +66,22 @@ def user_rating(db: sqlite3.Connection, story_id: int, user_id: int) -> ReaderRa
     return None if found is None else _rating(found)
 
 
+def reviews_of(
+    db: sqlite3.Connection, story_id: int, limit: int, offset: int = 0
+) -> tuple[list[ReaderRating], int]:
+    """A story's ratings that carry a review, newest first; and how many there are."""
+    total = db.execute(
+        "SELECT COUNT(*) FROM reader_ratings WHERE story_id = ? AND review IS NOT NULL",
+        (story_id,),
+    ).fetchone()[0]
+    found = db.execute(
+        "SELECT * FROM reader_ratings WHERE story_id = ? AND review IS NOT NULL"
+        " ORDER BY updated_at DESC, user_id LIMIT ? OFFSET ?",
+        (story_id, limit, offset),
+    ).fetchall()
+    return [_rating(r) for r in found], total
+
+
 def check_review(review: str | None) -> str | None:
     """The review as stored (trimmed, None when empty); LibraryError when too long."""
     text = review.strip() if review else None
@@ -122,7 +138,8 @@ class Readers:
             assert after is not None
             return RatedOutcome(before, after, rating_summary(db, story_id))
 
-        return await self._db.write(write)
+        # its card changes (reviews show their writers' stars); no other story's does
+        return await self._db.write(write, touches=(story_id,))
 
     async def user_rating(self, story_id: int, user_id: int) -> ReaderRating | None:
         return await self._db.read(user_rating, story_id, user_id)
@@ -148,19 +165,7 @@ class Readers:
     ) -> tuple[list[ReaderRating], int]:
         """A story's ratings that carry a review, newest first; and how many there are."""
 
-        def read(db: sqlite3.Connection) -> tuple[list[ReaderRating], int]:
-            total = db.execute(
-                "SELECT COUNT(*) FROM reader_ratings WHERE story_id = ? AND review IS NOT NULL",
-                (story_id,),
-            ).fetchone()[0]
-            found = db.execute(
-                "SELECT * FROM reader_ratings WHERE story_id = ? AND review IS NOT NULL"
-                " ORDER BY updated_at DESC, user_id LIMIT ? OFFSET ?",
-                (story_id, limit, offset),
-            ).fetchall()
-            return [_rating(r) for r in found], total
-
-        return await self._db.read(read)
+        return await self._db.read(reviews_of, story_id, limit, offset)
 
     async def rating_summary(self, story_id: int) -> RatingSummary:
         return await self._db.read(rating_summary, story_id)
@@ -203,7 +208,7 @@ class Readers:
                 (guild_id, user_id, story_id, chapter, passage, now_iso()),
             )
 
-        await self._db.write(write)
+        await self._db.write(write, touches=())  # a reader's place changes no story
 
     async def get_position(
         self, guild_id: int, user_id: int, story_id: int

@@ -10,6 +10,7 @@ from bot.library.store.database import Database, now_iso
 from bot.library.store.rows import records, require_story
 
 MAX_LATER = 500  # stories one reader may keep for later in one guild
+NO_STORY = ()  # what a reading list write changes about stories (`Database.write` touches)
 
 
 class ReadingList:
@@ -39,7 +40,7 @@ class ReadingList:
                 )
             return cur.rowcount > 0
 
-        return await self._db.write(write)
+        return await self._db.write(write, touches=NO_STORY)
 
     async def remove(self, guild_id: int, user_id: int, story_id: int) -> bool:
         """Take a story off the list; False when it was not on it."""
@@ -51,7 +52,7 @@ class ReadingList:
             )
             return cur.rowcount > 0
 
-        return await self._db.write(write)
+        return await self._db.write(write, touches=NO_STORY)
 
     async def stories(self, guild_id: int, user_id: int) -> list[StoryRecord]:
         """The reader's list, most recently added first."""
@@ -100,7 +101,7 @@ class ReadingList:
             )
             return cur.rowcount > 0
 
-        return await self._db.write(write)
+        return await self._db.write(write, touches=NO_STORY)
 
     async def finished(self, guild_id: int, user_id: int, story_id: int) -> bool:
         def read(db: sqlite3.Connection) -> bool:

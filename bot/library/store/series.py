@@ -23,6 +23,14 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def parts_of(
+    db: sqlite3.Connection, guild_id: int, name: str, limit: int = MAX_PARTS
+) -> list[StoryRecord]:
+    """Every story of series `name` (NOCASE) in the guild, in part order."""
+    ids = [r[0] for r in db.execute(PARTS_SQL, (guild_id, name.strip(), limit))]
+    return records(db, ids)
+
+
 class Series:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -30,11 +38,7 @@ class Series:
     async def parts(self, guild_id: int, name: str, *, limit: int = MAX_PARTS) -> list[StoryRecord]:
         """Every story of series `name` (NOCASE) in the guild, in part order."""
 
-        def read(db: sqlite3.Connection) -> list[StoryRecord]:
-            ids = [r[0] for r in db.execute(PARTS_SQL, (guild_id, name.strip(), limit))]
-            return records(db, ids)
-
-        return await self._db.read(read)
+        return await self._db.read(parts_of, guild_id, name, limit)
 
     async def names(
         self, guild_id: int, typed: str = "", *, limit: int = 25, include_adult: bool = True
