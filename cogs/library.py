@@ -510,8 +510,7 @@ class LibraryCog(
                 max_bytes=self.max_upload_bytes,
                 on_result=on_result,
                 stop=lambda: progress.cancelled,
-                isolate=True,  # parsed in a worker process: this loop keeps answering
-            )
+            )  # parsed in bounded worker processes: this loop keeps answering
             shown = {entry.name: entry.member or entry.file_name for entry in entries}
             progress.not_processed = [shown.get(name, name) for name in result.not_processed]
             await stop_reporting()

@@ -32,3 +32,13 @@ def crashing_parse(data: bytes, filename: str, *, max_bytes: int) -> ParsedStory
     import os
 
     os._exit(3)
+
+
+def stuck_on_marked_parse(data: bytes, filename: str, *, max_bytes: int) -> ParsedStory:
+    """The real parser, except that a file holding b"STUCK-FOREVER" spins forever."""
+    if b"STUCK-FOREVER" in data:
+        while True:
+            pass
+    from bot.library.parse import parse_story
+
+    return parse_story(data, filename, max_bytes=max_bytes)

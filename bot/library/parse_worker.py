@@ -8,9 +8,11 @@ edge case) must not stall the bot or eat its memory. So:
   worker's address space is capped (`RLIMIT_AS`); a parse that does not finish within
   `PARSE_SECONDS` is killed and refused with a clear message. The event loop only waits
   on a pipe meanwhile, so the bot keeps answering.
-- Bulk imports keep their process pool; each pool worker is started by `init_pool_worker`
-  (memory cap, dies with its parent) and each file is parsed under `time_bound` (SIGALRM
-  in the worker: a parse stuck in Python code is interrupted and that file refused).
+- Bulk imports — every one, however small, whatever `--jobs` — parse in a process pool;
+  each pool worker is started by `init_pool_worker` (memory cap, dies with its parent) and
+  each file is parsed under `time_bound` (SIGALRM in the worker: a parse stuck in Python
+  code is interrupted and that file refused, the others go on). The parser and the bound
+  travel with each task, so the workers use what the importing process has set.
 - Every worker dies with the process that wanted the parse, even after `kill -9`: a
   watchdog thread waits on that process (`die_with`).
 """
@@ -137,8 +139,9 @@ def time_bound(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def parser() -> Callable[..., ParsedStory]:
-    module, _, name = PARSER.partition(":")
+def parser(target: str | None = None) -> Callable[..., ParsedStory]:
+    """The parse function named by `target` ("module:function"; default `PARSER`)."""
+    module, _, name = (target or PARSER).partition(":")
     return getattr(importlib.import_module(module), name)
 
 

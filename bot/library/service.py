@@ -304,11 +304,10 @@ class Library:
         max_bytes: int = DEFAULT_MAX_BYTES,
         on_result: Any = None,
         stop: Any = None,
-        isolate: bool = False,
     ) -> ImportReport:
-        """Bulk import files, folders and zip members (see `store.bulk.bulk_import`);
-        `stop()` true ends it after the file being stored (the rest: `not_processed`);
-        `isolate` parses in worker processes however few the files (the bot)."""
+        """Bulk import files, folders and zip members (see `store.bulk.bulk_import`:
+        every file is parsed in a bounded worker process, never in this one); `stop()`
+        true ends it after the file being stored (the rest: `not_processed`)."""
         report = await bulk_import(
             self._store,
             guild_id,
@@ -318,7 +317,6 @@ class Library:
             max_bytes=max_bytes,
             on_result=on_result,
             stop=stop,
-            isolate=isolate,
         )
         changed = [o.story_id for _, o in report.added + report.updated]
         await self._refresh(guild_id, changed)

@@ -5,6 +5,7 @@ the stop and what was not processed."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sys
 
@@ -12,6 +13,7 @@ import pytest
 
 from bot.emulator.harness import App
 from bot.emulator.people import Reply
+from bot.library.store.stories import Stories  # noqa: TID251 - to see the import reach it
 from tests.cogs.test_busy_library import write_lock_held
 from tests.cogs.test_library import LIBRARIAN_REFUSAL, story_count, story_file, zip_of
 
@@ -41,6 +43,14 @@ async def test_cancel_stops_the_import_and_the_summary_says_what_was_not_process
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys.modules["cogs.library"], "IMPORT_EDIT_EVERY", 0.05)
+    storing = asyncio.Event()
+    store_batch = Stories.import_prepared_many
+
+    async def seen_storing(self, *args, **kwargs):  # the real method, watched
+        storing.set()
+        return await store_batch(self, *args, **kwargs)
+
+    monkeypatch.setattr(Stories, "import_prepared_many", seen_storing)
     librarian = app.guild.create_member("librarian", roles=[app.librarian])
     data = zip_of(files())
     # another process holds the write lock for a moment: the first stories wait to be
@@ -51,6 +61,9 @@ async def test_cancel_stops_the_import_and_the_summary_says_what_was_not_process
         )
         assert reply.content.startswith("Importing `big.zip`")
         assert reply.labels == ["Cancel import"]
+        # the parser workers start off the event loop, so the buttons answer at once:
+        # press them once the first stories are on their way to the store
+        await asyncio.wait_for(storing.wait(), 30)
 
         refused = await reply.click("Cancel import", by=app.moderator)
         assert told(refused) == "Only the moderator who asked for this import can answer it."

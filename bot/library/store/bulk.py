@@ -1,11 +1,13 @@
 """Bulk import: files, folders and .zip archives of stories into the store.
 
 `collect` lists what to import (folders recursively, zip members) without reading it;
-`bulk_import` reads each entry, parses it — in a small process pool when there is more
-than a handful, where the story is also flattened for the store — and writes the stories
-in input order, a batch per transaction (each story whole or not at all), while the
-workers parse ahead. A file the parser refuses is reported with the
-parser's reason and nothing is written for it.
+`bulk_import` reads each entry, parses it in a process pool — always, even for one file
+or one job: each worker is bounded in time and memory and dies with the importer
+(`parse_worker`), so the importing process (the bot's event loop) never parses — where
+the story is also flattened for the store, and writes the stories in input order, a batch
+per transaction (each story whole or not at all), while the workers parse ahead. A file
+the parser refuses, or that runs past the time bound, is reported with the reason and
+nothing is written for it.
 """
 
 from __future__ import annotations
@@ -49,7 +51,6 @@ STORY_SUFFIXES = frozenset(
 )
 MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024  # what one zip may expand to, in total
 MAX_ARCHIVE_MEMBERS = 20_000
-POOL_THRESHOLD = 8  # fewer entries than this are parsed in-process
 BATCH_STORIES = 32  # stories per write transaction (one COMMIT)
 BATCH_BYTES = 16 * 1024 * 1024  # input bytes per write transaction (at least one story)
 AHEAD_STORIES = 2 * BATCH_STORIES  # files read and handed to the parsers, not yet stored
@@ -266,11 +267,14 @@ class _Pending:
     job: tuple[_Task, int] | ParseResult  # (task, index in it), or the result already
 
 
-def parse_entry(source: bytes | Path, file_name: str, max_bytes: int) -> ParseResult:
+def parse_entry(
+    source: bytes | Path, file_name: str, max_bytes: int, target: str | None = None
+) -> ParseResult:
     """Parse one file — its bytes, or its path on disk (then it is read here, in the worker
     process, so the bytes do not go through the writer process) — and flatten it for the
-    store: (prepared story, None), or (None, reason) when it cannot be imported."""
-    parse_story = parse_worker.parser()
+    store: (prepared story, None), or (None, reason) when it cannot be imported. `target`
+    names the parser (default `parse_worker.PARSER`)."""
+    parse_story = parse_worker.parser(target)
     try:
         data = read_file(source, max_bytes) if isinstance(source, Path) else source
     except OSError as err:
@@ -286,15 +290,21 @@ def parse_entry(source: bytes | Path, file_name: str, max_bytes: int) -> ParseRe
         return None, f"could not be parsed (internal error: {type(err).__name__}: {err})"
 
 
-def parse_entries(sources: list[tuple[bytes | Path, str]], max_bytes: int) -> list[ParseResult]:
+def parse_entries(
+    sources: list[tuple[bytes | Path, str]],
+    max_bytes: int,
+    target: str | None = None,
+    seconds: float | None = None,
+) -> list[ParseResult]:
     """`parse_entry` for each (bytes or path, file name), in one parser-process task; a
-    file whose parse runs past `PARSE_SECONDS` is refused (the others go on)."""
+    file whose parse runs past `seconds` (default `PARSE_SECONDS`) is refused (the others
+    go on). `target` names the parser (default `parse_worker.PARSER`)."""
     results: list[ParseResult] = []
+    seconds = parse_worker.PARSE_SECONDS if seconds is None else seconds
     for source, name in sources:
-        seconds = parse_worker.PARSE_SECONDS
         try:
             with parse_worker.time_bound(seconds):
-                results.append(parse_entry(source, name, max_bytes))
+                results.append(parse_entry(source, name, max_bytes, target))
         except parse_worker.ParseTimeout:
             results.append((None, parse_worker.TOO_SLOW.format(seconds=seconds)))
     return results
@@ -311,6 +321,18 @@ def make_pool(jobs: int) -> ProcessPoolExecutor:
     )
 
 
+def started_pool(jobs: int) -> ProcessPoolExecutor:
+    """`make_pool`, with its first worker started: starting the forkserver (it imports the
+    parser) takes a while — run this off the event loop."""
+    pool = make_pool(jobs)
+    try:
+        pool.submit(os.getpid).result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    return pool
+
+
 async def bulk_import(
     store: Store,
     guild_id: int,
@@ -322,7 +344,6 @@ async def bulk_import(
     executor: Executor | None = None,
     on_result: Callable[[Entry, ImportOutcome | None, str | None], None] | None = None,
     stop: Callable[[], bool] | None = None,
-    isolate: bool = False,
 ) -> ImportReport:
     """Parse and store every entry, in order — or until `stop()` says so: then the file
     being stored is finished and nothing after it is stored (`report.not_processed`).
@@ -330,13 +351,13 @@ async def bulk_import(
     Workers parse up to `AHEAD_STORIES` files (`AHEAD_BYTES` of input) ahead of the writer;
     the writer stores parsed stories in batches of up to `BATCH_STORIES` (`BATCH_BYTES`)
     per transaction, each story whole or not at all (`Stories.import_prepared_many`).
-    With `isolate`, files are parsed in worker processes even for one job or a few files
-    (the bot: its event loop never parses, each parse is bounded in time and memory)."""
+    Every file is parsed in a worker process (`executor`, or a pool of up to `jobs`
+    started here), bounded in time and memory: never in this process."""
     report = ImportReport()
     reader = EntryReader(max_bytes)
     own_pool = None
-    if executor is None and (isolate or (jobs > 1 and len(entries) >= POOL_THRESHOLD)):
-        executor = own_pool = make_pool(jobs)
+    if executor is None and entries:
+        executor = own_pool = await asyncio.to_thread(started_pool, max(1, min(jobs, len(entries))))
     pending: deque[_Pending] = deque()
     ahead_bytes = 0
     group: list[tuple[Entry, bytes | Path, int]] = []  # read, not yet handed to a parser
@@ -344,7 +365,7 @@ async def bulk_import(
     def submit(entry: Entry) -> None:
         source: bytes | Path
         try:
-            if executor is not None and entry.member is None:  # the worker reads the file
+            if entry.member is None:  # the worker reads the file
                 source = entry.path
                 size = min(entry.path.stat().st_size, max_bytes + 1)
             else:
@@ -356,9 +377,6 @@ async def bulk_import(
             pending.append(_Pending(entry, 0, (None, reason)))
             return
         report.bytes_read += size
-        if executor is None:
-            pending.append(_Pending(entry, size, parse_entry(source, entry.file_name, max_bytes)))
-            return
         group.append((entry, source, size))
         if len(group) >= TASK_FILES or sum(size for _, _, size in group) >= TASK_BYTES:
             flush()
@@ -371,7 +389,15 @@ async def bulk_import(
         assert executor is not None
         sources = [(source, entry.file_name) for entry, source, _ in group]
         try:
-            task = _Task(executor.submit(parse_entries, sources, max_bytes))
+            task = _Task(
+                executor.submit(
+                    parse_entries,
+                    sources,
+                    max_bytes,
+                    parse_worker.PARSER,  # what this process has set, for the workers
+                    parse_worker.PARSE_SECONDS,
+                )
+            )
         except BrokenProcessPool as err:
             failed = (None, f"could not be parsed (parser process failed: {err})")
             pending.extend(_Pending(entry, 0, failed) for entry, _, _ in group)
@@ -442,6 +468,6 @@ async def bulk_import(
         for item in pending:
             if isinstance(item.job[0], _Task):
                 item.job[0].future.cancel()
-        if own_pool is not None:
-            own_pool.shutdown(wait=True, cancel_futures=True)
+        if own_pool is not None:  # workers finish their task first: off the event loop
+            await asyncio.to_thread(own_pool.shutdown, wait=True, cancel_futures=True)
     return report
