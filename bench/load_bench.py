@@ -9,7 +9,8 @@ a child process (`--emulator`) runs the emulator and the load: it fires interact
 open-loop at a fixed rate and times each from its creation to the bot's acknowledgement
 arriving at the emulator (what Discord's 3-s deadline measures).
 
-Ladders, per kind (autocomplete on /story's title box, /story by id, /rate): rates from 50
+Ladders, per kind (autocomplete on /story's title box, /story by id — and, as its
+baseline in the same run, /story with the card cache kept empty — /rate): rates from 50
 to 1,000 interactions/s, `--seconds` each; the sustainable rate is the highest whose p99
 is ≤ 20 ms with every interaction acknowledged. A kind's ladder stops once p99 passes
 200 ms. Then the burst: 2,000 ★ clicks on one card in one instant, with admission and —
@@ -45,7 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 RATES = [50, 100, 200, 300, 400, 500, 600, 800, 1000]
 QUICK_RATES = [100, 300, 500, 800]
-KINDS = ["autocomplete", "story", "rate"]
+KINDS = ["autocomplete", "story", "story-uncached", "rate"]
+# "story-uncached": the same /story, with the bot's card cache (bot/library/cards.py) kept
+# empty — the baseline for /story in the same run: every card read from the database
 P99_TARGET_MS = 20.0
 GIVE_UP_MS = 200.0
 MEMBERS = 400
@@ -88,7 +91,7 @@ class Load:
             cmd = self.command("story")
             typed = {"name": "story", "type": 3, "value": prefixes[n % len(prefixes)]}
             return AUTOCOMPLETE, {**_data(cmd), "options": [{**typed, "focused": True}]}
-        if kind == "story":
+        if kind in ("story", "story-uncached"):
             cmd = self.command("story")
             option = {"name": "story", "type": 3, "value": str(story_id)}
             return APPLICATION_COMMAND, {**_data(cmd), "options": [option]}
@@ -366,6 +369,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         cpu = await child.ask({"do": "cpu"})
         emulator_cpu, emulator_loop = cpu["cpu_s"], cpu["loop_cpu_s"]
         for kind in args.kinds:
+            if "story-uncached" in args.kinds:
+                from bot.library.cards import CARDS_KEPT
+
+                cards = bot.library._cards  # the baseline keeps it empty: no card kept
+                cards.size = 0 if kind == "story-uncached" else CARDS_KEPT
+                cards.forget(None)
             for rate in rates:
                 bot_cpu, bot_loop = _cpu_seconds(), time.thread_time()
                 if profile is not None:
