@@ -4,7 +4,7 @@ Each `<name>.expected.json` sits beside its input `<name>.<ext>` and lists only 
 it checks:
 
 - title, authors, series, series_part, status, total_chapters, summary, notes, language,
-  layout (a prefix): compared with the parsed story;
+  fandoms, tags, layout (a prefix): compared with the parsed story;
 - rating: {"declared": …, "level": …}; flags_contain: words some moderator flag holds;
 - chapters: [[number, label, title], …];
 - relationships: the raw pairing strings the layout extracted (canonical pairings are
@@ -49,7 +49,7 @@ def test_fixture(expected: Path) -> None:
     for key in ("title", "authors", "series", "series_part", "total_chapters", "summary"):
         if key in want:
             assert getattr(story, key) == want[key], key
-    for key in ("notes", "language"):
+    for key in ("notes", "language", "fandoms", "tags"):
         if key in want:
             assert getattr(story, key) == want[key], key
     if "status" in want:

@@ -76,6 +76,9 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
                     break
             if "language" in classes:
                 apply_labelled(raw, "Language", inline_text(dd))
+            if "series" in classes:  # "← Previous Work Part 2 of Dark Days Next Work →"
+                position = dd.css_first("span.position")
+                apply_labelled(raw, "Series", inline_text(position or dd))
         stats = meta.css_first("dl.stats")
         if stats is not None:
             chapters = stats.css_first("dd.chapters")

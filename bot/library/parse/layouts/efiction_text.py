@@ -29,5 +29,19 @@ def detect(text: str, source_name: str) -> float:
     return signs_at(text, _SIGNS, 8000, 3000)
 
 
+_CATEGORIES = re.compile(
+    r"^\s*(?:categories|category|catégories|catégorie)\s*:\s*(?P<value>.+?)\s*$", re.I | re.M
+)
+
+
 def extract(text: str, source_name: str) -> RawStory:
-    return read(text, source_name, LAYOUT)
+    raw = read(text, source_name, LAYOUT)
+    # eFiction's "Categories" name the fandom on a multi-fandom archive: fandom
+    # candidates, as on the HTML pages ([site_labels.efiction]), not plain tags
+    m = _CATEGORIES.search(text[:8000])
+    if m:
+        for tag in list(raw.tags):
+            if tag in m.group("value") and "/" not in tag:
+                raw.tags.remove(tag)
+                raw.fandom_candidates.append(tag)
+    return raw
