@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-PRINTS_MAX = 48  # paragraph fingerprints kept per story
-PRINTS_PER_CHAPTER = 3  # … taken from the opening of each chapter, fewer when there are many
+PRINTS_MAX = 32  # paragraph fingerprints kept per story
+PRINTS_PER_CHAPTER = 2  # … taken from the opening of each chapter, fewer when there are many
 PRINT_MIN_CHARS = 60  # a paragraph long enough to be the story's own (not "* * *")
 SHINGLE_WORDS = 5
 SAMPLE_MOD = 4  # keep the shingles whose hash is 0 mod this: a fair, bounded sample

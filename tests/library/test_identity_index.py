@@ -83,7 +83,7 @@ async def library(tmp_path: Path):
 def test_prints_follow_the_text_not_the_spacing_and_are_bounded() -> None:
     texts = [chapter_text(1), chapter_text(2)]
     assert text_prints(texts) == text_prints([t.upper().replace(" ", "  ") for t in texts])
-    assert len(text_prints(texts)) == 6  # three from each chapter's opening
+    assert len(text_prints(texts)) == 4  # two from each chapter's opening
     many = [chapter_text(n) for n in range(200)]
     assert len(text_prints(many)) == PRINTS_MAX
     assert set(text_prints(many[:100])) & set(text_prints(many))  # a longer version shares
