@@ -382,8 +382,10 @@ def _lift_label_blocks(container: LexborNode) -> list[str]:
     lines for the preamble reader. A block needs two labels the vocabulary knows."""
     lines_out: list[str] = []
     blocks = []
-    for node in container.css("table, dl"):
-        if _text_len(node) > _MAX_LABEL_BLOCK:
+    candidates = container.css("table, dl")
+    too_long = _too_long(candidates, _MAX_LABEL_BLOCK)
+    for node in candidates:
+        if node.mem_id in too_long:
             continue
         pairs: list[tuple[str, str]] = []
         if node.tag == "table":
@@ -405,6 +407,28 @@ def _lift_label_blocks(container: LexborNode) -> list[str]:
             blocks.append(node)
     remove_nodes(container, blocks)
     return ["\n".join(lines_out)] if lines_out else []
+
+
+def _too_long(nodes: list[LexborNode], limit: int) -> set[int]:
+    """The `mem_id`s of `nodes` (in document order) whose text is longer than `limit`.
+
+    A node's text holds its descendants' text, so once one is too long every node around
+    it is too: the nodes are measured innermost first and the ones around a long one are
+    not measured again — each text is read once, not once per enclosing node (nested
+    tables made that quadratic)."""
+    wanted = {node.mem_id for node in nodes}
+    long: set[int] = set()
+    around_long: set[int] = set()  # every node on the way up from a long one
+    for node in reversed(nodes):  # a node's descendants come after it in document order
+        if node.mem_id in long or _text_len(node) <= limit:
+            continue
+        cur: LexborNode | None = node
+        while cur is not None and cur.mem_id not in around_long:
+            around_long.add(cur.mem_id)
+            if cur.mem_id in wanted:
+                long.add(cur.mem_id)
+            cur = cur.parent
+    return long
 
 
 def _heading_out_of_text(raw: RawStory, heading: str) -> None:
