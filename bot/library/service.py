@@ -29,7 +29,7 @@ from typing import Any
 from bot.library.audience import Audience, audience_from
 from bot.library.cards import CARD_REVIEWS, CardCache
 from bot.library.daily_pick import DAILY_PICK, check_hour, new_schedule
-from bot.library.errors import LibraryError
+from bot.library.errors import LibraryBusy, LibraryError
 from bot.library.excerpts import (
     OPENING,
     RANDOM,
@@ -183,9 +183,12 @@ class Library:
                 count = await self._store.stories.fill_prints()
             except asyncio.CancelledError:
                 raise
-            except LibraryError:  # busy: another process is writing; try again later
+            except LibraryBusy:  # another process is writing: try again later
                 await asyncio.sleep(FILL_RETRY)
                 continue
+            except LibraryError as err:  # read-only, disk full…: not now (next start tries)
+                log.info("library: content fingerprints not computed: %s", err)
+                return done
             except Exception:
                 log.exception("library: computing content fingerprints failed")
                 return done
