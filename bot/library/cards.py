@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import replace
 
-from bot.library.records import CardFacts
+from bot.library.records import CardFacts, StoryRecord
 
 CARDS_KEPT = 4096  # stories whose card facts are kept (least recently used go first)
 CARD_REVIEWS = 3  # the latest reviews on a card (its Reviews button pages through all)
@@ -39,6 +40,9 @@ class CardCache:
         self._clock = 0  # advances with every forgetting
         self._cleared_at = 0  # the clock when every card was last forgotten
         self._touched: dict[int, int] = {}  # story id -> the clock when it was forgotten
+        # one tuple of parts per series, shared by its parts' cards (a 200-part series
+        # would otherwise be kept 200 times over)
+        self._series: dict[tuple[int, str], tuple[StoryRecord, ...]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -62,10 +66,23 @@ class CardCache:
         story_id = facts.story.id
         if stamp < self._cleared_at or self._touched.get(story_id, -1) > stamp:
             return
+        if facts.series_parts:
+            facts = self._shared_parts(facts)
         self._facts[story_id] = facts
         self._facts.move_to_end(story_id)
         while len(self._facts) > self.size:
             self._facts.popitem(last=False)
+
+    def _shared_parts(self, facts: CardFacts) -> CardFacts:
+        """`facts` holding the series' kept tuple of parts when it is the same."""
+        key = (facts.story.guild_id, (facts.story.series or "").strip().casefold())
+        kept = self._series.pop(key, None)
+        if kept is not None and kept == facts.series_parts:
+            facts = replace(facts, series_parts=kept)
+        self._series[key] = facts.series_parts  # the most recently seen, last
+        while len(self._series) > self.size:
+            del self._series[next(iter(self._series))]
+        return facts
 
     def forget(self, story_ids: Iterable[int] | None) -> None:
         """A write changed these stories (None: it may have changed any story)."""
@@ -73,6 +90,7 @@ class CardCache:
         if story_ids is None:
             self._cleared_at = self._clock
             self._touched.clear()
+            self._series.clear()
             self._facts.clear()
             return
         for story_id in story_ids:

@@ -265,3 +265,14 @@ async def test_extra_safe_hides_an_adult_story_and_its_adult_parts(library):
         first,
         second,
     ]
+
+
+async def test_the_parts_of_a_series_are_kept_once_for_all_its_cards(library):
+    ids = [await add(library, f"Long Saga {n}", series="Long Saga", part=n) for n in (1, 2, 3)]
+    cards = [await library.card(GUILD, sid, 7, EVERYONE) for sid in ids]
+    assert [p.id for p in cards[0].facts.series_parts] == ids
+    kept = [library._cards.get(GUILD, sid).series_parts for sid in ids]
+    assert kept[0] is kept[1] is kept[2]  # one tuple, not one per card
+    await library.edit(GUILD, ids[1], actor_id=None, title="Long Saga Renamed")
+    titles = [p.title for p in (await library.card(GUILD, ids[0], 7, EVERYONE)).facts.series_parts]
+    assert titles == ["Long Saga 1", "Long Saga Renamed", "Long Saga 3"]
