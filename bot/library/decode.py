@@ -308,6 +308,7 @@ _MIME_SIGN = re.compile(
 )
 _MAIL_HEAD_MAX = 16384
 _NOTE_RATIO = 4  # a text part under a quarter of the longest one is a note
+_TAGS = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +320,7 @@ class MailPost:
     encoding: str  # the codec the part was read with
     poster: str | None  # the From header, decoded ("Jo Writer <jo@example.invalid>")
     notes: tuple[str, ...] = ()  # short text parts beside the story ("Feedback adored!")
+    subject: str | None = None  # the Subject header, decoded
 
 
 def read_mail(data: bytes) -> MailPost | None:
@@ -346,6 +348,13 @@ def read_mail(data: bytes) -> MailPost | None:
             texts.append(text.strip("\n"))
             codecs_used.append(codec)
         poster = _header_text(message, "from")
+        subject = _header_text(message, "subject")
+        if plain and html:  # an HTML part beside the text ones (multipart/mixed)
+            page, page_codec = _part_text(html[0])
+            if len(_TAGS.sub("", page)) > _NOTE_RATIO * max(len(t) for t in texts):
+                # the story is an attached page; the plain part is a cover note
+                notes = tuple(normalise_text(t) for t in texts if t)
+                return MailPost(normalise_text(page), True, page_codec, poster, notes, subject)
     except StoryRejected:
         raise
     except Exception:  # a damaged post: read it as the text it is
@@ -360,14 +369,14 @@ def read_mail(data: bytes) -> MailPost | None:
     notes = tuple(normalise_text(t) for t in texts if len(t) * _NOTE_RATIO < longest)
     body = "\n\n".join(t for t in texts if len(t) * _NOTE_RATIO >= longest)
     if not plain:
-        return MailPost(normalise_text(body), True, codec, poster, notes)
+        return MailPost(normalise_text(body), True, codec, poster, notes, subject)
     kept = [
         f"{name}: {_decoded_header(value)}"
         for name, value in message.items()
         if not name.lower().startswith("content-") and name.lower() != "mime-version"
     ]
     text = normalise_text("\n".join([*kept, "", body]) + "\n")
-    return MailPost(text, False, codec, poster, notes)
+    return MailPost(text, False, codec, poster, notes, subject)
 
 
 def _blank_line(data: bytes, pos: int, endpos: int) -> tuple[int, int] | None:

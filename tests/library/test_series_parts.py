@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.library.parse import parse_story
-from bot.library.parse.series import part_number, title_part
+from bot.library.parse.series import part_number, read_series, title_part
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,17 @@ def test_a_series_label_keeps_the_part_label() -> None:
     )
     story = parse_story(text.encode(), "ember.txt")
     assert (story.series, story.series_part) == ("Ashes", 2)
+
+
+@pytest.mark.parametrize(
+    ("value", "declared"),
+    [
+        ("Part 1 of Dark Days, Part 3 of Long Night", ("Dark Days", 1)),  # AO3: the first
+        ("Part 2 of Dark Days", ("Dark Days", 2)),
+        ("Dark Days [2]", ("Dark Days", 2)),
+        ("Tom, Dick and Harry", ("Tom, Dick and Harry", None)),
+        ("None", (None, None)),
+    ],
+)
+def test_series_label_values(value: str, declared: tuple[str | None, int | None]) -> None:
+    assert read_series(value) == declared

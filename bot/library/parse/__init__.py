@@ -23,6 +23,7 @@ from bot.library.parse.layouts.usenet import mail_name
 from bot.library.parse.not_story import refuse_if_not_a_story, refuse_page
 from bot.library.parse.raw import RawStory
 from bot.library.parse.text import parse_text
+from bot.library.parse.vocabulary import apply_bracketed
 
 log = logging.getLogger(__name__)
 _HAS_WORD = re.compile(r"[^\W_]")
@@ -89,6 +90,7 @@ def parse_story(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             poster = mail_name(post.poster)
             if poster and not raw.authors:
                 raw.authors.append(poster)
+            apply_bracketed(raw, post.subject or "")  # "FIC: Title (Spike/Buffy, NC-17)"
         else:
             text, encoding = (post.text, post.encoding) if post else decode_bytes(data)
             raw = parse_text_layout(text, name)

@@ -39,6 +39,7 @@ _PART_OF_TITLE = re.compile(
     rf"^[(\[]?\s*(?:[Pp]art|[Bb]ook)\s+{_NUM}\s+of\s+(?:the\s+)?"
     r"(?P<name>[\"“'‘]?[A-Z][^\d?]{0,80}?)\s*[.!]?\s*[)\]]?$"
 )
+_NEXT_SERIES = re.compile(rf"\s*[,;]\s*(?=(?:part|book)\s+{_NUM}\s+of\s)", re.IGNORECASE)
 _NOT_A_NAME = frozenset({"story", "this story", "fic", "this fic", "series", "trilogy", "saga"})
 
 
@@ -61,6 +62,7 @@ def read_series(value: str) -> tuple[str | None, int | None]:
     value = " ".join(value.split())
     if not value:
         return None, None
+    value = _NEXT_SERIES.split(value, maxsplit=1)[0]  # AO3: "Part 1 of X, Part 3 of Y"
     m = _PART_OF.match(value)
     if m:
         name = _clean_name(m.group("name"))

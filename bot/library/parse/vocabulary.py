@@ -179,6 +179,20 @@ def is_rating(value: str) -> bool:
     return key not in _NOT_A_RATING and key in rating_scales().forms
 
 
+_BRACKETS = re.compile(r"[(\[]([^()\[\]]{1,160})[)\]]")
+
+
+def apply_bracketed(raw: RawStory, line: str) -> None:
+    """What a subject line's brackets declare, for a post read as a page: "FIC: Title
+    (Spike/Buffy, NC-17) [R]" -> rating evidence NC-17 and R, the pairing Spike/Buffy."""
+    for group in _BRACKETS.findall(line):
+        for item in LIST_SPLIT.split(group.strip()):
+            if item and is_rating(item) and item not in raw.rating_evidence:
+                raw.rating_evidence.append(item)
+            elif "/" in item and not _CHAPTERS_VALUE.fullmatch(item):
+                _extend(raw.relationships, [item])
+
+
 def apply_stats(raw: RawStory, key: str, value: str) -> None:
     """Counts that say something about chapters or status ("Chapters: 3/20",
     "Completed: 2019-02-02") inside a stats run (AO3's "Published: … Words: … Chapters:

@@ -42,6 +42,6 @@ def detect(tree: LexborHTMLParser) -> float:
 def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
     poster = inline_text(tree.css_first(".b-singlepost-author .ljuser, .poster .ljuser"))
     raw = extract_article(tree, source_name, name=NAME, selectors=_BODIES)
-    if not raw.authors and raw.author_fallback is None and poster:
-        raw.author_fallback = poster
+    if not raw.authors and poster:
+        raw.authors = [poster]  # a journal's (or community's) poster wrote the post
     return raw
