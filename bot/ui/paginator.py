@@ -168,7 +168,8 @@ class Paginator(BaseView):
             self.index = self.source.pages - 1
             page = await self.source.page(self.index)
         audience = await audience_for(interaction)
-        if not all(audience.may_see(s) for s in (*self.about, *page.stories)):
+        shown = [s for s in (*self.about, *page.stories) if isinstance(s, StoryRecord)]
+        if not all(audience.may_see(s) for s in shown):  # (other pages hold plain lines)
             self.stop()
             raise LibraryError(OUT_OF_DATE)
         self._update(page)

@@ -22,7 +22,7 @@ from bot.library.model import ParsedStory, RatingLevel
 from bot.ui.paginator import OUT_OF_DATE
 from tests.cogs.storygen import add, make_story
 from tests.cogs.test_announcements import adult_file, announcements
-from tests.cogs.test_library import LIBRARIAN_REFUSAL, add_bytes, story_file
+from tests.cogs.test_library import LIBRARIAN_REFUSAL, PNG, add_bytes, story_file, zip_of
 
 # Words only the adult stories carry: none may reach a member while extra-safe is on.
 SECRET = ("Velvet", "Obsidian", "Zircon", "Nightshade", "Scarlet Kink", "Umbral")
@@ -384,3 +384,18 @@ async def test_announcements_never_name_or_count_an_adult_story(app: App) -> Non
     await extra_safe(app, False)
     await add_bytes(app, "w.txt", adult_file("Velvet Again", 9))
     assert "Velvet Again" in str(announcements(app.adult)[-1])
+
+
+async def test_moderators_page_through_import_rejections_in_an_extra_safe_server(
+    app: App,
+) -> None:
+    """Pages of plain lines (not stories) turn as before: the out-of-date check looks at
+    stories only."""
+    await extra_safe(app, True)
+    files = {f"broken-{n:02d}.txt": PNG for n in range(40)}
+    reply = await app.moderator.slash(
+        "library import", file=app.emu.attachment("bad.zip", zip_of(files)), channel=app.general
+    )
+    await reply.wait_for(lambda r: bool(r.followups), timeout=30)
+    last = await reply.followups[0].click("Last")
+    assert "broken-39.txt" in last.embed["description"]
