@@ -891,3 +891,30 @@ def test_an_article_page_linking_to_the_next_chapter_is_one_part() -> None:
     assert raw.more_chapters is True
     assert "Next chapter" not in body_of(raw)
     assert parse_html(load("generic_blog_unknown_site.html"), "x.html").more_chapters is False
+
+
+@pytest.mark.parametrize("label", ["adult", "RTA-5042-1996-1400-1577-RTA", "Mature"])
+def test_a_page_labelled_adult_in_its_head_is_never_general(label: str) -> None:
+    from bot.library.parse import parse_story
+
+    page = (
+        f'<html><head><meta name="rating" content="{label}"><title>Sweet</title></head>'
+        "<body><h1>Sweet</h1><p>by Nobody</p><p>They held hands in the park and it was nice."
+        " The ducks were there too and they were also nice.</p><p>Then they went home and "
+        "had tea, which was nice, and nobody minded at all.</p></body></html>"
+    )
+    story = parse_story(page.encode(), "sweet.html")
+    assert story.rating.level.value == "Mature"
+    general = parse_story(page.replace(label, "general").encode(), "sweet.html")
+    assert general.rating.level.value == "General"
+
+
+def test_fanficfare_chapter_count_of_a_wip_is_not_its_total() -> None:
+    """FanFicFare's bare "Chapters: 2" counts what it downloaded: a total only when the
+    story is complete (as in its EPUB and .txt exports)."""
+    from bot.library.parse import parse_story
+
+    page = (FIXTURES / "fanficfare_export.html").read_text(encoding="utf-8")
+    assert parse_story(page.encode(), "done.html").total_chapters == 2
+    wip = parse_story(page.replace("Completed", "In-Progress").encode(), "wip.html")
+    assert (str(wip.status), wip.total_chapters) == ("wip", None)

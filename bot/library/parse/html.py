@@ -11,6 +11,7 @@ flattened first (`html_depth`).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,6 +73,7 @@ def parse_html(text: str, source_name: str) -> RawStory:
             best, best_score = layout, score
             if score >= 1.0:
                 break
+    adult_meta = _says_adult(tree)  # read before a layout's extract changes the tree
     raw: RawStory | None = None
     if best_score >= MIN_SCORE:
         raw = best.extract(tree, source_name)
@@ -81,8 +83,26 @@ def parse_html(text: str, source_name: str) -> RawStory:
     if raw is None:  # a layout's extract changes the tree: the article reader gets a fresh one
         fresh = tree if best_score < MIN_SCORE else LexborHTMLParser(text)  # detect only reads
         raw = article.extract(fresh, source_name)
+    if adult_meta and _ADULT not in raw.rating_evidence:
+        raw.rating_evidence.append(_ADULT)
     refuse_non_story(text, raw)
     return raw
+
+
+# `<meta name="rating" content="adult">` (the SafeSearch label) and the RTA label of adult
+# sites: the page says its content is for adults ("Adult" on the words scale: Mature)
+_ADULT_META = re.compile(r"^\s*(?:adult|mature|RTA-5042-1996-1400-1577-RTA)\s*$", re.I)
+_ADULT = "Adult"
+
+
+def _says_adult(tree: LexborHTMLParser) -> bool:
+    head = tree.head
+    if head is None:
+        return False
+    return any(
+        _ADULT_META.match(node.attributes.get("content") or "")
+        for node in head.css("meta[name='rating' i]")[:3]
+    )
 
 
 # ------------------------------------------------------------------- charset

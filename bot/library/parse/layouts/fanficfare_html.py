@@ -16,7 +16,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from bot.library.model import Chapter
+from bot.library.model import Chapter, Status
 from bot.library.parse.html_meta import dedupe, selector_score, split_heading
 from bot.library.parse.html_notes import lift_front_matter
 from bot.library.parse.html_text import inline_text, markup_paragraphs, node_text
@@ -58,6 +58,7 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
             raw.title = title.strip() or None
             raw.authors = [author.strip()] if author.strip() else []
     table = tree.css_first("table.full")
+    downloaded = False  # a bare "Chapters: n" was read
     if table is not None:
         for row in table.css("tr"):
             cells = row.css("td, th")
@@ -76,6 +77,11 @@ def extract(tree: LexborHTMLParser, source_name: str) -> RawStory:
             apply_labelled(raw, label, value, items, site="fanficfare")
             if key == "rating" and value and value != raw.rating:
                 raw.rating_evidence.append(value)
+            if key == "chapters" and value.strip().isdigit():
+                downloaded = True
+    if downloaded and raw.status_declared is not Status.COMPLETE:
+        # FanFicFare's bare "Chapters: 3" counts what it downloaded, not the plan
+        raw.total_chapters = None
     raw.chapters = _chapters(raw, tree.body.html if tree.body is not None else "")
     return raw
 

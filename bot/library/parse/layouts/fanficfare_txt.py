@@ -29,10 +29,12 @@ from __future__ import annotations
 
 import re
 
+from bot.library.model import Status
 from bot.library.parse.html_meta import split_heading
 from bot.library.parse.layouts.generic import read, signs_at, tail
 from bot.library.parse.raw import RawStory
 from bot.library.parse.vocabulary import field_of
+from bot.library.rules import label_key
 
 LAYOUT = "fanficfare-txt"
 
@@ -132,6 +134,9 @@ def extract(text: str, source_name: str) -> RawStory:
         out.extend(_ESCAPE.sub(r"\1", ln) if "\\" in ln else ln for ln in lines[k + 1 : end])
     raw = read("\n".join(out), source_name)
     raw.layout = LAYOUT
+    bare_count = any(label_key(k) == "chapters" and v.strip().isdigit() for k, v in fields)
+    if bare_count and raw.status_declared is not Status.COMPLETE:
+        raw.total_chapters = None  # "Chapters: 3" counts what FanFicFare downloaded
     for k, chapter in enumerate(raw.chapters, start=1):
         if chapter.number is None and chapter.label is None and chapter.title:
             head = split_heading(chapter.title)
