@@ -517,9 +517,12 @@ class Library:
         return record
 
     async def find(self, guild_id: int, story_id: int) -> StoryRecord | None:
-        """A story of this guild, or None (from the card cache when it is there)."""
-        facts = await self._card_facts(guild_id, story_id)
-        return None if facts is None else facts.story
+        """A story of this guild, or None: from the card cache when it is there, else the
+        record alone (a ★ click after a rating must not read a long series' parts again)."""
+        kept = self._cards.get(guild_id, story_id)
+        if kept is not None:
+            return kept.story
+        return await self._store.stories.get_story(guild_id, story_id)
 
     async def card(
         self, guild_id: int, story_id: int, user_id: int | None, audience: Audience
