@@ -59,7 +59,7 @@ async def test_an_import_past_15_minutes_continues_and_ends_in_a_channel_message
     with app.emu.expect_rejections() as refused:
         reply = await app.moderator.slash(
             "library import",
-            file=app.emu.attachment("long.zip", zip_of(files())),
+            file=app.emu.attachment("long.zip", zip_of(files(bad=40))),
             channel=app.general,
         )
         assert reply.content.startswith("Importing `long.zip`")
@@ -75,7 +75,7 @@ async def test_an_import_past_15_minutes_continues_and_ends_in_a_channel_message
     summary = posted.embeds[0]
     assert summary["title"] == "Imported long.zip"
     assert summary["description"].startswith(
-        f"**{FILES}** added · **0** updated · **0** unchanged · **3** rejected"
+        f"**{FILES}** added · **0** updated · **0** unchanged · **40** rejected"
     )
     assert "secret-name" not in str(posted.payload())  # file names are not shown to all
     assert await story_count(app) == FILES
@@ -93,6 +93,10 @@ async def test_an_import_past_15_minutes_continues_and_ends_in_a_channel_message
     assert details.ephemeral
     rejected = next(f for f in details.embed["fields"] if f["name"] == "Rejected")["value"]
     assert "`secret-name-0.txt`" in rejected
+    await details.wait_for(lambda r: bool(r.followups), timeout=10)  # the long list, paged
+    pages = details.followups[0]
+    assert pages.ephemeral and pages.embed["title"] == "Rejected files"
+    assert pages.embed["footer"]["text"] == "40 rejected · page 1 of 3"
 
 
 async def test_a_long_import_moves_to_the_channel_before_the_token_ends(
