@@ -80,7 +80,8 @@ _ORDINAL_CHAPTER = re.compile(
     re.IGNORECASE,
 )
 _SPECIAL = re.compile(
-    rf"^{_DECOR}(?P<kind>prologue|epilogue|[ée]pilogue|interlude|coda|intermission|entr'acte)"
+    rf"^{_DECOR}(?P<kind>pr[oó]log(?:ue|o)?|[ée]p[ií]log(?:ue|o)?|interlude|coda|intermission"
+    rf"|entr'acte)"
     rf"(?:\s*(?:[:.\-–—|]+|\s)\s*(?P<title>.{{1,150}}?))?{_DECOR}$",
     re.IGNORECASE,
 )
@@ -92,7 +93,7 @@ _BARE_NUMBER = re.compile(
 _HEAD_START = re.compile(
     r"^[\W_]*(?:chap|ch\b|part|sect|epis|act|book|prol|epil|inter|coda|entr|first|second|"
     r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final|[0-9]|[ivxlc]+\b|"
-    r"cap[ií]t|kapit|hoofd|[ée]pil)",
+    r"cap[ií]t|kapit|hoofd|[ée]p[ií]l|pr[oó]l)",
     re.IGNORECASE,
 )
 # `match_heading`'s first test, public so a caller can apply it to many lines cheaply:

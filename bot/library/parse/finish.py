@@ -40,6 +40,9 @@ def _clean_list(values: list[str]) -> list[str]:
     return out
 
 
+_EPILOGUE = re.compile(r"[ée]p[ií]log", re.IGNORECASE)  # Epilogue, Épilogue, Epílogo, Epilog
+
+
 def _title_part(raw: RawStory) -> None:
     """ "Title (2/5)": the part number and the declared total leave the title. A title
     naming its part ("Dark Days, Part III", "Dark Days (part 2 of 5)") or a "Part: 3"
@@ -109,7 +112,7 @@ def _status(raw: RawStory, chapters: list[Chapter]) -> Status:
         if present >= raw.total_chapters and len(chapters) >= raw.total_chapters:
             return Status.COMPLETE
         return Status.UNKNOWN
-    if chapters and any((c.label or "").lower().startswith("epilogue") for c in chapters[-1:]):
+    if chapters and any(_EPILOGUE.match(c.label or "") for c in chapters[-1:]):
         return Status.COMPLETE
     return Status.UNKNOWN  # no evidence: a one-shot and a first chapter look the same
 
