@@ -22,7 +22,7 @@ from bot.ui.cards import card_parts
 
 if TYPE_CHECKING:
     from bot.client import StoryBot
-    from bot.library.records import StoryRecord
+    from bot.library.records import DailySchedule, StoryRecord
     from bot.library.service import DuePick
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,20 @@ def missing_permissions(channel: Any) -> list[str]:
         for name in ("view_channel", send, "embed_links")
         if not getattr(granted, name)
     ]
+
+
+def schedule_line(guild: discord.Guild, schedule: DailySchedule | None) -> str:
+    """The daily pick as `/settings show` states it, with what would stop it now."""
+    if schedule is None:
+        return "off"
+    line = f"<#{schedule.channel_id}> every day at {schedule.hour:02d}:00 {TIMEZONE}"
+    channel = guild.get_channel_or_thread(schedule.channel_id)
+    if channel is None:
+        return line + "\n⚠ That channel is gone: set another one."
+    missing = missing_permissions(channel)
+    if missing:
+        return line + f"\n⚠ storybot is missing {_and(missing)} there: the pick cannot be posted."
+    return line
 
 
 def _and(names: list[str]) -> str:

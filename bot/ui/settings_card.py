@@ -6,6 +6,7 @@ import discord
 
 from bot.library.records import GuildSettings
 from bot.render import safe
+from bot.ui.daily_pick import schedule_line
 
 
 def on_off(value: bool) -> str:
@@ -76,10 +77,7 @@ def settings_card(
         value=f"<#{channel}>" if channel is not None else "off",
         inline=False,
     )
-    pick = settings.daily_pick
     embed.add_field(
-        name="Daily pick",
-        value=f"<#{pick.channel_id}> every day at {pick.hour:02d}:00 UTC" if pick else "off",
-        inline=False,
+        name="Daily pick", value=schedule_line(guild, settings.daily_pick), inline=False
     )
     return embed

@@ -217,6 +217,9 @@ async def test_a_post_that_fails_is_logged_and_recorded_in_plain_words(app: App,
     await move_to(app, at(0, 9))
 
     assert picks(news) == []
+    shown = await app.moderator.slash("settings show", channel=app.general)
+    (field,) = [f for f in shown.embed["fields"] if f["name"] == "Daily pick"]
+    assert "⚠ storybot is missing Send Messages" in field["value"]
     text = await log_text(app)
     assert "could not post **Sunny Day**" in text
     assert "storybot is missing Send Messages" in text
@@ -261,6 +264,9 @@ async def test_a_channel_that_is_gone_is_recorded(app: App) -> None:
     await move_to(app, at(0, 9))
     text = await log_text(app)
     assert f"could not post **Sunny Day** (#1) in <#{gone}>: the channel is gone" in text
+    shown = await app.moderator.slash("settings show", channel=app.general)
+    (field,) = [f for f in shown.embed["fields"] if f["name"] == "Daily pick"]
+    assert field["value"].endswith("⚠ That channel is gone: set another one.")
 
 
 async def start_bot(app: App) -> tuple[StoryBot, asyncio.Task]:
