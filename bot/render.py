@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.library.audience import DM, Audience
 from bot.library.excerpts import Passage
 from bot.library.model import RatingLevel, Status
 from bot.library.records import RatingSummary, ReaderRating, StoryRecord
@@ -145,7 +146,7 @@ def story_card(
     reviews: Sequence[ReaderRating] = (),
     review_count: int = 0,
     series_parts: Sequence[StoryRecord] = (),
-    list_adult: bool = False,
+    audience: Audience = DM,
 ) -> discord.Embed:
     """The card: title, author, badge, pairings, characters, status, size, summary, stars,
     and the latest reviews (the caller passes none where the story's text may not show)."""
@@ -185,7 +186,7 @@ def story_card(
             )
     if story.series:
         embed.add_field(
-            name="Series", value=series_text(story, series_parts, list_adult), inline=False
+            name="Series", value=series_text(story, series_parts, audience), inline=False
         )
     embed.add_field(name="Community rating", value=community_rating(summary), inline=True)
     if own_label is not None:
@@ -206,18 +207,18 @@ def story_card(
     return fit_embed(embed)
 
 
-def series_text(story: StoryRecord, parts: Sequence[StoryRecord], list_adult: bool) -> str:
+def series_text(story: StoryRecord, parts: Sequence[StoryRecord], audience: Audience) -> str:
     """The series field: "Part 2 of *Dark Days*", then the other parts in order; an adult
-    part's title only where adult titles may be listed (the others are counted, not named)."""
+    part's title only where `audience` may list it (the others are counted, not named —
+    where it may be told of them at all: the caller leaves out parts it may not see)."""
     name = discord.utils.escape_markdown(clip(safe(story.series), 200))
     head = f"Part {story.series_part} of *{name}*" if story.series_part else f"Part of *{name}*"
     others = [p for p in parts if p.id != story.id]
-    listed = [p for p in others if list_adult or not p.is_adult]
+    listed, hidden = audience.listable(others)
     lines = [head]
     for part in listed:
         where = f"Part {part.series_part}" if part.series_part else "Part ?"
         lines.append(f"{where}: {clip(safe(part.title), 100)} (#{part.id})")
-    hidden = len(others) - len(listed)
     if hidden:
         lines.append(f"…and {count(hidden, 'adult part')}, listed only in age-restricted channels")
     text = fit_lines(lines, 1000)

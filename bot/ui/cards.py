@@ -124,7 +124,7 @@ async def card_parts(
         reviews=facts.reviews if may_read else (),
         review_count=reviews,
         series_parts=facts.series_parts,
-        list_adult=audience.adult_titles,
+        audience=audience,
     )
     return embed, card_view(story, audience, reviews=reviews)
 
