@@ -137,4 +137,5 @@ async def test_a_library_import_zip_refuses_a_stuck_file_while_the_bot_answers(a
     assert summary["description"].startswith("**2** added"), summary["description"]
     rejected = next(f for f in summary["fields"] if f["name"] == "Rejected")["value"]
     assert "`b.txt`:" in rejected and "took longer than" in rejected
-    assert len(latencies) >= 3 and max(latencies) < 1.0, latencies
+    # inside Discord's 3-s deadline even on a loaded machine; a blocked loop waits the whole bound
+    assert len(latencies) >= 3 and max(latencies) < 2.0, latencies

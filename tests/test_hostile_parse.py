@@ -98,7 +98,8 @@ async def test_a_stuck_upload_is_refused_in_time_while_the_bot_keeps_answering(
     assert refused.ephemeral and "was not added" in refused.content
     assert "took longer than 2 s" in refused.content
     assert time.monotonic() - started < BOUND + 3
-    assert len(latencies) >= 5 and max(latencies) < 1.0, latencies
+    # inside Discord's 3-s deadline even on a loaded machine; a blocked loop waits the whole bound
+    assert len(latencies) >= 5 and max(latencies) < 2.0, latencies
 
 
 async def test_deeply_nested_html_is_answered_within_the_bound(app, bounded):
@@ -118,7 +119,8 @@ async def test_deeply_nested_html_is_answered_within_the_bound(app, bounded):
     answer = await upload
     assert answer.ephemeral and ("was not added" in answer.content or answer.embeds)
     assert time.monotonic() - started < BOUND + 4
-    assert max(latencies, default=0) < 1.0, latencies
+    # inside Discord's 3-s deadline even on a loaded machine; a blocked loop waits the whole bound
+    assert max(latencies, default=0) < 2.0, latencies
 
 
 # ---------------------------------------------------------------- workers die with parent
