@@ -341,10 +341,15 @@ class Library:
     ) -> StoryRecord | None:
         """Remove a story; its record as it was, or None when it was not in this guild."""
         removed = await self._store.stories.remove_story(guild_id, story_id, actor_id=actor_id)
+        self._gone(guild_id, story_id)
+        return removed
+
+    def _gone(self, guild_id: int, story_id: int) -> None:
+        """A story left the guild's shelves (removed or trashed): out of its search index,
+        the kept cards and the recommenders."""
         self.indexes.get(guild_id).remove(story_id)
         self._forget(story_id)
         self.discovery.story_removed(guild_id, story_id)
-        return removed
 
     # ---- the trash ---------------------------------------------------------------------
 
@@ -357,9 +362,7 @@ class Library:
         await self.expire_trash(guild_id)
         removed = await self._store.trash.put(guild_id, story_id, actor_id=actor_id)
         if removed is not None:
-            self.indexes.get(guild_id).remove(story_id)
-            self._forget(story_id)
-            self.discovery.story_removed(guild_id, story_id)
+            self._gone(guild_id, story_id)
         return removed
 
     async def restore(
