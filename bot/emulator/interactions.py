@@ -7,10 +7,10 @@ an update, autocomplete choices or a modal — or a rejection, or the bot delete
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.emulator.changes import Changes
 from bot.emulator.errors import Rejection
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class Interaction:
         self.choices: list[dict[str, Any]] | None = None
         self.rejections: list[Rejection] = []
         self.settled = False
-        self._changed = asyncio.Event()
+        self._changes = Changes()
 
     @property
     def acknowledged(self) -> bool:
@@ -81,8 +81,7 @@ class Interaction:
     def notify(self, *, settle: bool = False) -> None:
         if settle:
             self.settled = True
-        event, self._changed = self._changed, asyncio.Event()
-        event.set()
+        self._changes.notify()
 
     def reject(self, rejection: Rejection) -> None:
         self.rejections.append(rejection)
@@ -90,18 +89,7 @@ class Interaction:
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:  # noqa: ASYNC109
         """Wait for `predicate()` to hold after some state change; False on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not predicate():
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            event = self._changed
-            try:
-                await asyncio.wait_for(event.wait(), remaining)
-            except TimeoutError:
-                return predicate()
-        return True
+        return await self._changes.wait_until(predicate, timeout)
 
     # -- payload --------------------------------------------------------------------------
     def owners(self) -> dict[str, str]:

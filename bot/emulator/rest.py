@@ -156,6 +156,8 @@ class Api:
                     request.method, request.path, error, call.body, call.interaction
                 )
                 return json_response(error.body(), status=error.status)
+            finally:
+                emu.changes.notify()
 
         return run
 

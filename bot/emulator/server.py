@@ -14,6 +14,7 @@ import yarl
 from aiohttp import web
 
 from bot.emulator import permissions as perms
+from bot.emulator.changes import Changes
 from bot.emulator.clock import Clock
 from bot.emulator.errors import DiscordError, Rejection
 from bot.emulator.gateway import GatewayConnection, GatewaySession
@@ -63,6 +64,7 @@ class Emulator:
         self._connections: set[GatewayConnection] = set()
         self._session: GatewaySession | None = None
         self._ready = asyncio.Event()
+        self.changes = Changes()  # raised after every REST request and gateway session
         self._expecting = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -204,6 +206,7 @@ class Emulator:
         self.sessions[session.session_id] = session
         self._session = session
         self._ready.set()
+        self.changes.notify()
 
     def dispatch(self, event: str, data: Any) -> None:
         """Send a gateway event to the bot (a no-op before it connects: READY brings the state)."""

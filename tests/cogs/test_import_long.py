@@ -7,10 +7,8 @@ is told up front."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
-import time
 
 import pytest
 
@@ -34,20 +32,18 @@ def files(bad: int = 3) -> dict[str, bytes]:
 
 async def bot_message(app: App, seconds: float = 30) -> Message:
     """The bot's own message in #general (waits for it)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        found = [m for m in app.general.visible_messages() if m.author.bot]
-        if found:
-            return found[-1]
-        assert time.monotonic() < deadline, "the bot posted nothing in the channel"
-        await asyncio.sleep(0.02)
+
+    def found() -> list[Message]:
+        return [m for m in app.general.visible_messages() if m.author.bot]
+
+    assert await app.emu.changes.wait_until(lambda: bool(found()), seconds), (
+        "the bot posted nothing in the channel"
+    )
+    return found()[-1]
 
 
-async def until(check, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "not within the time"
-        await asyncio.sleep(0.05)
+async def until(app: App, check, seconds: float = 90) -> None:
+    assert await app.emu.changes.wait_until(check, seconds), "not within the time"
 
 
 async def test_an_import_past_15_minutes_continues_and_ends_in_a_channel_message(
@@ -71,7 +67,7 @@ async def test_an_import_past_15_minutes_continues_and_ends_in_a_channel_message
     assert posted.content.startswith(f"<@{app.moderator.id}>'s import — Importing `long.zip`")
     assert not posted.pings.users  # names the moderator, pings nobody
 
-    await until(lambda: bool(posted.embeds))
+    await until(app, lambda: bool(posted.embeds))
     summary = posted.embeds[0]
     assert summary["title"] == "Imported long.zip"
     assert summary["description"].startswith(
@@ -116,7 +112,7 @@ async def test_a_long_import_moves_to_the_channel_before_the_token_ends(
     await reply.wait_for(lambda r: "continue in" in r.content, timeout=30)
     assert re.search(rf"/channels/{app.guild.id}/{app.general.id}/{posted.id}", reply.content)
     assert reply.buttons == []
-    await until(lambda: bool(posted.embeds))
+    await until(app, lambda: bool(posted.embeds))
     assert posted.embeds[0]["description"].startswith(f"**{FILES}** added")
 
 

@@ -99,19 +99,20 @@ class BotProcess:
 
 async def connected(emu: Emulator, guild_id: int, before: str | None, seconds: float = 60) -> str:
     """Wait until a bot session other than `before` is connected and /library is there."""
-    deadline = time.monotonic() + seconds
-    while True:
+
+    def ready() -> bool:
         session = emu._session
         names = {c["name"] for c in emu.guild_commands.get(guild_id, [])}
-        if (
+        return (
             session is not None
             and session.session_id != before
             and session.connection is not None
             and "library" in names
-        ):
-            return session.session_id
-        assert time.monotonic() < deadline, "the bot did not connect"
-        await asyncio.sleep(0.05)
+        )
+
+    assert await emu.changes.wait_until(ready, seconds), "the bot did not connect"
+    assert emu._session is not None
+    return emu._session.session_id
 
 
 def count(db: Path) -> int:
@@ -232,6 +233,8 @@ async def test_a_restart_mid_import_leaves_whole_stories_and_the_import_can_run_
                 timeout=30,
             )
             assert reply.content.startswith("Importing `stories.zip`")
+            # the stories are written by another process into a file: nothing here is told,
+            # so the file itself is watched (the kill must land mid-import, not at a tick)
             deadline = time.monotonic() + 60
             while count(db) < KILL_AFTER:
                 assert procs[0].proc.poll() is None, log.read_text()

@@ -33,7 +33,9 @@ def storybot(*argv: str) -> subprocess.CompletedProcess[str]:
 
 
 async def within(seconds: float, check) -> float:
-    """Seconds until `check()` (async) is true; fails after `seconds`."""
+    """Seconds until `check()` (async) is true; fails after `seconds`. Looks every 50 ms:
+    what is measured is how soon the bot sees another process's write, which no event
+    in this process announces."""
     started = time.monotonic()
     while True:
         if await check():
